@@ -1,0 +1,83 @@
+/**
+ * @module
+ * Merging per-call options over the wrapper's configuration, validating once, applying defaults.
+ */
+import { runOptionsSchema, type ClaudeRunConfig } from '../core/config/schema.js';
+import { parseOrThrow } from '../core/config/validate.js';
+import { ClaudeCodeValidationError } from '../core/errors/index.js';
+
+/** Options accepted by `run`, `runStreaming` and friends: any run setting, plus call-only fields. */
+export interface RunOptions extends ClaudeRunConfig {
+  /** Abort the run; the CLI is killed and the call rejects with {@link ClaudeCodeAbortError}. */
+  readonly signal?: AbortSignal;
+  /** Start a new session with this UUID (`--session-id`). */
+  readonly sessionId?: string;
+}
+
+/** Options for `resumeSession`. */
+export interface ResumeOptions extends RunOptions {
+  /** Branch the session into a new id instead of appending to it (`--fork-session`). */
+  readonly fork?: boolean;
+}
+
+/** Run settings after merging and defaults. */
+export type ResolvedRunOptions = ClaudeRunConfig & {
+  readonly timeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly killGraceMs: number;
+};
+
+/** Default limits. */
+export const RUN_DEFAULTS = {
+  timeoutMs: 600_000,
+  idleTimeoutMs: 300_000,
+  killGraceMs: 2_000,
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Merge `call` over `base` field by field and validate.
+ * @throws {@link ClaudeCodeValidationError} naming the field, before anything is spawned.
+ */
+export function resolveRunOptions(
+  base: ClaudeRunConfig,
+  call: (RunOptions & { fork?: boolean }) | undefined,
+  defaults: Partial<ClaudeRunConfig> = {},
+): { options: ResolvedRunOptions; signal: AbortSignal | undefined; sessionId: string | undefined; fork: boolean } {
+  const { signal, sessionId, fork, ...rest } = call ?? {};
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ClaudeCodeValidationError('options.signal', signal, 'must be an AbortSignal');
+  }
+  if (sessionId !== undefined && (typeof sessionId !== 'string' || !UUID.test(sessionId))) {
+    throw new ClaudeCodeValidationError('options.sessionId', sessionId, 'must be a UUID');
+  }
+  if (fork !== undefined && typeof fork !== 'boolean') {
+    throw new ClaudeCodeValidationError('options.fork', fork, 'must be a boolean');
+  }
+  const callOptions = parseOrThrow(runOptionsSchema, stripUndefined(rest), 'options');
+  const merged: ClaudeRunConfig = { ...defaults, ...base, ...callOptions };
+  return {
+    options: {
+      ...merged,
+      timeoutMs: merged.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
+      idleTimeoutMs: merged.idleTimeoutMs ?? RUN_DEFAULTS.idleTimeoutMs,
+      killGraceMs: merged.killGraceMs ?? RUN_DEFAULTS.killGraceMs,
+    },
+    signal,
+    sessionId,
+    fork: fork ?? false,
+  };
+}
+
+/** Validate a session id given to `resumeSession`. */
+export function validateSessionId(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ClaudeCodeValidationError(field, value, 'must be a non-empty session id');
+  }
+  return value;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

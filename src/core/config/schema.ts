@@ -1,0 +1,110 @@
+/**
+ * @module
+ * The one zod schema for library configuration. Types are inferred from it, so the documentation
+ * below and the validation cannot drift apart.
+ */
+import { z } from 'zod';
+
+/** Permission modes the CLI accepts for `--permission-mode`. */
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 'plan', 'dontAsk', 'auto'] as const;
+
+/** Effort levels the CLI accepts for `--effort`. */
+export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+
+/** Log levels (pino's, plus `silent`). */
+export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+const toolName = z.string().min(1, 'tool names must not be empty');
+const jsonObject = z.record(z.string(), z.unknown());
+
+/**
+ * Options that shape one CLI run. Every field is optional; per-call options override the wrapper's
+ * configuration field by field.
+ */
+export const runOptionsSchema = z
+  .object({
+    /** Path to the `claude` binary. Fallbacks: `CLAUDE_BINARY`, `PATH`, the `@anthropic-ai/claude-code` package. */
+    claudeBinary: z.string().min(1).optional(),
+    /** Total time limit for one run; the CLI is killed when exceeded. @unit milliseconds @default 600000 */
+    timeoutMs: z.number().int().positive().optional(),
+    /** Kill the run when the CLI prints nothing for this long (0 disables). Catches stalled API streams, which the CLI itself only notices after 5 minutes. @unit milliseconds @default 300000 */
+    idleTimeoutMs: z.number().int().nonnegative().optional(),
+    /** Grace period between SIGTERM and SIGKILL. @unit milliseconds @default 2000 */
+    killGraceMs: z.number().int().nonnegative().optional(),
+    /** Model alias (`opus`, `sonnet`, `fable`) or full model id (`--model`). */
+    model: z.string().min(1).optional(),
+    /** Model(s) to use when the main one is overloaded (`--fallback-model`). */
+    fallbackModel: z.string().min(1).optional(),
+    /** Replaces Claude Code's own system prompt (`--system-prompt`). */
+    systemPrompt: z.string().optional(),
+    /** Appended to the system prompt (`--append-system-prompt`). */
+    appendSystemPrompt: z.string().optional(),
+    /** Maximum agentic turns (model calls) per prompt (`--max-turns`). */
+    maxTurns: z.number().int().positive().optional(),
+    /** Tools allowed without prompting, e.g. `Bash(git:*)` (`--allowedTools`). */
+    allowedTools: z.array(toolName).optional(),
+    /** Tools removed from the model's context (`--disallowedTools`). */
+    disallowedTools: z.array(toolName).optional(),
+    /** The built-in tool set: `[]` disables all tools, `['default']` keeps all (`--tools`). */
+    tools: z.array(toolName).optional(),
+    /** MCP servers: a path to a JSON file, or the `{ mcpServers: {...} }` object (`--mcp-config`). */
+    mcpConfig: z.union([z.string().min(1), jsonObject]).optional(),
+    /** Only use MCP servers from `mcpConfig` (`--strict-mcp-config`). */
+    strictMcpConfig: z.boolean().optional(),
+    /** Permission mode (`--permission-mode`). As root, `bypassPermissions` needs `IS_SANDBOX=1` in `env`. */
+    permissionMode: z.enum(PERMISSION_MODES).optional(),
+    /** Working directory of the CLI process; sessions are stored per directory. @default process.cwd() */
+    workingDirectory: z.string().min(1).optional(),
+    /** Extra directories the tools may access (`--add-dir`). */
+    addDirs: z.array(z.string().min(1)).optional(),
+    /** Environment variables added to the CLI's environment (on top of `process.env`). */
+    env: z.record(z.string(), z.string()).optional(),
+    /** Settings file path or settings object (`--settings`). */
+    settings: z.union([z.string().min(1), jsonObject]).optional(),
+    /** Stop when the run's cost exceeds this (`--max-budget-usd`). @unit USD */
+    maxBudgetUsd: z.number().positive().optional(),
+    /** JSON Schema for structured output (`--json-schema`); the parsed value is `structuredOutput`. */
+    jsonSchema: jsonObject.optional(),
+    /** Write the session transcript so it can be resumed (`--no-session-persistence` when false). @default true */
+    sessionPersistence: z.boolean().optional(),
+    /** Emit token-level `text_delta` events (`--include-partial-messages`). @default true for streaming, false for `run` */
+    includePartialMessages: z.boolean().optional(),
+    /** Reasoning effort (`--effort`). */
+    effort: z.enum(EFFORT_LEVELS).optional(),
+    /** Throw {@link ClaudeCodeRunError} instead of returning a response with `isError`. @default false */
+    throwOnError: z.boolean().optional(),
+    /** How often the CLI itself retries a failed API call (`CLAUDE_CODE_MAX_RETRIES`). The CLI's own default is 10 with backoff up to ~30 s; the wrapper defaults to 2, like the Anthropic SDK. @default 2 */
+    cliMaxRetries: z.number().int().nonnegative().max(20).optional(),
+    /** Extra CLI flags for options this wrapper does not model: `{ '--betas': 'x' }`, `null` for a bare flag. */
+    extraArgs: z.record(z.string().regex(/^--[a-z0-9-]+$/, 'must look like --some-flag'), z.string().nullable()).optional(),
+  })
+  .strict();
+
+/** Wrapper-wide settings that are not per-run CLI options. */
+export const wrapperSettingsSchema = z
+  .object({
+    /** Log level of the wrapper's pino logger. Env: `CLAUDE_LOG_LEVEL`. @default 'warn' */
+    logLevel: z.enum(LOG_LEVELS).optional(),
+    /** Retries done by the wrapper for retryable failures (resilience layer). @default 0 */
+    maxRetries: z.number().int().nonnegative().max(20).optional(),
+    /** First retry delay. @unit milliseconds @default 500 */
+    retryDelayMs: z.number().int().nonnegative().optional(),
+    /** Multiplier applied to the delay after each retry. @default 2 */
+    retryBackoffFactor: z.number().min(1).optional(),
+    /** Upper bound for one retry delay. @unit milliseconds @default 8000 */
+    maxRetryDelayMs: z.number().int().nonnegative().optional(),
+    /** Keep in-memory metrics (`getMetrics()`). @default true */
+    enableMetrics: z.boolean().optional(),
+    /** How many recent latencies to keep for p50/p95. @default 1000 */
+    metricsWindow: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** Full configuration schema: run defaults plus wrapper settings. */
+export const configSchema = runOptionsSchema.extend(wrapperSettingsSchema.shape).strict();
+
+/** Options that shape one CLI run (all optional). */
+export type ClaudeRunConfig = z.infer<typeof runOptionsSchema>;
+
+/** The wrapper's complete configuration. */
+export type ClaudeCodeConfig = z.infer<typeof configSchema>;

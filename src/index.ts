@@ -1,0 +1,31 @@
+/**
+ * claude-code-wrapper: the official Claude Code CLI as a dependable programmatic backend.
+ * @module
+ */
+export { askClaude, askClaudeJson } from './client/ask.js';
+export { ClaudeCodeWrapper, type WrapperDependencies } from './client/wrapper.js';
+export { ClaudeRun } from './client/claude-run.js';
+export {
+  ClaudeSession,
+  type ClaudeSessionOptions,
+  type SessionTurnOptions,
+  type SessionHistoryEntry,
+} from './client/session.js';
+export type { RunOptions, ResumeOptions } from './client/run-options.js';
+export { loadConfig, CONFIG_ENV_VARS, type LoadConfigOptions } from './core/config/load-config.js';
+export {
+  configSchema,
+  runOptionsSchema,
+  PERMISSION_MODES,
+  EFFORT_LEVELS,
+  LOG_LEVELS,
+  type ClaudeCodeConfig,
+  type ClaudeRunConfig,
+} from './core/config/schema.js';
+export * from './core/errors/index.js';
+export type * from './core/events.js';
+export type { CliMessage } from './core/cli-message.js';
+export type { ClaudeCodeResponse, RunMetrics, ClaudeErrorType, PermissionDenial } from './core/response.js';
+export type { Prompt, PromptBlock, TextBlock, ImageBlock } from './core/prompt.js';
+export type { WrapperMetrics } from './observability/run-metrics.js';
+export { findClaudeBinary, type ResolvedBinary, type BinarySource } from './process/find-binary.js';
