@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { buildCliArgs } from './build-args.js';
+import { buildCliEnv } from './build-env.js';
+
+describe('buildCliArgs', () => {
+  it('always speaks stream-json both ways and never carries a prompt', () => {
+    expect(buildCliArgs({})).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--input-format', 'stream-json']);
+  });
+
+  it('maps every option to its CLI flag', () => {
+    const args = buildCliArgs(
+      {
+        model: 'sonnet',
+        fallbackModel: 'opus',
+        systemPrompt: 'sys',
+        appendSystemPrompt: 'app',
+        maxTurns: 2,
+        maxBudgetUsd: 0.25,
+        effort: 'low',
+        permissionMode: 'acceptEdits',
+        allowedTools: ['Read', 'Bash(git:*)'],
+        disallowedTools: ['Write'],
+        tools: [],
+        mcpConfig: { mcpServers: { a: { command: 'x' } } },
+        strictMcpConfig: true,
+        addDirs: ['/a', '/b'],
+        settings: { x: 1 },
+        jsonSchema: { type: 'object' },
+        sessionPersistence: false,
+        includePartialMessages: true,
+        extraArgs: { '--betas': 'b1', '--bare': null },
+      },
+      { resume: 'abc', fork: true },
+    );
+    const pairs = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
+    expect(pairs('--model')).toBe('sonnet');
+    expect(pairs('--fallback-model')).toBe('opus');
+    expect(pairs('--system-prompt')).toBe('sys');
+    expect(pairs('--append-system-prompt')).toBe('app');
+    expect(pairs('--max-turns')).toBe('2');
+    expect(pairs('--max-budget-usd')).toBe('0.25');
+    expect(pairs('--effort')).toBe('low');
+    expect(pairs('--permission-mode')).toBe('acceptEdits');
+    expect(pairs('--allowedTools')).toBe('Read,Bash(git:*)');
+    expect(pairs('--disallowedTools')).toBe('Write');
+    expect(pairs('--tools')).toBe('');
+    expect(JSON.parse(pairs('--mcp-config') ?? '')).toEqual({ mcpServers: { a: { command: 'x' } } });
+    expect(args.filter((a) => a === '--add-dir')).toHaveLength(2);
+    expect(pairs('--settings')).toBe('{"x":1}');
+    expect(pairs('--json-schema')).toBe('{"type":"object"}');
+    expect(pairs('--resume')).toBe('abc');
+    expect(pairs('--betas')).toBe('b1');
+    for (const flag of ['--strict-mcp-config', '--no-session-persistence', '--include-partial-messages', '--fork-session', '--bare']) {
+      expect(args).toContain(flag);
+    }
+  });
+
+  it('only forks when resuming', () => {
+    expect(buildCliArgs({}, { fork: true })).not.toContain('--fork-session');
+    expect(buildCliArgs({}, { continueLast: true })).toContain('--continue');
+  });
+});
+
+describe('buildCliEnv', () => {
+  it('caps CLI retries, drops NODE_OPTIONS and applies caller env last', () => {
+    const env = buildCliEnv({ env: { FOO: 'bar', CLAUDE_CODE_MAX_RETRIES: '5' } }, { PATH: '/bin', NODE_OPTIONS: '--x' });
+    expect(env).toEqual({ PATH: '/bin', CLAUDE_CODE_MAX_RETRIES: '5', FOO: 'bar' });
+    expect(buildCliEnv({ cliMaxRetries: 0 }, {})['CLAUDE_CODE_MAX_RETRIES']).toBe('0');
+    expect(buildCliEnv({}, {})['CLAUDE_CODE_MAX_RETRIES']).toBe('2');
+  });
+});
