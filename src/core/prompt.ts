@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseOrThrow } from './config/validate.js';
+import { ClaudeCodeValidationError } from './errors/index.js';
 
 /** A text content block. */
 export interface TextBlock {
@@ -28,35 +29,41 @@ export type PromptBlock = TextBlock | ImageBlock;
 /** A prompt: plain text, or content blocks (text and base64 images). */
 export type Prompt = string | readonly PromptBlock[];
 
-const promptSchema = z.union([
-  z.string().min(1, 'must not be empty'),
-  z
-    .array(
-      z.discriminatedUnion('type', [
-        z.object({ type: z.literal('text'), text: z.string() }).strict(),
-        z
-          .object({
-            type: z.literal('image'),
-            source: z
-              .object({
-                type: z.literal('base64'),
-                media_type: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
-                data: z.string().min(1).regex(/^[A-Za-z0-9+/=\s]+$/, 'must be base64'),
-              })
-              .strict(),
-          })
-          .strict(),
-      ]),
-    )
-    .min(1, 'must contain at least one block'),
-]);
+const textPromptSchema = z.string().min(1, 'must not be empty');
+const blockPromptSchema = z
+  .array(
+    z.discriminatedUnion('type', [
+      z.object({ type: z.literal('text'), text: z.string() }).strict(),
+      z
+        .object({
+          type: z.literal('image'),
+          source: z
+            .object({
+              type: z.literal('base64'),
+              media_type: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
+              data: z
+                .string()
+                .min(1)
+                .regex(/^[A-Za-z0-9+/=\s]+$/, 'must be base64'),
+            })
+            .strict(),
+        })
+        .strict(),
+    ]),
+  )
+  .min(1, 'must contain at least one block');
 
 /**
  * Validate a prompt.
  * @throws {@link ClaudeCodeValidationError} naming the bad block, e.g. `prompt[1].source.media_type`.
  */
 export function validatePrompt(prompt: unknown): Prompt {
-  return parseOrThrow(promptSchema, prompt, 'prompt') as Prompt;
+  // Choosing the schema by shape gives errors that point into the blocks instead of "no union member matched".
+  if (Array.isArray(prompt)) return parseOrThrow(blockPromptSchema, prompt, 'prompt') as Prompt;
+  if (typeof prompt !== 'string') {
+    throw new ClaudeCodeValidationError('prompt', prompt, 'must be a string or an array of content blocks');
+  }
+  return parseOrThrow(textPromptSchema, prompt, 'prompt');
 }
 
 /** Plain-text view of a prompt, for history and logs. Images become `[image]`. */

@@ -17,7 +17,7 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, prefix?: s
   const path = issue?.path ?? [];
   const keys = issue?.code === 'unrecognized_keys' ? issue.keys : [];
   const fieldPath = keys.length > 0 ? [...path, keys[0] ?? ''] : path;
-  const field = [prefix, formatPath(fieldPath)].filter(Boolean).join('.') || prefix || 'value';
+  const field = joinField(prefix, formatPath(fieldPath));
   const value = getAtPath(input, fieldPath);
   const renamed = keys[0] === undefined ? undefined : OPTION_HINTS[keys[0]];
   const problem =
@@ -44,6 +44,14 @@ const OPTION_HINTS: Readonly<Record<string, string>> = {
   additionalDirectories: 'addDirs',
   persistSession: 'sessionPersistence',
 };
+
+// `prompt` + `[0].source` -> `prompt[0].source`; `env var X ->` + `model` -> `env var X -> model`.
+function joinField(prefix: string | undefined, path: string): string {
+  if (!prefix) return path || 'value';
+  if (!path) return prefix;
+  if (path.startsWith('[')) return `${prefix}${path}`;
+  return prefix.endsWith('>') || prefix.endsWith(':') ? `${prefix} ${path}` : `${prefix}.${path}`;
+}
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => {

@@ -1,0 +1,41 @@
+/**
+ * Shared helpers for integration tests against the fake `claude` executable.
+ */
+import { ClaudeCodeWrapper, type ClaudeCodeConfig } from '../../src/index.js';
+import { withFakeClaude, type FakeClaude, type FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
+
+/** A wrapper wired to a fresh fake CLI. Call `cleanup` in `afterEach`. */
+export async function fakeWrapper(
+  scenario: FakeClaudeScenario = {},
+  config: Partial<ClaudeCodeConfig> = {},
+): Promise<{ wrapper: ClaudeCodeWrapper; fake: FakeClaude }> {
+  const fake = await withFakeClaude(scenario);
+  const wrapper = new ClaudeCodeWrapper({
+    claudeBinary: fake.binary,
+    env: fake.env,
+    logLevel: 'silent',
+    killGraceMs: 300,
+    ...config,
+  });
+  return { wrapper, fake };
+}
+
+/** True while a process with this pid exists (zombies count as gone for our purposes? no: kill(0) sees them). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Poll until `check` passes or the time is up. */
+export async function eventually(check: () => boolean, timeoutMs = 3000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
