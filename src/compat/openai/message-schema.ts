@@ -1,0 +1,119 @@
+/**
+ * @module
+ * zod schemas for the `messages` array of an OpenAI Chat Completions request. Shapes this proxy
+ * cannot represent (remote images, audio, files, tool turns) are rejected here with a message saying
+ * so, so the translation step only ever sees input it can map. Unknown fields are allowed.
+ */
+import { z } from 'zod';
+import { parseImageDataUrl } from './data-url.js';
+
+/** Marks a custom issue as "valid OpenAI, but not supported here" for the error `code`. */
+const unsupported = { code: 'unsupported_value' } as const;
+
+/** A schema that accepts the shape but always fails with `message` at `path`. */
+function rejected<T extends z.ZodObject>(schema: T, message: string, path: PropertyKey[]): T {
+  return schema.superRefine((_value, ctx) => {
+    ctx.addIssue({ code: 'custom', message, path, params: unsupported });
+  });
+}
+
+const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+
+const refusalPart = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
+
+/** An `image_url` part; its URL is parsed into an Anthropic base64 source during validation. */
+const imagePart = z.looseObject({
+  type: z.literal('image_url'),
+  image_url: z.looseObject({
+    url: z.string().transform((url, ctx) => {
+      const parsed = parseImageDataUrl(url);
+      if (parsed.ok) return { type: parsed.type, media_type: parsed.media_type, data: parsed.data };
+      ctx.addIssue({ code: 'custom', message: parsed.reason, params: { code: parsed.code } });
+      return z.NEVER;
+    }),
+    detail: z.enum(['auto', 'low', 'high']).nullish(),
+  }),
+});
+
+const userPart = z.discriminatedUnion('type', [
+  textPart,
+  imagePart,
+  rejected(
+    z.looseObject({ type: z.literal('input_audio') }),
+    "content part type 'input_audio' is not supported",
+    ['type'],
+  ),
+  rejected(z.looseObject({ type: z.literal('file') }), "content part type 'file' is not supported", ['type']),
+]);
+
+const instructionContent = z.union([z.string(), z.array(textPart)]);
+
+const systemMessage = z.looseObject({
+  role: z.literal('system'),
+  content: instructionContent,
+  name: z.string().nullish(),
+});
+
+const developerMessage = z.looseObject({
+  role: z.literal('developer'),
+  content: instructionContent,
+  name: z.string().nullish(),
+});
+
+const userMessage = z.looseObject({
+  role: z.literal('user'),
+  content: z.union([z.string(), z.array(userPart)]),
+  name: z.string().nullish(),
+});
+
+const assistantMessage = z
+  .looseObject({
+    role: z.literal('assistant'),
+    content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).nullish(),
+    refusal: z.string().nullish(),
+    name: z.string().nullish(),
+    tool_calls: z.array(z.unknown()).nullish(),
+    function_call: z.unknown(),
+  })
+  .superRefine((message, ctx) => {
+    // Replaying a tool call without its result would misstate the conversation, so refuse it.
+    if (message.tool_calls != null && message.tool_calls.length > 0) {
+      const text = 'assistant tool_calls are not supported yet';
+      ctx.addIssue({ code: 'custom', message: text, path: ['tool_calls'], params: unsupported });
+    }
+    if (message.function_call != null) {
+      const text = 'assistant function_call is not supported';
+      ctx.addIssue({ code: 'custom', message: text, path: ['function_call'], params: unsupported });
+    }
+  });
+
+const toolMessage = rejected(
+  z.looseObject({ role: z.literal('tool') }),
+  'tool messages are not supported yet',
+  ['role'],
+);
+
+const functionMessage = rejected(
+  z.looseObject({ role: z.literal('function') }),
+  'function messages are not supported',
+  ['role'],
+);
+
+/** One entry of `messages`, after validation (image URLs already parsed). */
+export const chatMessageSchema = z.discriminatedUnion('role', [
+  systemMessage,
+  developerMessage,
+  userMessage,
+  assistantMessage,
+  toolMessage,
+  functionMessage,
+]);
+
+/** A validated message. Tool and function messages never pass validation, so they are excluded. */
+export type ChatMessage = Exclude<z.output<typeof chatMessageSchema>, { role: 'tool' | 'function' }>;
+
+/** A validated system or developer message. */
+export type InstructionMessage = Extract<ChatMessage, { role: 'system' | 'developer' }>;
+
+/** A validated user or assistant message. */
+export type ConversationMessage = Extract<ChatMessage, { role: 'user' | 'assistant' }>;

@@ -1,0 +1,64 @@
+/**
+ * @module
+ * zod schema for an OpenAI `ChatCompletionCreateParams` body, and {@link parseChatCompletionRequest},
+ * which turns a failure into a 400 naming the offending field. Unknown fields are allowed (clients
+ * send new parameters before proxies know them); only fields this proxy reads or warns about are
+ * typed.
+ */
+import { z } from 'zod';
+import { chatMessageSchema } from './message-schema.js';
+import { toInvalidRequestError } from './schema-errors.js';
+
+const penalty = z.number().min(-2).max(2).nullish();
+
+/** The request body schema. Output type: {@link ChatCompletionRequest}. */
+export const chatCompletionRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(chatMessageSchema).min(1),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  n: z
+    .number()
+    .int()
+    .superRefine((n, ctx) => {
+      // The CLI produces one reply per run; n > 1 would mean n full runs for one request.
+      if (n !== 1) {
+        const message = `only n=1 is supported, got ${n}`;
+        ctx.addIssue({ code: 'custom', message, params: { code: 'unsupported_value' } });
+      }
+    })
+    .nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  tools: z.array(z.unknown()).nullish(),
+  tool_choice: z.unknown(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
+  user: z.string().nullish(),
+  seed: z.number().int().nullish(),
+  presence_penalty: penalty,
+  frequency_penalty: penalty,
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).nullish(),
+  logit_bias: z.record(z.string(), z.number()).nullish(),
+});
+
+/** A validated Chat Completions request (image URLs already parsed into base64 sources). */
+export type ChatCompletionRequest = z.output<typeof chatCompletionRequestSchema>;
+
+/**
+ * Validate an OpenAI Chat Completions request body.
+ *
+ * @param body - the parsed JSON body, untrusted
+ * @throws {@link OpenAIApiError} 400 `invalid_request_error` whose `param` and message name the first
+ * offending field, e.g. `Invalid value for 'n': only n=1 is supported, got 2.`
+ */
+export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest {
+  // reportInput lets the error message say what was received, and tell "missing" from "wrong type".
+  const result = chatCompletionRequestSchema.safeParse(body, { reportInput: true });
+  if (result.success) return result.data;
+  throw toInvalidRequestError(result.error.issues);
+}
