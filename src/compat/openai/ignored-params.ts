@@ -6,31 +6,35 @@
  */
 import type { ChatCompletionRequest } from './request-schema.js';
 
-// Valid OpenAI parameters with no Anthropic/CLI equivalent in this translation.
-const ignoredParams = [
-  'tools',
-  'tool_choice',
-  'parallel_tool_calls',
-  'functions',
-  'function_call',
-  'logprobs',
-  'top_logprobs',
-  'logit_bias',
-  'seed',
-  'presence_penalty',
-  'frequency_penalty',
-  'reasoning_effort',
-  'modalities',
-  'audio',
-  'prediction',
-  'web_search_options',
-  'verbosity',
-  'service_tier',
-] as const;
+// Valid OpenAI parameters with no Anthropic/CLI equivalent in this translation, each with the
+// value that means "default behaviour" (null, false and [] always do). The Messages API types no
+// longer carry sampling parameters, and the CLI never took them.
+const ignoredParams: Readonly<Record<string, unknown>> = {
+  temperature: 1,
+  top_p: 1,
+  presence_penalty: 0,
+  frequency_penalty: 0,
+  seed: undefined,
+  logit_bias: undefined,
+  logprobs: undefined,
+  top_logprobs: 0,
+  tools: undefined,
+  tool_choice: 'none',
+  parallel_tool_calls: true,
+  functions: undefined,
+  function_call: 'none',
+  reasoning_effort: undefined,
+  modalities: undefined,
+  audio: undefined,
+  prediction: undefined,
+  web_search_options: undefined,
+  verbosity: undefined,
+  service_tier: 'auto',
+};
 
 /**
- * One warning per ignored parameter that was set to something other than its neutral value
- * (`null`, `false`, `0`, empty list), so a client that sends `logprobs: false` hears nothing.
+ * One warning per ignored parameter that was set to something other than its default, so a client
+ * that sends `logprobs: false` or `temperature: 1` hears nothing.
  *
  * @example
  * ```ts
@@ -39,8 +43,9 @@ const ignoredParams = [
  */
 export function collectIgnoredParams(request: ChatCompletionRequest): string[] {
   const warnings: string[] = [];
-  for (const name of ignoredParams) {
-    if (!isNeutral(request[name])) warnings.push(`'${name}' is not supported and was ignored`);
+  for (const [name, neutral] of Object.entries(ignoredParams)) {
+    const value = request[name];
+    if (!isDefault(value) && value !== neutral) warnings.push(`'${name}' is not supported and was ignored`);
   }
   const format = request.response_format?.type;
   if (format !== undefined && format !== 'text') {
@@ -49,8 +54,7 @@ export function collectIgnoredParams(request: ChatCompletionRequest): string[] {
   return warnings;
 }
 
-function isNeutral(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0) return true;
-  if (Array.isArray(value)) return value.length === 0;
-  return false;
+function isDefault(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return true;
+  return Array.isArray(value) && value.length === 0;
 }

@@ -10,11 +10,13 @@ import { parseImageDataUrl } from './data-url.js';
 /** Marks a custom issue as "valid OpenAI, but not supported here" for the error `code`. */
 const unsupported = { code: 'unsupported_value' } as const;
 
-/** A schema that accepts the shape but always fails with `message` at `path`. */
-function rejected<T extends z.ZodObject>(schema: T, message: string, path: PropertyKey[]): T {
-  return schema.superRefine((_value, ctx) => {
-    ctx.addIssue({ code: 'custom', message, path, params: unsupported });
-  });
+/**
+ * Fail validation for a shape that is valid OpenAI but unsupported here. Used inside `.transform`,
+ * so the output type no longer contains that shape.
+ */
+function reject(ctx: z.core.$RefinementCtx, message: string, path: PropertyKey[]): never {
+  ctx.addIssue({ code: 'custom', message, path, params: unsupported });
+  return z.NEVER;
 }
 
 const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
@@ -35,16 +37,18 @@ const imagePart = z.looseObject({
   }),
 });
 
-const userPart = z.discriminatedUnion('type', [
-  textPart,
-  imagePart,
-  rejected(
+const userPart = z
+  .discriminatedUnion('type', [
+    textPart,
+    imagePart,
     z.looseObject({ type: z.literal('input_audio') }),
-    "content part type 'input_audio' is not supported",
-    ['type'],
-  ),
-  rejected(z.looseObject({ type: z.literal('file') }), "content part type 'file' is not supported", ['type']),
-]);
+    z.looseObject({ type: z.literal('file') }),
+  ])
+  .transform((part, ctx) =>
+    part.type === 'text' || part.type === 'image_url'
+      ? part
+      : reject(ctx, `content part type '${part.type}' is not supported`, ['type']),
+  );
 
 const instructionContent = z.union([z.string(), z.array(textPart)]);
 
@@ -87,30 +91,24 @@ const assistantMessage = z
     }
   });
 
-const toolMessage = rejected(
-  z.looseObject({ role: z.literal('tool') }),
-  'tool messages are not supported yet',
-  ['role'],
-);
+/** One entry of `messages`, after validation (image URLs already parsed, tool turns refused). */
+export const chatMessageSchema = z
+  .discriminatedUnion('role', [
+    systemMessage,
+    developerMessage,
+    userMessage,
+    assistantMessage,
+    z.looseObject({ role: z.literal('tool') }),
+    z.looseObject({ role: z.literal('function') }),
+  ])
+  .transform((message, ctx) => {
+    if (message.role === 'tool') return reject(ctx, 'tool messages are not supported yet', ['role']);
+    if (message.role === 'function') return reject(ctx, 'function messages are not supported', ['role']);
+    return message;
+  });
 
-const functionMessage = rejected(
-  z.looseObject({ role: z.literal('function') }),
-  'function messages are not supported',
-  ['role'],
-);
-
-/** One entry of `messages`, after validation (image URLs already parsed). */
-export const chatMessageSchema = z.discriminatedUnion('role', [
-  systemMessage,
-  developerMessage,
-  userMessage,
-  assistantMessage,
-  toolMessage,
-  functionMessage,
-]);
-
-/** A validated message. Tool and function messages never pass validation, so they are excluded. */
-export type ChatMessage = Exclude<z.output<typeof chatMessageSchema>, { role: 'tool' | 'function' }>;
+/** A validated message. */
+export type ChatMessage = z.output<typeof chatMessageSchema>;
 
 /** A validated system or developer message. */
 export type InstructionMessage = Extract<ChatMessage, { role: 'system' | 'developer' }>;

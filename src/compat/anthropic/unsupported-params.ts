@@ -1,0 +1,55 @@
+/**
+ * @module
+ * Which request parameters the Claude Code CLI cannot honour. The policy for them (warn or reject)
+ * lives in `translate-request.ts`; this file only finds them.
+ */
+import type { MessagesRequest } from './request-schema.js';
+
+/** One parameter the backend cannot honour, and why. */
+export interface UnsupportedParam {
+  /** Dotted field path, e.g. `temperature` or `thinking.budget_tokens`. */
+  readonly field: string;
+  /** What cannot be done, phrased to follow the field name. */
+  readonly problem: string;
+}
+
+const NOT_SUPPORTED = 'not supported by the Claude Code CLI';
+
+// SDK fields for platform features that have no CLI equivalent.
+const PLATFORM_FIELDS = ['container', 'diagnostics', 'inference_geo', 'user_profile_id', 'workspace_id'] as const;
+
+/**
+ * List the parameters of `request` the CLI cannot honour, in a stable order.
+ * Silently accepted because they change nothing observable: `metadata`, `service_tier`,
+ * `cache_control` (the CLI manages prompt caching itself), `stream`, `thinking` other than
+ * `enabled`, `tool_choice` `auto`/`none`, `output_config.effort` (passed as `--effort`).
+ */
+export function findUnsupportedParams(
+  request: MessagesRequest,
+  unknownFields: readonly string[],
+): UnsupportedParam[] {
+  const found: UnsupportedParam[] = [];
+  const add = (field: string, problem: string): void => {
+    found.push({ field, problem });
+  };
+  if (request.temperature !== undefined) add('temperature', `${NOT_SUPPORTED} (it samples with its own settings)`);
+  if (request.top_p !== undefined) add('top_p', NOT_SUPPORTED);
+  if (request.top_k !== undefined) add('top_k', NOT_SUPPORTED);
+  if (request.tools !== undefined && request.tools.length > 0) {
+    add('tools', 'client-defined tools are not supported yet; the model answers without them');
+  }
+  const choice = request.tool_choice?.type;
+  if (choice === 'any' || choice === 'tool') add('tool_choice', 'needs client-defined tools, which are not supported yet');
+  if (request.thinking?.type === 'enabled') {
+    add('thinking.budget_tokens', 'the CLI sets its own thinking budget; the requested budget is not applied');
+  }
+  if (request.output_config?.format !== undefined && request.output_config.format !== null) {
+    add('output_config.format', 'structured output is not supported through this API yet');
+  }
+  if (request.speed === 'fast') add('speed', 'fast mode is not supported through this API');
+  for (const field of PLATFORM_FIELDS) {
+    if (request[field] !== undefined && request[field] !== null) add(field, NOT_SUPPORTED);
+  }
+  for (const field of unknownFields) add(field, 'unknown parameter');
+  return found;
+}

@@ -1,0 +1,37 @@
+/**
+ * @module
+ * OpenAI server-sent-event framing. OpenAI streams are unnamed `data:` events ending with
+ * `data: [DONE]`; a failure after the first chunk is sent as a `data:` event holding an error body,
+ * which the OpenAI SDK turns into a thrown `APIError` with that message.
+ */
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { OpenAIErrorBody } from './errors.js';
+
+/** The frame that ends every OpenAI stream, including one that ended with an error frame. */
+export const OPENAI_SSE_DONE = 'data: [DONE]\n\n';
+
+/**
+ * One chunk as an SSE frame: `data: <json>\n\n`. JSON never contains a raw newline, so a single
+ * `data:` line is always enough.
+ *
+ * @example
+ * ```ts
+ * encodeOpenAISse(chunk); // 'data: {"id":"chatcmpl-...","object":"chat.completion.chunk",...}\n\n'
+ * ```
+ */
+export function encodeOpenAISse(chunk: ChatCompletionChunk): string {
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+}
+
+/**
+ * An error frame for a failure mid-stream, once the 200 status has been sent: `data: {"error":{...}}\n\n`.
+ *
+ * @example
+ * ```ts
+ * const { body } = fromUnknownError(error);
+ * await write(encodeOpenAISseError(body));
+ * ```
+ */
+export function encodeOpenAISseError(body: OpenAIErrorBody): string {
+  return `data: ${JSON.stringify(body)}\n\n`;
+}

@@ -1,0 +1,64 @@
+/**
+ * @module
+ * OpenAI Chat Completions request → Anthropic Messages request. The result is handed to the
+ * Anthropic layer, which runs it through the CLI; this file only translates.
+ */
+import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import { collectIgnoredParams } from './ignored-params.js';
+import { parseChatCompletionRequest } from './request-schema.js';
+import { toAnthropicConversation } from './to-anthropic-messages.js';
+
+/** `max_tokens` when the client sets neither `max_completion_tokens` nor `max_tokens`. */
+export const DEFAULT_MAX_TOKENS = 4096;
+
+/** A translated request. */
+export interface AnthropicRequestTranslation {
+  /** The Anthropic body, without `stream`: whether to stream is {@link stream}'s job. */
+  readonly params: MessageCreateParamsNonStreaming;
+  /** The client asked for `stream: true`. */
+  readonly stream: boolean;
+  /** Streaming with `stream_options.include_usage`: send a final usage chunk. */
+  readonly includeUsage: boolean;
+  /** What was ignored or changed on the way, for logs or a response header. */
+  readonly warnings: string[];
+}
+
+/**
+ * Validate an OpenAI Chat Completions body and translate it into Anthropic `MessageCreateParams`.
+ *
+ * | OpenAI | Anthropic |
+ * |---|---|
+ * | `system` / `developer` messages | `system`, joined with blank lines |
+ * | `user` / `assistant` messages | `messages`, consecutive same-role turns merged |
+ * | `image_url` data URL | base64 `image` block |
+ * | `max_completion_tokens` ?? `max_tokens` ?? 4096 | `max_tokens` |
+ * | `stop` | `stop_sequences` |
+ * | `user` | `metadata.user_id` |
+ *
+ * Parameters with no Anthropic equivalent (sampling, tools, logprobs, ...) are validated, then
+ * listed in `warnings` and dropped.
+ *
+ * @param body - the parsed JSON body, untrusted
+ * @throws {@link OpenAIApiError} 400 for an invalid or unsupported request (field named in `param`)
+ * @example
+ * ```ts
+ * const { params, stream } = toAnthropicRequest({ model: 'sonnet', messages: [{ role: 'user', content: 'Hi' }] });
+ * // params: { model: 'sonnet', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }
+ * ```
+ */
+export function toAnthropicRequest(body: unknown): AnthropicRequestTranslation {
+  const request = parseChatCompletionRequest(body);
+  const warnings = collectIgnoredParams(request);
+  const { system, messages } = toAnthropicConversation(request.messages, warnings);
+  const stop = request.stop == null ? [] : [request.stop].flat();
+  const params: MessageCreateParamsNonStreaming = {
+    model: request.model,
+    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS,
+    messages,
+    ...(system === undefined ? {} : { system }),
+    ...(stop.length === 0 ? {} : { stop_sequences: stop }),
+    ...(request.user == null ? {} : { metadata: { user_id: request.user } }),
+  };
+  const stream = request.stream === true;
+  return { params, stream, includeUsage: stream && request.stream_options?.include_usage === true, warnings };
+}

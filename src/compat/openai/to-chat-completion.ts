@@ -1,0 +1,49 @@
+/**
+ * @module
+ * Anthropic `Message` → OpenAI `ChatCompletion`, for non-streaming requests.
+ */
+import type { Message } from '@anthropic-ai/sdk/resources/messages';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import {
+  nowInSeconds,
+  toCompletionId,
+  toCompletionUsage,
+  toFinishReason,
+  type ResponseOptions,
+  type UsageLike,
+} from './response-fields.js';
+
+/** The parts of an Anthropic {@link Message} the translation reads; every `Message` is one. */
+export type MessageLike = Pick<Message, 'id' | 'content' | 'stop_reason'> & { readonly usage: UsageLike };
+
+/**
+ * Translate a finished Anthropic message into an OpenAI chat completion with one choice. The text
+ * blocks are concatenated (non-text blocks such as thinking have no Chat Completions field), which
+ * matches what the streamed deltas add up to.
+ *
+ * @param message - the Anthropic message from the Anthropic layer
+ * @param options - `model` is the id the client requested, echoed back
+ * @example
+ * ```ts
+ * const completion = toChatCompletion(message, { model: body.model });
+ * completion.choices[0].message.content; // 'Hello!'
+ * ```
+ */
+export function toChatCompletion(message: MessageLike, options: ResponseOptions): ChatCompletion {
+  const content = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+  return {
+    id: options.id ?? toCompletionId(message.id),
+    object: 'chat.completion',
+    created: options.created ?? nowInSeconds(),
+    model: options.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null },
+        finish_reason: toFinishReason(message.stop_reason),
+        logprobs: null,
+      },
+    ],
+    usage: toCompletionUsage(message.usage),
+  };
+}
