@@ -26,13 +26,23 @@ const wrapper = new ClaudeCodeWrapper({
   logLevel: 'silent',
 });
 const streamJsonArgs = ['-p', '--output-format', 'stream-json', '--verbose', '--input-format', 'stream-json'];
-const userLine = { type: 'user', session_id: '', message: { role: 'user', content: [{ type: 'text', text: 'hello' }] }, parent_tool_use_id: null };
+const userLine = {
+  type: 'user',
+  session_id: '',
+  message: { role: 'user', content: [{ type: 'text', text: 'hello' }] },
+  parent_tool_use_id: null,
+};
 
 const rows = {
   'raw `claude -p hello --output-format json` (until exit)': () =>
     timeProcess(binary, ['-p', 'hello', '--output-format', 'json'], { env: fullEnv, cwd: cli.cwd }),
   'raw `claude` stream-json on stdin (until result line)': () =>
-    timeProcess(binary, streamJsonArgs, { env: fullEnv, cwd: cli.cwd, stdinLines: [userLine], until: 'result' }),
+    timeProcess(binary, streamJsonArgs, {
+      env: fullEnv,
+      cwd: cli.cwd,
+      stdinLines: [userLine],
+      until: 'result',
+    }),
   '`wrapper.run()` (until result)': async () => {
     const started = performance.now();
     const response = await wrapper.run('hello');
@@ -81,7 +91,13 @@ if (values.json) {
   console.log(
     markdownTable(
       ['path', 'runs', 'median ms', 'p95 ms', 'ratio to raw -p'],
-      computed.map((r) => [r.name, String(r.n), ms(r.median), ms(r.p95), (r.median / rawJson.median).toFixed(2)]),
+      computed.map((r) => [
+        r.name,
+        String(r.n),
+        ms(r.median),
+        ms(r.p95),
+        (r.median / rawJson.median).toFixed(2),
+      ]),
     ),
   );
   console.log(

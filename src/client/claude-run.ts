@@ -37,7 +37,9 @@ export class ClaudeRun implements AsyncIterable<ClaudeEvent> {
 
   /** @internal Created by the wrapper; `start` receives the controller that feeds this run. */
   constructor(start: (controller: RunController) => void) {
-    this.#channel = new EventChannel<ClaudeEvent>(() => this.abort(new ClaudeCodeAbortError('stream consumer stopped')));
+    this.#channel = new EventChannel<ClaudeEvent>(() =>
+      this.abort(new ClaudeCodeAbortError('stream consumer stopped')),
+    );
     let resolveResult!: (response: ClaudeCodeResponse) => void;
     let rejectResult!: (error: unknown) => void;
     this.result = new Promise<ClaudeCodeResponse>((resolve, reject) => {

@@ -55,7 +55,9 @@ export class EventChannel<T> implements AsyncIterable<T> {
         if (value !== undefined) return Promise.resolve({ value, done: false });
         if (this.#done) {
           finished = true;
-          return this.#hasError ? Promise.reject(this.#error) : Promise.resolve({ value: undefined, done: true });
+          return this.#hasError
+            ? Promise.reject(this.#error)
+            : Promise.resolve({ value: undefined, done: true });
         }
         return new Promise<IteratorResult<T>>((resolve, reject) => {
           this.#waiting = resolve;

@@ -52,7 +52,11 @@ export class RunLifecycle {
       },
       'claude run finished',
     );
-    this.#services.logger.debug({ event: 'run_output', sessionId: response.sessionId, content: response.content });
+    this.#services.logger.debug({
+      event: 'run_output',
+      sessionId: response.sessionId,
+      content: response.content,
+    });
     if (response.isError && throwOnError) throw new ClaudeCodeRunError(response);
     return response;
   }
@@ -63,7 +67,14 @@ export class RunLifecycle {
     const code = ClaudeCodeError.isInstance(error) ? error.code : 'UNKNOWN';
     this.#services.metrics?.failed(code, durationMs);
     this.#services.logger.info(
-      { event: 'run', kind: this.#kind, outcome: 'exception', code, durationMs, message: (error as Error)?.message },
+      {
+        event: 'run',
+        kind: this.#kind,
+        outcome: 'exception',
+        code,
+        durationMs,
+        message: (error as Error)?.message,
+      },
       'claude run failed',
     );
     return error;

@@ -44,7 +44,12 @@ export function resolveRunOptions(
   base: ClaudeRunConfig,
   call: (RunOptions & { fork?: boolean }) | undefined,
   defaults: Partial<ClaudeRunConfig> = {},
-): { options: ResolvedRunOptions; signal: AbortSignal | undefined; sessionId: string | undefined; fork: boolean } {
+): {
+  options: ResolvedRunOptions;
+  signal: AbortSignal | undefined;
+  sessionId: string | undefined;
+  fork: boolean;
+} {
   const { signal, sessionId, fork, ...rest } = call ?? {};
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ClaudeCodeValidationError('options.signal', signal, 'must be an AbortSignal');

@@ -105,7 +105,9 @@ export class ClaudeSession implements AsyncDisposable {
     }
     this.#turns += 1;
     return new ClaudeRun((controller) => {
-      const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+      const signal = options.signal
+        ? AbortSignal.any([options.signal, controller.signal])
+        : controller.signal;
       const turn = this.#queue.then(() => this.#runTurn(valid, signal, controller));
       this.#queue = turn.catch(() => {});
     });
@@ -129,11 +131,7 @@ export class ClaudeSession implements AsyncDisposable {
     await this.close();
   }
 
-  async #runTurn(
-    prompt: Prompt,
-    signal: AbortSignal,
-    controller: RunController,
-  ): Promise<void> {
+  async #runTurn(prompt: Prompt, signal: AbortSignal, controller: RunController): Promise<void> {
     const lifecycle = new RunLifecycle(this.#init.services, 'session', prompt);
     try {
       if (this.#closed) throw new ClaudeCodeSessionClosedError('close() was called');

@@ -9,7 +9,7 @@ import type { ClaudeCodeResponse } from '../core/response.js';
 import { createLogger, type WrapperLogger } from '../observability/logger.js';
 import { RunMetricsRecorder, type WrapperMetrics } from '../observability/run-metrics.js';
 import type { SessionTarget } from '../process/build-args.js';
-import { ClaudeRun } from './claude-run.js';
+import type { ClaudeRun } from './claude-run.js';
 import { resolveRunOptions, validateSessionId, type ResumeOptions, type RunOptions } from './run-options.js';
 import { ClaudeSession, type ClaudeSessionOptions } from './session.js';
 import { startOneShot } from './start-one-shot.js';
@@ -86,7 +86,11 @@ export class ClaudeCodeWrapper {
    * Sessions are stored per HOME and working directory: use the same `workingDirectory`.
    * @throws {@link ClaudeCodeSessionNotFoundError} when the CLI does not know the id.
    */
-  async resumeSession(sessionId: string, prompt: Prompt, options?: ResumeOptions): Promise<ClaudeCodeResponse> {
+  async resumeSession(
+    sessionId: string,
+    prompt: Prompt,
+    options?: ResumeOptions,
+  ): Promise<ClaudeCodeResponse> {
     const resume = validateSessionId('sessionId', sessionId);
     return this.#start(prompt, options, { resume, fork: options?.fork ?? false }, 'resume').result;
   }

@@ -92,9 +92,9 @@ describe('RunAccumulator on real CLI output', () => {
   });
 
   it('extracts structured output', () => {
-    const raw = JSON.parse(
-      readFileSync(new URL('jsonschema_structured.json', protocolDir), 'utf8'),
-    ) as { stdout: string };
+    const raw = JSON.parse(readFileSync(new URL('jsonschema_structured.json', protocolDir), 'utf8')) as {
+      stdout: string;
+    };
     const response = fold([JSON.parse(raw.stdout.trim()) as CliMessage]).acc.response;
     expect(response?.structuredOutput).toEqual(expect.objectContaining({ name: expect.any(String) }));
   });

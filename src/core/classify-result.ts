@@ -66,7 +66,10 @@ export function summarizeResult(raw: CliMessage): ResultSummary {
 function turnCost(raw: CliMessage): number {
   const sinceLast = asRecord(raw['model_usage_since_last_result']);
   if (!sinceLast) return numberField(raw, 'total_cost_usd');
-  return Object.values(sinceLast).reduce<number>((sum, usage) => sum + numberField(asRecord(usage), 'costUSD'), 0);
+  return Object.values(sinceLast).reduce<number>(
+    (sum, usage) => sum + numberField(asRecord(usage), 'costUSD'),
+    0,
+  );
 }
 
 /** Map a failed result to a {@link ClaudeErrorType}. */

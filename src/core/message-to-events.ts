@@ -67,7 +67,9 @@ function streamEventToEvents(message: CliMessage): ClaudeEvent[] {
     case 'thinking_delta':
       return [{ type: 'thinking_delta', thinking: stringField(delta, 'thinking') ?? '', index, message }];
     case 'input_json_delta':
-      return [{ type: 'tool_input_delta', partialJson: stringField(delta, 'partial_json') ?? '', index, message }];
+      return [
+        { type: 'tool_input_delta', partialJson: stringField(delta, 'partial_json') ?? '', index, message },
+      ];
     default:
       return [];
   }

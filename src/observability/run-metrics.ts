@@ -21,7 +21,12 @@ export interface WrapperMetrics {
   readonly cacheReadInputTokens: number;
   readonly cacheCreationInputTokens: number;
   /** Latency percentiles over the recent window. @unit milliseconds */
-  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly max: number; readonly samples: number };
+  readonly latencyMs: {
+    readonly p50: number;
+    readonly p95: number;
+    readonly max: number;
+    readonly samples: number;
+  };
   /** Runs currently in progress. */
   readonly inFlight: number;
 }

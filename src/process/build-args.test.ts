@@ -4,7 +4,14 @@ import { buildCliEnv } from './build-env.js';
 
 describe('buildCliArgs', () => {
   it('always speaks stream-json both ways and never carries a prompt', () => {
-    expect(buildCliArgs({})).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--input-format', 'stream-json']);
+    expect(buildCliArgs({})).toEqual([
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--input-format',
+      'stream-json',
+    ]);
   });
 
   it('maps every option to its CLI flag', () => {
@@ -50,7 +57,13 @@ describe('buildCliArgs', () => {
     expect(pairs('--json-schema')).toBe('{"type":"object"}');
     expect(pairs('--resume')).toBe('abc');
     expect(pairs('--betas')).toBe('b1');
-    for (const flag of ['--strict-mcp-config', '--no-session-persistence', '--include-partial-messages', '--fork-session', '--bare']) {
+    for (const flag of [
+      '--strict-mcp-config',
+      '--no-session-persistence',
+      '--include-partial-messages',
+      '--fork-session',
+      '--bare',
+    ]) {
       expect(args).toContain(flag);
     }
   });
@@ -63,7 +76,10 @@ describe('buildCliArgs', () => {
 
 describe('buildCliEnv', () => {
   it('caps CLI retries, drops NODE_OPTIONS and applies caller env last', () => {
-    const env = buildCliEnv({ env: { FOO: 'bar', CLAUDE_CODE_MAX_RETRIES: '5' } }, { PATH: '/bin', NODE_OPTIONS: '--x' });
+    const env = buildCliEnv(
+      { env: { FOO: 'bar', CLAUDE_CODE_MAX_RETRIES: '5' } },
+      { PATH: '/bin', NODE_OPTIONS: '--x' },
+    );
     expect(env).toEqual({ PATH: '/bin', CLAUDE_CODE_MAX_RETRIES: '5', FOO: 'bar' });
     expect(buildCliEnv({ cliMaxRetries: 0 }, {})['CLAUDE_CODE_MAX_RETRIES']).toBe('0');
     expect(buildCliEnv({}, {})['CLAUDE_CODE_MAX_RETRIES']).toBe('2');

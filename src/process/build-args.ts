@@ -46,12 +46,18 @@ export function buildCliArgs(options: ClaudeRunConfig, target: SessionTarget = {
   // `--tools ""` is how the CLI spells "no built-in tools".
   if (options.tools) add('--tools', options.tools.join(','));
   if (options.mcpConfig !== undefined) {
-    add('--mcp-config', typeof options.mcpConfig === 'string' ? options.mcpConfig : JSON.stringify(options.mcpConfig));
+    add(
+      '--mcp-config',
+      typeof options.mcpConfig === 'string' ? options.mcpConfig : JSON.stringify(options.mcpConfig),
+    );
   }
   if (options.strictMcpConfig) args.push('--strict-mcp-config');
   for (const dir of options.addDirs ?? []) add('--add-dir', dir);
   if (options.settings !== undefined) {
-    add('--settings', typeof options.settings === 'string' ? options.settings : JSON.stringify(options.settings));
+    add(
+      '--settings',
+      typeof options.settings === 'string' ? options.settings : JSON.stringify(options.settings),
+    );
   }
   if (options.jsonSchema) add('--json-schema', JSON.stringify(options.jsonSchema));
   if (options.sessionPersistence === false) args.push('--no-session-persistence');

@@ -46,7 +46,11 @@ export interface DriveTurnOptions {
  * @throws {@link ClaudeCodeTimeoutError}, {@link ClaudeCodeAbortError}, {@link ClaudeCodeProcessError},
  * {@link ClaudeCodeProtocolError}, {@link ClaudeCodeSpawnError} and the session errors.
  */
-export function driveTurn(process: CliProcess, prompt: Prompt, options: DriveTurnOptions): Promise<ClaudeCodeResponse> {
+export function driveTurn(
+  process: CliProcess,
+  prompt: Prompt,
+  options: DriveTurnOptions,
+): Promise<ClaudeCodeResponse> {
   return new Promise<ClaudeCodeResponse>((resolve, reject) => {
     const accumulator = new RunAccumulator(options.startedAt);
     const unparsed: string[] = [];
@@ -95,7 +99,10 @@ export function driveTurn(process: CliProcess, prompt: Prompt, options: DriveTur
     const armIdle = (): void => {
       if (options.idleTimeoutMs <= 0 || finished) return;
       clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => stop(new ClaudeCodeTimeoutError(options.idleTimeoutMs, 'idle')), options.idleTimeoutMs);
+      idleTimer = setTimeout(
+        () => stop(new ClaudeCodeTimeoutError(options.idleTimeoutMs, 'idle')),
+        options.idleTimeoutMs,
+      );
     };
     const totalTimer = setTimeout(
       () => stop(new ClaudeCodeTimeoutError(options.timeoutMs, 'total')),
@@ -146,7 +153,16 @@ export function driveTurn(process: CliProcess, prompt: Prompt, options: DriveTur
     armIdle();
     // A dead process cannot take input; its exit (already delivered or pending) reports why.
     if (!process.isAlive) {
-      fail(process.spawnError ?? errorFromExit({ exitCode: null, signal: null, stderrTail: process.stderrTail, unparsedLines: [], sawOutput: false }));
+      fail(
+        process.spawnError ??
+          errorFromExit({
+            exitCode: null,
+            signal: null,
+            stderrTail: process.stderrTail,
+            unparsedLines: [],
+            sawOutput: false,
+          }),
+      );
       return;
     }
     process.send(userMessageLine(prompt));

@@ -18,9 +18,18 @@ describe('findClaudeBinary', () => {
     const a = fakeExecutable();
     const b = fakeExecutable();
     const c = fakeExecutable();
-    expect(findClaudeBinary(a.path, { CLAUDE_BINARY: b.path, PATH: c.dir })).toEqual({ path: a.path, source: 'option' });
-    expect(findClaudeBinary(undefined, { CLAUDE_BINARY: b.path, PATH: c.dir })).toEqual({ path: b.path, source: 'env' });
-    expect(findClaudeBinary(undefined, { PATH: `/nonexistent:${c.dir}` })).toEqual({ path: c.path, source: 'path' });
+    expect(findClaudeBinary(a.path, { CLAUDE_BINARY: b.path, PATH: c.dir })).toEqual({
+      path: a.path,
+      source: 'option',
+    });
+    expect(findClaudeBinary(undefined, { CLAUDE_BINARY: b.path, PATH: c.dir })).toEqual({
+      path: b.path,
+      source: 'env',
+    });
+    expect(findClaudeBinary(undefined, { PATH: `/nonexistent:${c.dir}` })).toEqual({
+      path: c.path,
+      source: 'path',
+    });
   });
 
   it('falls back to the @anthropic-ai/claude-code package', () => {

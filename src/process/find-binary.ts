@@ -38,7 +38,9 @@ export function findClaudeBinary(
   if (onPath) return { path: onPath, source: 'path' };
   const fromPackage = searchPackage();
   if (fromPackage) return { path: fromPackage, source: 'package' };
-  throw new ClaudeCodeConfigurationError(`Claude Code CLI not found. ${INSTALL_HINT}`, { code: 'BINARY_NOT_FOUND' });
+  throw new ClaudeCodeConfigurationError(`Claude Code CLI not found. ${INSTALL_HINT}`, {
+    code: 'BINARY_NOT_FOUND',
+  });
 }
 
 function requireExecutable(path: string, origin: string): string {
@@ -71,7 +73,9 @@ function searchPackage(): string | undefined {
     // Not installed: fall through to the platform package.
   }
   try {
-    const platformRoot = dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`));
+    const platformRoot = dirname(
+      require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`),
+    );
     candidates.push(join(platformRoot, 'claude'));
   } catch {
     // Not installed.

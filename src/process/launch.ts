@@ -23,7 +23,11 @@ export interface LaunchOptions extends ClaudeRunConfig {
 export function launchCli(options: LaunchOptions, target: SessionTarget = {}): CliProcess {
   const binary = findClaudeBinary(options.claudeBinary);
   if (options.workingDirectory !== undefined && !isDirectory(options.workingDirectory)) {
-    throw new ClaudeCodeValidationError('workingDirectory', options.workingDirectory, 'is not an existing directory');
+    throw new ClaudeCodeValidationError(
+      'workingDirectory',
+      options.workingDirectory,
+      'is not an existing directory',
+    );
   }
   return new CliProcess({
     binary: binary.path,

@@ -17,10 +17,16 @@ export function userMessageLine(prompt: Prompt): Record<string, unknown> {
 }
 
 /** A control request (`interrupt`, `initialize`, ...), with a fresh request id. */
-export function controlRequestLine(subtype: string, fields: Record<string, unknown> = {}): {
+export function controlRequestLine(
+  subtype: string,
+  fields: Record<string, unknown> = {},
+): {
   line: Record<string, unknown>;
   requestId: string;
 } {
   const requestId = `ccw-${randomUUID()}`;
-  return { line: { type: 'control_request', request_id: requestId, request: { subtype, ...fields } }, requestId };
+  return {
+    line: { type: 'control_request', request_id: requestId, request: { subtype, ...fields } },
+    requestId,
+  };
 }

@@ -73,7 +73,9 @@ describe('real CLI end to end', () => {
   it('resumes a session in a new process and the API receives the earlier turns', async () => {
     wrapper = await freshWrapper();
     const first = await wrapper.run('first question');
-    const second = await wrapper.resumeSession(first.sessionId, 'second question', { workingDirectory: cli.cwd });
+    const second = await wrapper.resumeSession(first.sessionId, 'second question', {
+      workingDirectory: cli.cwd,
+    });
     expect(second.sessionId).toBe(first.sessionId);
     const last = api.messageRequests().at(-1)?.body;
     expect(turns(last)).toEqual([
@@ -150,7 +152,8 @@ describe('real CLI end to end', () => {
     const controller = new AbortController();
     const pending = wrapper.run('x', { signal: controller.signal });
     const deadline = Date.now() + 10_000;
-    while (api.messageRequests().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (api.messageRequests().length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(ClaudeCodeAbortError);
   });

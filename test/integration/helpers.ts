@@ -2,7 +2,11 @@
  * Shared helpers for integration tests against the fake `claude` executable.
  */
 import { ClaudeCodeWrapper, type ClaudeCodeConfig } from '../../src/index.js';
-import { withFakeClaude, type FakeClaude, type FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
+import {
+  withFakeClaude,
+  type FakeClaude,
+  type FakeClaudeScenario,
+} from '../fixtures/fake-claude-helpers.mjs';
 
 /** A wrapper wired to a fresh fake CLI. Call `cleanup` in `afterEach`. */
 export async function fakeWrapper(

@@ -28,7 +28,9 @@ async function setup(...args: Parameters<typeof fakeWrapper>) {
 describe('run()', () => {
   it('returns the text, session id, metrics and every message', async () => {
     const { wrapper, fake } = await setup({
-      turns: [{ kind: 'reply', text: 'hi there', usage: { input_tokens: 30, output_tokens: 5 }, costUsd: 0.01 }],
+      turns: [
+        { kind: 'reply', text: 'hi there', usage: { input_tokens: 30, output_tokens: 5 }, costUsd: 0.01 },
+      ],
     });
     const response = await wrapper.run('hello');
     expect(response.content).toBe('hi there');
@@ -42,13 +44,21 @@ describe('run()', () => {
     // The prompt travels on stdin only.
     expect(call?.argv.join(' ')).not.toContain('hello');
     expect(call?.stdin).toEqual([
-      { type: 'user', session_id: '', message: { role: 'user', content: [{ type: 'text', text: 'hello' }] }, parent_tool_use_id: null },
+      {
+        type: 'user',
+        session_id: '',
+        message: { role: 'user', content: [{ type: 'text', text: 'hello' }] },
+        parent_tool_use_id: null,
+      },
     ]);
   });
 
   it('sends image blocks on stdin untouched', async () => {
     const { wrapper, fake } = await setup();
-    const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } } as const;
+    const image = {
+      type: 'image',
+      source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' },
+    } as const;
     const response = await wrapper.run([{ type: 'text', text: 'what is this' }, image]);
     expect(response.content).toContain('[image image/png');
     const stdin = fake.invocations()[0]?.stdin[0] as { message: { content: unknown[] } };
@@ -74,7 +84,9 @@ describe('run()', () => {
     });
     await expect(wrapper.run('')).rejects.toBeInstanceOf(ClaudeCodeValidationError);
     await expect(
-      wrapper.run([{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'AAAA' } }] as never),
+      wrapper.run([
+        { type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'AAAA' } },
+      ] as never),
     ).rejects.toMatchObject({ field: 'prompt[0].source.media_type' });
     expect(fake.invocations()).toHaveLength(0);
   });
@@ -93,8 +105,14 @@ describe('run()', () => {
       turns: [{ kind: 'api_error', status: 401 }],
       default: { kind: 'max_turns' },
     });
-    const auth = (await wrapper.run('x', { throwOnError: true }).catch((e: unknown) => e)) as ClaudeCodeRunError;
-    expect(auth).toMatchObject({ code: 'AUTHENTICATION_FAILED', isRetryable: false, errorType: 'authentication_error' });
+    const auth = (await wrapper
+      .run('x', { throwOnError: true })
+      .catch((e: unknown) => e)) as ClaudeCodeRunError;
+    expect(auth).toMatchObject({
+      code: 'AUTHENTICATION_FAILED',
+      isRetryable: false,
+      errorType: 'authentication_error',
+    });
     expect(auth.message).toMatch(/claude \/login|ANTHROPIC_API_KEY/);
     await fake?.setScenario({ default: { kind: 'api_error', status: 429 } });
     expect((await wrapper.run('x')).errorType).toBe('rate_limit_error');
@@ -120,7 +138,12 @@ describe('run()', () => {
   });
 
   it('reassembles split writes and multi-megabyte lines', async () => {
-    const { wrapper } = await setup({ turns: [{ kind: 'reply', text: 'ok2', splitWrites: true }, { kind: 'reply', hugeTextBytes: 3_000_000 }] });
+    const { wrapper } = await setup({
+      turns: [
+        { kind: 'reply', text: 'ok2', splitWrites: true },
+        { kind: 'reply', hugeTextBytes: 3_000_000 },
+      ],
+    });
     expect((await wrapper.run('a')).content).toBe('ok2');
     await fake?.setScenario({ turns: [{ kind: 'reply', hugeTextBytes: 3_000_000 }] });
     expect((await wrapper.run('b')).content).toHaveLength(3_000_000);
@@ -128,17 +151,31 @@ describe('run()', () => {
 
   it('maps known CLI start-up failures to clear errors', async () => {
     const { wrapper } = await setup({
-      startup: { stderr: 'No conversation found with session ID: 00000000-0000-4000-8000-000000000000', exitCode: 1 },
+      startup: {
+        stderr: 'No conversation found with session ID: 00000000-0000-4000-8000-000000000000',
+        exitCode: 1,
+      },
     });
-    const notFound = await wrapper.resumeSession('00000000-0000-4000-8000-000000000000', 'x').catch((e: unknown) => e);
+    const notFound = await wrapper
+      .resumeSession('00000000-0000-4000-8000-000000000000', 'x')
+      .catch((e: unknown) => e);
     expect(notFound).toBeInstanceOf(ClaudeCodeSessionNotFoundError);
-    await fake?.setScenario({ startup: { stderr: 'Error: Session ID 6c8923dd-0d2b-47f5-8110-ae37428b1477 is already in use.', exitCode: 1 } });
-    const inUse = await wrapper.run('x', { sessionId: '6c8923dd-0d2b-47f5-8110-ae37428b1477' }).catch((e: unknown) => e);
+    await fake?.setScenario({
+      startup: {
+        stderr: 'Error: Session ID 6c8923dd-0d2b-47f5-8110-ae37428b1477 is already in use.',
+        exitCode: 1,
+      },
+    });
+    const inUse = await wrapper
+      .run('x', { sessionId: '6c8923dd-0d2b-47f5-8110-ae37428b1477' })
+      .catch((e: unknown) => e);
     expect(inUse).toBeInstanceOf(ClaudeCodeSessionInUseError);
   });
 
   it('reports a crash with exit code, signal and stderr tail', async () => {
-    const { wrapper } = await setup({ default: { kind: 'crash', exitCode: 3, stderr: 'boom: out of cheese' } });
+    const { wrapper } = await setup({
+      default: { kind: 'crash', exitCode: 3, stderr: 'boom: out of cheese' },
+    });
     const error = (await wrapper.run('x').catch((e: unknown) => e)) as ClaudeCodeProcessError;
     expect(error).toBeInstanceOf(ClaudeCodeProcessError);
     expect(error).toMatchObject({ exitCode: 3, signal: null, code: 'PROCESS_FAILED' });
@@ -179,7 +216,10 @@ describe('timeouts and abort', () => {
   });
 
   it('escalates to SIGKILL when the CLI ignores SIGTERM', async () => {
-    const { wrapper, fake } = await setup({ default: { kind: 'hang' }, ignoreSigterm: true }, { killGraceMs: 200 });
+    const { wrapper, fake } = await setup(
+      { default: { kind: 'hang' }, ignoreSigterm: true },
+      { killGraceMs: 200 },
+    );
     const controller = new AbortController();
     const pending = wrapper.run('x', { signal: controller.signal });
     // Wait until the fake has read the prompt (and installed its SIGTERM-ignoring handler).
@@ -206,19 +246,25 @@ describe('timeouts and abort', () => {
 
   it('rejects at once for an already-aborted signal', async () => {
     const { wrapper } = await setup();
-    await expect(wrapper.run('x', { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(ClaudeCodeAbortError);
+    await expect(wrapper.run('x', { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      ClaudeCodeAbortError,
+    );
   });
 });
 
 describe('runStreaming()', () => {
   it('yields session start, token deltas, the assistant message and the result', async () => {
-    const { wrapper } = await setup({ turns: [{ kind: 'reply', chunks: ['Hel', 'lo ', 'world'], thinking: 'hmm' }] });
+    const { wrapper } = await setup({
+      turns: [{ kind: 'reply', chunks: ['Hel', 'lo ', 'world'], thinking: 'hmm' }],
+    });
     const run = wrapper.runStreaming('hi');
     const events: ClaudeEvent[] = [];
     for await (const event of run) events.push(event);
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('session_start');
-    expect(events.filter((e) => e.type === 'text_delta').map((e) => (e.type === 'text_delta' ? e.text : ''))).toEqual(['Hel', 'lo ', 'world']);
+    expect(
+      events.filter((e) => e.type === 'text_delta').map((e) => (e.type === 'text_delta' ? e.text : '')),
+    ).toEqual(['Hel', 'lo ', 'world']);
     expect(types).toContain('thinking_delta');
     expect(types).toContain('assistant_message');
     expect(types.at(-1)).toBe('result');
@@ -229,7 +275,13 @@ describe('runStreaming()', () => {
 
   it('reports tool use and tool results', async () => {
     const { wrapper } = await setup({
-      turns: [{ kind: 'reply', text: 'done', toolUse: { name: 'Bash', input: { command: 'ls' }, resultText: 'a.txt' } }],
+      turns: [
+        {
+          kind: 'reply',
+          text: 'done',
+          toolUse: { name: 'Bash', input: { command: 'ls' }, resultText: 'a.txt' },
+        },
+      ],
     });
     const events: ClaudeEvent[] = [];
     for await (const e of wrapper.runStreaming('list')) events.push(e);
@@ -240,7 +292,9 @@ describe('runStreaming()', () => {
   });
 
   it('kills the CLI when the consumer breaks out early', async () => {
-    const { wrapper, fake } = await setup({ turns: [{ kind: 'reply', chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 200 }] });
+    const { wrapper, fake } = await setup({
+      turns: [{ kind: 'reply', chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 200 }],
+    });
     const run = wrapper.runStreaming('x');
     for await (const event of run) if (event.type === 'text_delta') break;
     await expect(run.result).rejects.toBeInstanceOf(ClaudeCodeAbortError);
@@ -299,7 +353,14 @@ describe('getMetrics()', () => {
     await fake?.setScenario({ default: { kind: 'crash' } });
     await wrapper.run('c').catch(() => undefined);
     const m = wrapper.getMetrics();
-    expect(m).toMatchObject({ requests: 3, successes: 1, errors: 2, inFlight: 0, inputTokens: 10, outputTokens: 2 });
+    expect(m).toMatchObject({
+      requests: 3,
+      successes: 1,
+      errors: 2,
+      inFlight: 0,
+      inputTokens: 10,
+      outputTokens: 2,
+    });
     expect(m.totalCostUsd).toBeCloseTo(0.5);
     expect(m.errorsByType).toEqual({ overloaded_error: 1, PROCESS_FAILED: 1 });
     expect(m.latencyMs.samples).toBe(3);

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClaudeCodeAbortError, ClaudeCodeSessionClosedError, ClaudeCodeTimeoutError } from '../../src/index.js';
+import {
+  ClaudeCodeAbortError,
+  ClaudeCodeSessionClosedError,
+  ClaudeCodeTimeoutError,
+} from '../../src/index.js';
 import type { FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
 import { eventually, fakeWrapper, isRunning } from './helpers.js';
 
@@ -83,7 +87,9 @@ describe('ClaudeSession', () => {
     expect(next.content).toBe('fake reply 2 to: are you there?');
     expect(cliInvocations(fake)).toHaveLength(1);
     const stdin = cliInvocations(fake)[0]?.stdin as Array<{ type: string; request?: { subtype: string } }>;
-    expect(stdin.some((line) => line.type === 'control_request' && line.request?.subtype === 'interrupt')).toBe(true);
+    expect(
+      stdin.some((line) => line.type === 'control_request' && line.request?.subtype === 'interrupt'),
+    ).toBe(true);
   });
 
   it('times out a turn without losing the session', async () => {
@@ -94,7 +100,9 @@ describe('ClaudeSession', () => {
   });
 
   it('restarts a dead process with --resume so the conversation continues', async () => {
-    const { wrapper, fake } = await setup({ turns: [{ kind: 'reply' }, { kind: 'crash', signal: 'SIGKILL' }] });
+    const { wrapper, fake } = await setup({
+      turns: [{ kind: 'reply' }, { kind: 'crash', signal: 'SIGKILL' }],
+    });
     await using session = wrapper.session();
     const first = await session.ask('one');
     await expect(session.ask('two')).rejects.toMatchObject({ code: 'PROCESS_FAILED', signal: 'SIGKILL' });

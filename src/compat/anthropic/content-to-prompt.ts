@@ -21,7 +21,10 @@ export function contentToPromptBlocks(content: readonly RequestContentBlock[]): 
 export function appendBlock(out: PromptBlock[], block: PromptBlock): void {
   const last = out.at(-1);
   if (block.type === 'text' && last?.type === 'text') {
-    out[out.length - 1] = { type: 'text', text: last.text === '' ? block.text : `${last.text}\n${block.text}` };
+    out[out.length - 1] = {
+      type: 'text',
+      text: last.text === '' ? block.text : `${last.text}\n${block.text}`,
+    };
   } else {
     out.push(block);
   }
@@ -34,12 +37,21 @@ function blockToPrompt(block: RequestContentBlock): PromptBlock[] {
     case 'image':
       return toImage(block.source);
     case 'tool_use':
-      return [{ type: 'text', text: `[tool call ${block.name} (id ${block.id}) with input ${JSON.stringify(block.input)}]` }];
+      return [
+        {
+          type: 'text',
+          text: `[tool call ${block.name} (id ${block.id}) with input ${JSON.stringify(block.input)}]`,
+        },
+      ];
     case 'tool_result': {
       const status = block.is_error === true ? ' (error)' : '';
-      const parts: PromptBlock[] = [{ type: 'text', text: `[tool result for ${block.tool_use_id}${status}]` }];
+      const parts: PromptBlock[] = [
+        { type: 'text', text: `[tool result for ${block.tool_use_id}${status}]` },
+      ];
       for (const inner of block.content ?? []) {
-        parts.push(...(inner.type === 'text' ? [{ type: 'text' as const, text: inner.text }] : toImage(inner.source)));
+        parts.push(
+          ...(inner.type === 'text' ? [{ type: 'text' as const, text: inner.text }] : toImage(inner.source)),
+        );
       }
       return parts;
     }

@@ -13,7 +13,8 @@ export function formatFirstIssue(issues: readonly Issue[], input: unknown): stri
   const issue = issues[0];
   if (issue === undefined) return 'Invalid request body';
   const { path, problem } = describe(issue, input);
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   return `${path.length > 0 ? `${path.map(String).join('.')}: ` : ''}${problem}${more}`;
 }
 
@@ -40,7 +41,8 @@ function describe(issue: Issue, input: unknown): { path: readonly PropertyKey[];
 function describeType(expected: string, path: readonly PropertyKey[], input: unknown): string {
   if (valueAt(input, path) === undefined) return 'Field required';
   const last = path.at(-1);
-  if (last === 'content' || last === 'system') return 'Input should be a valid string or a list of content blocks';
+  if (last === 'content' || last === 'system')
+    return 'Input should be a valid string or a list of content blocks';
   const names: Readonly<Record<string, string>> = {
     int: 'a valid integer',
     array: 'a valid list',
@@ -50,7 +52,12 @@ function describeType(expected: string, path: readonly PropertyKey[], input: unk
   return `Input should be ${names[expected] ?? `a valid ${expected}`}`;
 }
 
-function describeBound(word: 'least' | 'most', origin: string, limit: number | bigint, inclusive?: boolean): string {
+function describeBound(
+  word: 'least' | 'most',
+  origin: string,
+  limit: number | bigint,
+  inclusive?: boolean,
+): string {
   const n = Number(limit);
   if (origin === 'array') return `List should have at ${word} ${n} item${n === 1 ? '' : 's'}`;
   if (origin === 'string') return `String should have at ${word} ${n} character${n === 1 ? '' : 's'}`;
@@ -64,8 +71,10 @@ function describeUnion(
   input: unknown,
 ): { path: readonly PropertyKey[]; problem: string } {
   // zod reports an unknown discriminator at `<object>.type`; the API names the object itself.
-  const discriminator = 'discriminator' in issue && typeof issue.discriminator === 'string' ? issue.discriminator : undefined;
-  const options = 'options' in issue && Array.isArray(issue.options) ? issue.options.map((o) => quote(o)) : [];
+  const discriminator =
+    'discriminator' in issue && typeof issue.discriminator === 'string' ? issue.discriminator : undefined;
+  const options =
+    'options' in issue && Array.isArray(issue.options) ? issue.options.map((o) => quote(o)) : [];
   if (discriminator === undefined) return { path, problem: issue.message };
   const objectPath = path.at(-1) === discriminator ? path.slice(0, -1) : path;
   const tag = valueAt(input, [...objectPath, discriminator]);
@@ -83,7 +92,7 @@ function orList(items: readonly string[]): string {
 }
 
 function quote(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

@@ -49,12 +49,16 @@ const toolResultBlock = z
   .object({
     type: z.literal('tool_result'),
     tool_use_id: z.string(),
-    content: z.preprocess(stringAsTextBlocks, z.array(z.discriminatedUnion('type', [textBlock, imageBlock]))).optional(),
+    content: z
+      .preprocess(stringAsTextBlocks, z.array(z.discriminatedUnion('type', [textBlock, imageBlock])))
+      .optional(),
     is_error: z.boolean().optional(),
   })
   .loose();
 
-const thinkingBlock = z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }).loose();
+const thinkingBlock = z
+  .object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() })
+  .loose();
 const redactedThinkingBlock = z.object({ type: z.literal('redacted_thinking'), data: z.string() }).loose();
 
 const contentBlock = z.discriminatedUnion('type', [
@@ -81,7 +85,11 @@ const thinkingDisplay = z.enum(['summarized', 'omitted']).nullable().optional();
 
 const thinking = z.discriminatedUnion('type', [
   z
-    .object({ type: z.literal('enabled'), budget_tokens: z.number().int().min(1024), display: thinkingDisplay })
+    .object({
+      type: z.literal('enabled'),
+      budget_tokens: z.number().int().min(1024),
+      display: thinkingDisplay,
+    })
     .loose(),
   z.object({ type: z.literal('disabled') }).loose(),
   z.object({ type: z.literal('adaptive'), display: thinkingDisplay }).loose(),

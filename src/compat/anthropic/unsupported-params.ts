@@ -16,7 +16,13 @@ export interface UnsupportedParam {
 const NOT_SUPPORTED = 'not supported by the Claude Code CLI';
 
 // SDK fields for platform features that have no CLI equivalent.
-const PLATFORM_FIELDS = ['container', 'diagnostics', 'inference_geo', 'user_profile_id', 'workspace_id'] as const;
+const PLATFORM_FIELDS = [
+  'container',
+  'diagnostics',
+  'inference_geo',
+  'user_profile_id',
+  'workspace_id',
+] as const;
 
 /**
  * List the parameters of `request` the CLI cannot honour, in a stable order.
@@ -32,16 +38,21 @@ export function findUnsupportedParams(
   const add = (field: string, problem: string): void => {
     found.push({ field, problem });
   };
-  if (request.temperature !== undefined) add('temperature', `${NOT_SUPPORTED} (it samples with its own settings)`);
+  if (request.temperature !== undefined)
+    add('temperature', `${NOT_SUPPORTED} (it samples with its own settings)`);
   if (request.top_p !== undefined) add('top_p', NOT_SUPPORTED);
   if (request.top_k !== undefined) add('top_k', NOT_SUPPORTED);
   if (request.tools !== undefined && request.tools.length > 0) {
     add('tools', 'client-defined tools are not supported yet; the model answers without them');
   }
   const choice = request.tool_choice?.type;
-  if (choice === 'any' || choice === 'tool') add('tool_choice', 'needs client-defined tools, which are not supported yet');
+  if (choice === 'any' || choice === 'tool')
+    add('tool_choice', 'needs client-defined tools, which are not supported yet');
   if (request.thinking?.type === 'enabled') {
-    add('thinking.budget_tokens', 'the CLI sets its own thinking budget; the requested budget is not applied');
+    add(
+      'thinking.budget_tokens',
+      'the CLI sets its own thinking budget; the requested budget is not applied',
+    );
   }
   if (request.output_config?.format !== undefined && request.output_config.format !== null) {
     add('output_config.format', 'structured output is not supported through this API yet');

@@ -63,7 +63,8 @@ export function parseImageDataUrl(url: string): ImageUrlResult {
   }
   // Whitespace sometimes survives copy-paste of long base64 strings; it is not part of the data.
   const data = url.slice(match[0].length).replace(/\s+/g, '');
-  if (!base64Pattern.test(data)) return problem('invalid_value', 'the data URL does not contain valid base64 data');
+  if (!base64Pattern.test(data))
+    return problem('invalid_value', 'the data URL does not contain valid base64 data');
   return { ok: true, type: 'base64', media_type: mediaType, data };
 }
 

@@ -131,7 +131,11 @@ const mappings: Readonly<Record<string, ErrorMapping>> = {
  * toOpenAIError(529, 'overloaded_error', 'Overloaded').status; // 503
  * ```
  */
-export function toOpenAIError(status: number, anthropicErrorType: string, message: string): OpenAIErrorResponse {
+export function toOpenAIError(
+  status: number,
+  anthropicErrorType: string,
+  message: string,
+): OpenAIErrorResponse {
   const mapping = Object.hasOwn(mappings, anthropicErrorType) ? mappings[anthropicErrorType] : undefined;
   if (mapping === undefined) {
     const known = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
@@ -139,7 +143,10 @@ export function toOpenAIError(status: number, anthropicErrorType: string, messag
     return { status: known, body: { error: { message, type, param: null, code: null } } };
   }
   const mapped = typeof mapping.status === 'number' ? mapping.status : mapping.status(status);
-  return { status: mapped, body: { error: { message, type: mapping.type, param: null, code: mapping.code } } };
+  return {
+    status: mapped,
+    body: { error: { message, type: mapping.type, param: null, code: mapping.code } },
+  };
 }
 
 /**

@@ -49,7 +49,9 @@ export function collectIgnoredParams(request: ChatCompletionRequest): string[] {
   }
   const format = request.response_format?.type;
   if (format !== undefined && format !== 'text') {
-    warnings.push(`'response_format' of type '${format}' is not supported and was ignored; the reply is free text`);
+    warnings.push(
+      `'response_format' of type '${format}' is not supported and was ignored; the reply is free text`,
+    );
   }
   return warnings;
 }

@@ -62,7 +62,8 @@ export function toCompletionUsage(usage: UsageLike): CompletionUsage {
 
 /** `chatcmpl-<anthropic id>`, so a completion can be traced back to the run that produced it. */
 export function toCompletionId(anthropicId: string | undefined): string {
-  const suffix = anthropicId !== undefined && anthropicId !== '' ? anthropicId : randomUUID().replaceAll('-', '');
+  const suffix =
+    anthropicId !== undefined && anthropicId !== '' ? anthropicId : randomUUID().replaceAll('-', '');
   return `chatcmpl-${suffix}`;
 }
 

@@ -43,7 +43,11 @@ export function toInvalidRequestError(issues: readonly Issue[]): OpenAIApiError 
       return invalidRequest(text, param, typeof code === 'string' ? code : 'invalid_value');
     }
     default:
-      return invalidRequest(`Invalid value for ${name}: ${stripPrefix(issue.message)}.`, param, 'invalid_value');
+      return invalidRequest(
+        `Invalid value for ${name}: ${stripPrefix(issue.message)}.`,
+        param,
+        'invalid_value',
+      );
   }
 }
 

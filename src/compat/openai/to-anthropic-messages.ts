@@ -30,14 +30,19 @@ export interface AnthropicConversation {
  * @param warnings - receives a note for each system message that had to move to the top
  * @throws {@link OpenAIApiError} 400 when no user or assistant message has any content
  */
-export function toAnthropicConversation(input: readonly ChatMessage[], warnings: string[]): AnthropicConversation {
+export function toAnthropicConversation(
+  input: readonly ChatMessage[],
+  warnings: string[],
+): AnthropicConversation {
   const instructions: string[] = [];
   const messages: TurnParam[] = [];
   input.forEach((message, index) => {
     if (message.role === 'system' || message.role === 'developer') {
       // Anthropic has no mid-conversation system turn; say so when the position changes meaning.
       if (messages.length > 0) {
-        warnings.push(`${message.role} message at messages[${index}] was moved to the top-level system prompt`);
+        warnings.push(
+          `${message.role} message at messages[${index}] was moved to the top-level system prompt`,
+        );
       }
       instructions.push(...instructionText(message));
       return;
@@ -63,7 +68,8 @@ export function toAnthropicConversation(input: readonly ChatMessage[], warnings:
 }
 
 function instructionText(message: InstructionMessage): string[] {
-  const parts = typeof message.content === 'string' ? [message.content] : message.content.map((part) => part.text);
+  const parts =
+    typeof message.content === 'string' ? [message.content] : message.content.map((part) => part.text);
   return parts.filter((text) => text.trim() !== '');
 }
 

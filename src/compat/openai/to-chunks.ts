@@ -54,7 +54,9 @@ export async function* toChatCompletionChunks(
     if (build === undefined) {
       const id = options.id ?? toCompletionId(event.type === 'message_start' ? event.message.id : undefined);
       build = createChunkBuilder(id, options);
-      yield build([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null, logprobs: null }]);
+      yield build([
+        { index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null, logprobs: null },
+      ]);
     }
     switch (event.type) {
       case 'message_start':
@@ -67,7 +69,8 @@ export async function* toChatCompletionChunks(
         break;
       case 'content_block_delta':
         // Thinking, signature and tool-input deltas have no Chat Completions field (yet).
-        if (event.delta.type === 'text_delta' && event.delta.text !== '') yield build(textChoice(event.delta.text));
+        if (event.delta.type === 'text_delta' && event.delta.text !== '')
+          yield build(textChoice(event.delta.text));
         break;
       case 'message_delta':
         stopReason = event.delta.stop_reason ?? stopReason;
@@ -82,7 +85,8 @@ export async function* toChatCompletionChunks(
     }
   }
   // A stream that ends without message_stop still gets a well-formed ending.
-  if (build !== undefined && !finished) yield* finish(build, toFinishReason(stopReason), usage, options.includeUsage);
+  if (build !== undefined && !finished)
+    yield* finish(build, toFinishReason(stopReason), usage, options.includeUsage);
 }
 
 type ChunkBuilder = (
@@ -117,9 +121,16 @@ function textChoice(text: string): ChatCompletionChunk.Choice[] {
  * The counts that are present. `message_delta` usage is cumulative but may leave input counts null,
  * in which case the values from `message_start` stand.
  */
-function definedCounts(usage: { readonly [K in keyof UsageLike]-?: UsageLike[K] | null }): Partial<UsageLike> {
+function definedCounts(usage: {
+  readonly [K in keyof UsageLike]-?: UsageLike[K] | null;
+}): Partial<UsageLike> {
   const out: { -readonly [K in keyof UsageLike]?: number } = {};
-  for (const key of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
+  for (const key of [
+    'input_tokens',
+    'output_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens',
+  ] as const) {
     const value = usage[key];
     if (typeof value === 'number') out[key] = value;
   }

@@ -43,7 +43,9 @@ describe('loadConfig', () => {
   });
 
   it('reports unreadable and malformed files as configuration errors', () => {
-    expect(() => loadConfig({ file: '/nonexistent/ccw.json', env: {} })).toThrow(ClaudeCodeConfigurationError);
+    expect(() => loadConfig({ file: '/nonexistent/ccw.json', env: {} })).toThrow(
+      ClaudeCodeConfigurationError,
+    );
     expect(() => loadConfig({ file: tempFile('{ nope'), env: {} })).toThrow(/not valid JSON/);
   });
 

@@ -24,7 +24,8 @@ const list: EnvParser = (raw) =>
     .map((s) => s.trim())
     .filter(Boolean);
 const num: EnvParser = (raw) => (raw.trim() === '' ? raw : Number(raw));
-const bool: EnvParser = (raw) => (/^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : raw);
+const bool: EnvParser = (raw) =>
+  /^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : raw;
 const str: EnvParser = (raw) => raw;
 
 /** Environment variables read by {@link loadConfig}, and the config field each sets. */
@@ -86,8 +87,11 @@ function readConfigFile(path: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ClaudeCodeConfigurationError(`Config file ${path} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new ClaudeCodeConfigurationError(
+      `Config file ${path} is not valid JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

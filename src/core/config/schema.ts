@@ -6,7 +6,14 @@
 import { z } from 'zod';
 
 /** Permission modes the CLI accepts for `--permission-mode`. */
-export const PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 'plan', 'dontAsk', 'auto'] as const;
+export const PERMISSION_MODES = [
+  'default',
+  'acceptEdits',
+  'bypassPermissions',
+  'plan',
+  'dontAsk',
+  'auto',
+] as const;
 
 /** Effort levels the CLI accepts for `--effort`. */
 export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
@@ -76,7 +83,9 @@ export const runOptionsSchema = z
     /** How often the CLI itself retries a failed API call (`CLAUDE_CODE_MAX_RETRIES`). The CLI's own default is 10 with backoff up to ~30 s; the wrapper defaults to 2, like the Anthropic SDK. @default 2 */
     cliMaxRetries: z.number().int().nonnegative().max(20).optional(),
     /** Extra CLI flags for options this wrapper does not model: `{ '--betas': 'x' }`, `null` for a bare flag. */
-    extraArgs: z.record(z.string().regex(/^--[a-z0-9-]+$/, 'must look like --some-flag'), z.string().nullable()).optional(),
+    extraArgs: z
+      .record(z.string().regex(/^--[a-z0-9-]+$/, 'must look like --some-flag'), z.string().nullable())
+      .optional(),
   })
   .strict();
 

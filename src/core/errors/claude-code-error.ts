@@ -62,7 +62,12 @@ export class ClaudeCodeError extends Error {
   constructor(
     message: string,
     code: ClaudeCodeErrorCode,
-    { retryable, severity, cause, context }: ClaudeCodeErrorOptions & {
+    {
+      retryable,
+      severity,
+      cause,
+      context,
+    }: ClaudeCodeErrorOptions & {
       retryable: boolean;
       severity: ClaudeCodeErrorSeverity;
     },

@@ -152,7 +152,10 @@ export class ClaudeCodeSessionInUseError extends ClaudeCodeError {
 /** The session was closed; no more turns can be sent. */
 export class ClaudeCodeSessionClosedError extends ClaudeCodeError {
   constructor(reason: string) {
-    super(`Claude Code session is closed: ${reason}`, 'SESSION_CLOSED', { retryable: false, severity: 'fatal' });
+    super(`Claude Code session is closed: ${reason}`, 'SESSION_CLOSED', {
+      retryable: false,
+      severity: 'fatal',
+    });
   }
 }
 
@@ -163,7 +166,8 @@ function lastLine(text: string): string {
 
 /** Describe a rejected value briefly without dumping large payloads into messages. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'a function';
   try {

@@ -25,7 +25,12 @@ export class ClaudeCodeRunError extends ClaudeCodeError {
       {
         retryable,
         severity: retryable ? 'transient' : errorType === 'authentication_error' ? 'fatal' : 'error',
-        context: { errorType, errorSubtype: response.errorSubtype, apiErrorStatus: status, sessionId: response.sessionId },
+        context: {
+          errorType,
+          errorSubtype: response.errorSubtype,
+          apiErrorStatus: status,
+          sessionId: response.sessionId,
+        },
       },
     );
     this.response = response;

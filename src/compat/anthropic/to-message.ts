@@ -1,0 +1,136 @@
+/**
+ * @module
+ * Building the API's `Message` object (and its `Usage`) from what a CLI run reports. The shapes
+ * follow `@anthropic-ai/sdk` 1.12 exactly; fields the CLI cannot know are `null`.
+ */
+import { randomBytes } from 'node:crypto';
+import type {
+  ContentBlock,
+  Message,
+  MessageDeltaUsage,
+  StopReason,
+  Usage,
+} from '@anthropic-ai/sdk/resources/messages';
+import { asRecord, stringField, type CliMessage } from '../../core/cli-message.js';
+import type { ClaudeCodeResponse, RunMetrics } from '../../core/response.js';
+import { applyStopSequences } from './stop-sequences.js';
+
+const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A fresh id in the API's format (`msg_01` + 22 base62 characters). */
+export function generateMessageId(): string {
+  const bytes = randomBytes(22);
+  let id = 'msg_01';
+  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length] ?? '0';
+  return id;
+}
+
+/** The id of the answering API message, from a CLI line (`assistant` or `stream_event`), if any. */
+export function cliMessageId(message: CliMessage): string | undefined {
+  const fromStream = stringField(message, 'api_message_id');
+  if (fromStream) return fromStream;
+  return stringField(asRecord(message['message']), 'id');
+}
+
+/** The id of the last top-level assistant message of a run, if the CLI reported one. */
+export function lastAssistantMessageId(messages: readonly CliMessage[]): string | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.type !== 'assistant' || message['parent_tool_use_id']) continue;
+    const id = cliMessageId(message);
+    // The CLI's synthetic error messages carry a UUID, not an API id.
+    if (id?.startsWith('msg_')) return id;
+  }
+  return undefined;
+}
+
+/** `Usage` from run metrics; all zero when unknown (e.g. at `message_start`). */
+export function toUsage(metrics?: RunMetrics): Usage {
+  return {
+    input_tokens: metrics?.inputTokens ?? 0,
+    output_tokens: metrics?.outputTokens ?? 0,
+    cache_creation_input_tokens: metrics?.cacheCreationInputTokens ?? 0,
+    cache_read_input_tokens: metrics?.cacheReadInputTokens ?? 0,
+    cache_creation: null,
+    inference_geo: null,
+    output_tokens_details: null,
+    server_tool_use: null,
+    service_tier: 'standard',
+    speed: null,
+  };
+}
+
+/** The cumulative usage of a `message_delta` event; `outputTokens` overrides the metrics' count. */
+export function toDeltaUsage(metrics: RunMetrics | undefined, outputTokens?: number): MessageDeltaUsage {
+  return {
+    input_tokens: metrics?.inputTokens ?? null,
+    output_tokens: outputTokens ?? metrics?.outputTokens ?? 0,
+    cache_creation_input_tokens: metrics?.cacheCreationInputTokens ?? null,
+    cache_read_input_tokens: metrics?.cacheReadInputTokens ?? null,
+    output_tokens_details: null,
+    server_tool_use: null,
+  };
+}
+
+const PASSED_THROUGH: ReadonlySet<string> = new Set<StopReason>([
+  'end_turn',
+  'max_tokens',
+  'refusal',
+  'pause_turn',
+  'model_context_window_exceeded',
+]);
+
+/**
+ * The API stop reason for the CLI's. `tool_use` becomes `end_turn`: tool calls made by the CLI's
+ * own tools are finished inside the run, and the answer carries no `tool_use` block to act on.
+ */
+export function toStopReason(cliStopReason: string | undefined): StopReason {
+  return cliStopReason !== undefined && PASSED_THROUGH.has(cliStopReason) ? (cliStopReason as StopReason) : 'end_turn';
+}
+
+/** Fields of {@link createMessage}. */
+export interface MessageFields {
+  readonly id: string;
+  /** The model id as the caller requested it. */
+  readonly model: string;
+  readonly content: ContentBlock[];
+  readonly stopReason: StopReason | null;
+  readonly stopSequence: string | null;
+  readonly usage: Usage;
+}
+
+/** A complete `Message` object. */
+export function createMessage(fields: MessageFields): Message {
+  return {
+    id: fields.id,
+    type: 'message',
+    role: 'assistant',
+    model: fields.model,
+    content: fields.content,
+    stop_reason: fields.stopReason,
+    stop_sequence: fields.stopSequence,
+    stop_details: null,
+    container: null,
+    diagnostics: null,
+    usage: fields.usage,
+  };
+}
+
+/**
+ * The `Message` for a finished (successful) run: one text block with the answer, cut at the first
+ * stop sequence (then `stop_reason: 'stop_sequence'`).
+ */
+export function responseToMessage(
+  response: ClaudeCodeResponse,
+  request: { readonly model: string; readonly stopSequences?: readonly string[] },
+): Message {
+  const { text, stopSequence } = applyStopSequences(response.content, request.stopSequences ?? []);
+  return createMessage({
+    id: lastAssistantMessageId(response.messages) ?? generateMessageId(),
+    model: request.model,
+    content: [{ type: 'text', text, citations: null }],
+    stopReason: stopSequence === null ? toStopReason(response.stopReason) : 'stop_sequence',
+    stopSequence,
+    usage: toUsage(response.metrics),
+  });
+}

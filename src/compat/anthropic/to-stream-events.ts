@@ -1,0 +1,77 @@
+/**
+ * @module
+ * A streaming CLI run ({@link ClaudeRun}) → the Messages API's `RawMessageStreamEvent` sequence:
+ * `message_start`, then per content block `content_block_start` / `content_block_delta`... /
+ * `content_block_stop`, then `message_delta` (stop reason, final usage) and `message_stop`.
+ *
+ * `message_start` is held back until the model produces its first output (or the run ends), so a
+ * failure before any output (not logged in, overloaded, unknown session) rejects the iteration
+ * before the first event and the HTTP layer can still answer with a proper error status.
+ */
+import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
+import type { ClaudeRun } from '../../client/claude-run.js';
+import { ClaudeCodeRunError } from '../../core/errors/index.js';
+import type { ClaudeEvent } from '../../core/events.js';
+import type { ClaudeCodeResponse } from '../../core/response.js';
+import { StreamEventWriter } from './stream-event-writer.js';
+
+/** Options of {@link toStreamEvents}. */
+export interface StreamEventsOptions {
+  /** The model id as requested; echoed in `message_start`. */
+  readonly model: string;
+  /** Cut the answer at the first of these and stop the run (`stop_reason: 'stop_sequence'`). */
+  readonly stopSequences?: readonly string[] | undefined;
+  /** Emit thinking blocks (only when the request enabled thinking). @default false */
+  readonly includeThinking?: boolean | undefined;
+  /** Called once, before the closing events are yielded, when the stream completed successfully. */
+  readonly onFinish?: ((outcome: StreamOutcome) => void) | undefined;
+}
+
+/** How a stream ended. */
+export interface StreamOutcome {
+  /** All answer text that was sent (text blocks joined). */
+  readonly text: string;
+  readonly stopReason: StopReason;
+  readonly stopSequence: string | null;
+  /** The run's response; undefined when a stop sequence ended the run early. */
+  readonly response: ClaudeCodeResponse | undefined;
+  /** The CLI session id, when known. */
+  readonly sessionId: string | undefined;
+}
+
+/**
+ * Translate a run's events. Breaking out of the iteration aborts the run (and kills the CLI).
+ * @throws {@link ClaudeCodeRunError} when the CLI reports the run as failed, or whatever the run
+ * fails with (timeout, abort, process errors).
+ */
+export async function* toStreamEvents(
+  run: ClaudeRun,
+  options: StreamEventsOptions,
+): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
+  const writer = new StreamEventWriter(options);
+  for await (const event of run) {
+    yield* writer.write(event);
+    // Leaving the loop makes the run abort and kill the CLI: nothing after a stop sequence is wanted.
+    if (writer.stopSequence !== null) break;
+  }
+  let response: ClaudeCodeResponse | undefined;
+  if (writer.stopSequence === null) {
+    response = await run.result;
+    if (response.isError) throw new ClaudeCodeRunError(response);
+  }
+  const closing = writer.finish(response);
+  options.onFinish?.({
+    text: writer.text,
+    stopReason: writer.stopReason,
+    stopSequence: writer.stopSequence,
+    response,
+    sessionId: response?.sessionId || run.sessionId,
+  });
+  yield* closing;
+}
+
+/** True for events of the main conversation (not of a sub-agent started by a tool call). */
+export function isTopLevel(event: ClaudeEvent): boolean {
+  const parent = event.message['parent_tool_use_id'];
+  return parent === undefined || parent === null;
+}

@@ -1,0 +1,155 @@
+/**
+ * @module
+ * A validated Messages API request → what one CLI run needs: the new user turn as a prompt, run
+ * options, and warnings for what cannot be honoured.
+ *
+ * **Policy for parameters the CLI cannot honour** (`temperature`, `top_p`, `top_k`, non-empty
+ * `tools`, `tool_choice` `any`/`tool`, `thinking.budget_tokens`, `output_config.format`,
+ * `speed: 'fast'`, platform fields such as `container`, and unknown top-level fields):
+ * - default (lenient): the request runs without them and each one is listed in `warnings`, which
+ *   the HTTP server sends back in the `x-claude-code-warnings` header. Code written for the real API
+ *   keeps working, with slightly different sampling.
+ * - `strict: true`: the request fails with 400 `invalid_request_error` naming the first such
+ *   parameter, before anything runs. Use it when silently different behaviour is worse than failing.
+ *
+ * What is honoured: `model` (via {@link resolveCliModel}), `max_tokens` (as the CLI's
+ * `CLAUDE_CODE_MAX_OUTPUT_TOKENS`), `system` (replaces Claude Code's system prompt, or is appended
+ * to it with `systemPromptMode: 'append'`), `stop_sequences` (the answer is cut at the first one;
+ * see `stop-sequences.ts`), `output_config.effort` (`--effort`), text and base64 image content.
+ * Claude Code's own tools are off (`--tools ""`) unless `allowCliTools` is set, so the backend
+ * behaves like a plain model.
+ */
+import type { RunOptions } from '../../client/run-options.js';
+import type { PromptBlock } from '../../core/prompt.js';
+import { contentToPromptBlocks, hasPromptContent } from './content-to-prompt.js';
+import { invalidRequest } from './errors.js';
+import { resolveCliModel } from './model-aliases.js';
+import type { MessagesRequest, ParsedRequest, RequestMessage } from './request-schema.js';
+import { findUnsupportedParams } from './unsupported-params.js';
+
+/** How requests are translated; all fields optional. */
+export interface TranslateOptions {
+  /** Reject parameters the CLI cannot honour with 400 instead of warning. @default false */
+  readonly strict?: boolean | undefined;
+  /** `replace` Claude Code's system prompt with `system`, or `append` to it. @default 'replace' */
+  readonly systemPromptMode?: 'replace' | 'append' | undefined;
+  /** Let the model use Claude Code's built-in tools (Bash, Read, ...). @default false */
+  readonly allowCliTools?: boolean | undefined;
+  /** `--model` for requests naming a non-Claude model such as `gpt-4`. Unset: the CLI default. */
+  readonly defaultModel?: string | undefined;
+  /** Working directory of the CLI (sessions are stored per directory). */
+  readonly workingDirectory?: string | undefined;
+  /**
+   * Environment from the wrapper configuration. A per-call `env` replaces the configured one, so it
+   * is merged here under the variables this layer adds.
+   */
+  readonly baseEnv?: Readonly<Record<string, string>> | undefined;
+}
+
+/** The result of {@link translateRequest}. */
+export interface TranslatedRequest {
+  /** The NEW user turn (the last message) as prompt blocks. */
+  readonly prompt: PromptBlock[];
+  /** Options for the CLI run (no `signal`; the caller adds it). */
+  readonly runOptions: RunOptions;
+  /** One line per parameter that was ignored, e.g. `temperature: not supported ...; ignored`. */
+  readonly warnings: string[];
+  /** The model id as requested (used in responses and conversation keys). */
+  readonly model: string;
+  /** `system` as one string, or undefined when absent or blank. */
+  readonly system: string | undefined;
+  /** Every message before the new turn. */
+  readonly history: readonly RequestMessage[];
+  /** The new user turn as sent. */
+  readonly newTurn: RequestMessage;
+  /** `stop_sequences`, possibly empty. */
+  readonly stopSequences: readonly string[];
+  /** Whether thinking blocks should be returned (`thinking` enabled or adaptive, not `omitted`). */
+  readonly includeThinking: boolean;
+}
+
+/**
+ * Translate a parsed request. Pure: no I/O.
+ * @throws {@link AnthropicApiError} 400 when the last message is not a user turn, the new turn is
+ * empty, or (`strict`) a parameter cannot be honoured.
+ */
+export function translateRequest(
+  parsed: ParsedRequest<MessagesRequest>,
+  options: TranslateOptions = {},
+): TranslatedRequest {
+  const { request, unknownFields } = parsed;
+  const unsupported = findUnsupportedParams(request, unknownFields);
+  const first = unsupported[0];
+  if (options.strict === true && first !== undefined) {
+    throw invalidRequest(
+      `${first.field}: ${first.problem} (rejected because the server runs in strict mode)`,
+    );
+  }
+  const { history, newTurn } = splitNewTurn(request.messages);
+  const prompt = contentToPromptBlocks(newTurn.content);
+  if (!hasPromptContent(prompt)) {
+    throw invalidRequest(
+      `messages.${request.messages.length - 1}.content: the final user message must contain non-empty text or an image`,
+    );
+  }
+  const system = joinSystem(request.system);
+  return {
+    prompt,
+    runOptions: buildRunOptions(request, system, options),
+    warnings: unsupported.map((p) => `${p.field}: ${p.problem}; ignored`),
+    model: request.model,
+    system,
+    history,
+    newTurn,
+    stopSequences: request.stop_sequences ?? [],
+    includeThinking: wantsThinking(request.thinking),
+  };
+}
+
+/** Split `messages` into history and the new turn, which must be a user message. */
+export function splitNewTurn(messages: readonly RequestMessage[]): {
+  history: readonly RequestMessage[];
+  newTurn: RequestMessage & { role: 'user' };
+} {
+  const last = messages.at(-1);
+  if (last?.role !== 'user') {
+    throw invalidRequest(
+      `messages.${messages.length - 1}.role: the last message must have role "user"; ` +
+        'continuing a partial assistant message (prefill) is not supported by the Claude Code backend',
+    );
+  }
+  return { history: messages.slice(0, -1), newTurn: last };
+}
+
+/** `system` as one string; blocks are joined by blank lines. Blank → undefined. */
+export function joinSystem(system: MessagesRequest['system']): string | undefined {
+  const text = (system ?? []).map((b) => b.text).join('\n\n');
+  return text.trim() === '' ? undefined : text;
+}
+
+function buildRunOptions(
+  request: MessagesRequest,
+  system: string | undefined,
+  options: TranslateOptions,
+): RunOptions {
+  const model = resolveCliModel(request.model, { defaultModel: options.defaultModel });
+  const effort = request.output_config?.effort ?? undefined;
+  return {
+    ...(model === undefined ? {} : { model }),
+    ...(system === undefined
+      ? {}
+      : options.systemPromptMode === 'append'
+        ? { appendSystemPrompt: system }
+        : { systemPrompt: system }),
+    ...(options.allowCliTools === true ? {} : { tools: [] }),
+    ...(effort === undefined ? {} : { effort }),
+    ...(options.workingDirectory === undefined ? {} : { workingDirectory: options.workingDirectory }),
+    env: { ...options.baseEnv, CLAUDE_CODE_MAX_OUTPUT_TOKENS: String(request.max_tokens) },
+  };
+}
+
+function wantsThinking(thinking: MessagesRequest['thinking']): boolean {
+  if (thinking === undefined) return false;
+  if (thinking.type !== 'enabled' && thinking.type !== 'adaptive') return false;
+  return thinking.display !== 'omitted';
+}
