@@ -34,10 +34,20 @@ describe('toOpenAIError', () => {
 
 describe('fromUnknownError', () => {
   it('answers for an OpenAIApiError', () => {
-    const error = new OpenAIApiError(400, "Invalid value for 'n'.", { param: 'n', code: 'unsupported_value' });
+    const error = new OpenAIApiError(400, "Invalid value for 'n'.", {
+      param: 'n',
+      code: 'unsupported_value',
+    });
     expect(fromUnknownError(error)).toEqual({
       status: 400,
-      body: { error: { message: "Invalid value for 'n'.", type: 'invalid_request_error', param: 'n', code: 'unsupported_value' } },
+      body: {
+        error: {
+          message: "Invalid value for 'n'.",
+          type: 'invalid_request_error',
+          param: 'n',
+          code: 'unsupported_value',
+        },
+      },
     });
     expect(ClaudeCodeError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED', isRetryable: false });

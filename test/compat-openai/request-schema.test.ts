@@ -92,6 +92,17 @@ describe('parseChatCompletionRequest', () => {
     expect(error.error.message).toContain(message);
   });
 
+  it('reports a missing discriminator as missing and bounds echoed values', () => {
+    expect(errorFor({ model: 'm', messages: [{ content: 'x' }] }).body.error).toMatchObject({
+      param: 'messages[0].role',
+      message: "Missing required parameter: 'messages[0].role'.",
+      code: 'missing_required_parameter',
+    });
+    const long = errorFor({ model: 'm', messages: [{ role: 'r'.repeat(10_000), content: 'x' }] }).body.error;
+    expect(long.message).toContain(`received '${'r'.repeat(40)}...'`);
+    expect(long.message.length).toBeLessThan(200);
+  });
+
   it('rejects a non-object body without a param', () => {
     expect(errorFor('hello').body.error).toMatchObject({
       param: null,

@@ -112,6 +112,7 @@ describe('toAnthropicRequest', () => {
     expect(toAnthropicRequest({ ...base, stop: 'END' }).params.stop_sequences).toEqual(['END']);
     expect(toAnthropicRequest({ ...base, stop: ['a', 'b'] }).params.stop_sequences).toEqual(['a', 'b']);
     expect(toAnthropicRequest({ ...base, stop: null }).params).not.toHaveProperty('stop_sequences');
+    expect(toAnthropicRequest({ ...base, stop: [''] }).params).not.toHaveProperty('stop_sequences');
     expect(toAnthropicRequest({ ...base, user: 'u1' }).params.metadata).toEqual({ user_id: 'u1' });
     const streamed = toAnthropicRequest({ ...base, stream: true, stream_options: { include_usage: true } });
     expect(streamed).toMatchObject({ stream: true, includeUsage: true });

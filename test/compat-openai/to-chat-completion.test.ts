@@ -10,7 +10,10 @@ import { message, usage } from './anthropic-fixtures.js';
 
 describe('toChatCompletion', () => {
   it('builds a chat.completion echoing the requested model', () => {
-    const completion = toChatCompletion(message(['Hello', ', world']), { model: 'gpt-4o', created: 1700000000 });
+    const completion = toChatCompletion(message(['Hello', ', world']), {
+      model: 'gpt-4o',
+      created: 1700000000,
+    });
     expect(completion).toEqual({
       id: 'chatcmpl-msg_01Test',
       object: 'chat.completion',
@@ -59,9 +62,9 @@ describe('toFinishReason', () => {
     [null, 'stop'],
   ])('%s → %s', (stopReason, finishReason) => {
     expect(toFinishReason(stopReason)).toBe(finishReason);
-    expect(toChatCompletion(message(['x'], { stop_reason: stopReason }), { model: 'm' }).choices[0]?.finish_reason).toBe(
-      finishReason,
-    );
+    expect(
+      toChatCompletion(message(['x'], { stop_reason: stopReason }), { model: 'm' }).choices[0]?.finish_reason,
+    ).toBe(finishReason);
   });
 });
 
@@ -69,7 +72,12 @@ describe('toCompletionUsage', () => {
   it('counts cache reads and writes as prompt tokens', () => {
     expect(
       toCompletionUsage(
-        usage({ input_tokens: 3, cache_read_input_tokens: 100, cache_creation_input_tokens: 20, output_tokens: 7 }),
+        usage({
+          input_tokens: 3,
+          cache_read_input_tokens: 100,
+          cache_creation_input_tokens: 20,
+          output_tokens: 7,
+        }),
       ),
     ).toEqual({
       prompt_tokens: 123,

@@ -17,15 +17,30 @@ describe('toChatCompletionChunks', () => {
       final: usage({ input_tokens: 10, output_tokens: 7, cache_read_input_tokens: 4 }),
     });
     const chunks = await collect(toChatCompletionChunks(replay(events), { ...options, includeUsage: true }));
-    const shared = { id: 'chatcmpl-msg_01Test', object: 'chat.completion.chunk', created: 1700000000, model: 'gpt-4o' };
+    const shared = {
+      id: 'chatcmpl-msg_01Test',
+      object: 'chat.completion.chunk',
+      created: 1700000000,
+      model: 'gpt-4o',
+    };
     expect(chunks).toEqual([
       {
         ...shared,
-        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null, logprobs: null }],
+        choices: [
+          { index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null, logprobs: null },
+        ],
         usage: null,
       },
-      { ...shared, choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null, logprobs: null }], usage: null },
-      { ...shared, choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: null, logprobs: null }], usage: null },
+      {
+        ...shared,
+        choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null, logprobs: null }],
+        usage: null,
+      },
+      {
+        ...shared,
+        choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: null, logprobs: null }],
+        usage: null,
+      },
       { ...shared, choices: [{ index: 0, delta: {}, finish_reason: 'stop', logprobs: null }], usage: null },
       {
         ...shared,
@@ -71,13 +86,17 @@ describe('toChatCompletionChunks', () => {
       yield* replay(streamEvents(['a']).slice(0, 3));
       throw new Error('CLI died');
     }
-    await expect(collect(toChatCompletionChunks(failing(), { ...options, includeUsage: false }))).rejects.toThrow('CLI died');
+    await expect(
+      collect(toChatCompletionChunks(failing(), { ...options, includeUsage: false })),
+    ).rejects.toThrow('CLI died');
   });
 });
 
 describe('SSE framing', () => {
   it('encodes chunks, the DONE sentinel and error frames', async () => {
-    const [first] = await collect(toChatCompletionChunks(replay(streamEvents(['a'])), { ...options, includeUsage: false }));
+    const [first] = await collect(
+      toChatCompletionChunks(replay(streamEvents(['a'])), { ...options, includeUsage: false }),
+    );
     if (first === undefined) throw new Error('no chunk');
     const frame = encodeOpenAISse(first);
     expect(frame).toMatch(/^data: \{.*\}\n\n$/s);

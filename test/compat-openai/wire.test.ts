@@ -51,10 +51,14 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       return sendJson(res, status, body);
     }
     if (!stream) {
-      const reply = message(['Hello', ' from Claude'], { usage: usage({ input_tokens: 12, output_tokens: 4 }) });
+      const reply = message(['Hello', ' from Claude'], {
+        usage: usage({ input_tokens: 12, output_tokens: 4 }),
+      });
       return sendJson(res, 200, toChatCompletion(reply, { model: params.model }));
     }
-    const events = streamEvents(['Hel', 'lo', ' there'], { final: usage({ input_tokens: 9, output_tokens: 3 }) });
+    const events = streamEvents(['Hel', 'lo', ' there'], {
+      final: usage({ input_tokens: 9, output_tokens: 3 }),
+    });
     const cut = params.model === 'midstream' ? events.slice(0, 3) : events;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     try {
@@ -158,7 +162,11 @@ describe('openai SDK against the translation layer', () => {
   });
 
   it('reports invalid requests as BadRequestError naming the param', async () => {
-    const attempt = client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], n: 2 });
+    const attempt = client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Hi' }],
+      n: 2,
+    });
     await expect(attempt).rejects.toBeInstanceOf(BadRequestError);
     await expect(attempt).rejects.toMatchObject({
       status: 400,

@@ -17,13 +17,13 @@ export function contentToPromptBlocks(content: readonly RequestContentBlock[]): 
   return out;
 }
 
-/** Append a block, joining it to a preceding text block with a newline. */
-export function appendBlock(out: PromptBlock[], block: PromptBlock): void {
+/** Append a block, joining it to a preceding text block with `separator`. */
+export function appendBlock(out: PromptBlock[], block: PromptBlock, separator = '\n'): void {
   const last = out.at(-1);
   if (block.type === 'text' && last?.type === 'text') {
     out[out.length - 1] = {
       type: 'text',
-      text: last.text === '' ? block.text : `${last.text}\n${block.text}`,
+      text: last.text === '' ? block.text : `${last.text}${separator}${block.text}`,
     };
   } else {
     out.push(block);

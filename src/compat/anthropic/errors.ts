@@ -104,10 +104,14 @@ export function toAnthropicApiError(error: unknown): AnthropicApiError {
 
 type Classified = [status: number, type: AnthropicErrorType, message: string];
 
+const ABORTED_MESSAGE = 'The request was cancelled before Claude Code finished';
+
 function classify(error: unknown): Classified {
   if (AnthropicApiError.isInstance(error)) return [error.status, error.type, error.message];
   if (error instanceof ClaudeCodeRunError) return classifyRun(error);
   if (ClaudeCodeError.isInstance(error)) return classifyCode(error.code, error);
+  // A DOMException from `signal.throwIfAborted()` and friends.
+  if (error instanceof Error && error.name === 'AbortError') return [499, 'api_error', ABORTED_MESSAGE];
   const message = error instanceof Error ? error.message : String(error);
   return [500, 'api_error', `Internal error in the Claude Code wrapper: ${message}`];
 }
@@ -137,7 +141,7 @@ function classifyRun(error: ClaudeCodeRunError): Classified {
     case 'max_budget':
       return [402, 'billing_error', `The run exceeded its cost limit (maxBudgetUsd): ${detail}`];
     case 'aborted':
-      return [499, 'api_error', 'The request was cancelled before Claude Code finished'];
+      return [499, 'api_error', ABORTED_MESSAGE];
     case 'api_error': {
       const status = error.apiErrorStatus;
       return [status !== undefined && status >= 500 ? status : 500, 'api_error', detail];
@@ -160,7 +164,7 @@ function classifyCode(code: ClaudeCodeErrorCode, error: ClaudeCodeError): Classi
     case 'SESSION_IN_USE':
       return [409, 'conflict_error', error.message];
     case 'ABORTED':
-      return [499, 'api_error', 'The request was cancelled before Claude Code finished'];
+      return [499, 'api_error', ABORTED_MESSAGE];
     case 'TIMEOUT':
     case 'IDLE_TIMEOUT':
       return [504, 'timeout_error', error.message];

@@ -11,7 +11,6 @@
 import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import type { ClaudeRun } from '../../client/claude-run.js';
 import { ClaudeCodeRunError } from '../../core/errors/index.js';
-import type { ClaudeEvent } from '../../core/events.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
 import { StreamEventWriter } from './stream-event-writer.js';
 
@@ -23,8 +22,11 @@ export interface StreamEventsOptions {
   readonly stopSequences?: readonly string[] | undefined;
   /** Emit thinking blocks (only when the request enabled thinking). @default false */
   readonly includeThinking?: boolean | undefined;
-  /** Called once, before the closing events are yielded, when the stream completed successfully. */
-  readonly onFinish?: ((outcome: StreamOutcome) => void) | undefined;
+  /**
+   * Called (and awaited) once the answer is complete, BEFORE the closing events are yielded: a
+   * consumer may stop reading at `message_stop`, and then code after the last event never runs.
+   */
+  readonly onFinish?: ((outcome: StreamOutcome) => void | Promise<void>) | undefined;
 }
 
 /** How a stream ended. */
@@ -60,7 +62,7 @@ export async function* toStreamEvents(
     if (response.isError) throw new ClaudeCodeRunError(response);
   }
   const closing = writer.finish(response);
-  options.onFinish?.({
+  await options.onFinish?.({
     text: writer.text,
     stopReason: writer.stopReason,
     stopSequence: writer.stopSequence,
@@ -70,8 +72,3 @@ export async function* toStreamEvents(
   yield* closing;
 }
 
-/** True for events of the main conversation (not of a sub-agent started by a tool call). */
-export function isTopLevel(event: ClaudeEvent): boolean {
-  const parent = event.message['parent_tool_use_id'];
-  return parent === undefined || parent === null;
-}

@@ -85,14 +85,14 @@ export function translateRequest(
       `${first.field}: ${first.problem} (rejected because the server runs in strict mode)`,
     );
   }
-  const { history, newTurn } = splitNewTurn(request.messages);
+  const { leadingSystem, history, newTurn } = splitConversation(request.messages);
   const prompt = contentToPromptBlocks(newTurn.content);
   if (!hasPromptContent(prompt)) {
     throw invalidRequest(
       `messages.${request.messages.length - 1}.content: the final user message must contain non-empty text or an image`,
     );
   }
-  const system = joinSystem(request.system);
+  const system = joinSystem([...(request.system ?? []), ...leadingSystem.flatMap((m) => m.content)]);
   return {
     prompt,
     runOptions: buildRunOptions(request, system, options),
@@ -106,8 +106,15 @@ export function translateRequest(
   };
 }
 
-/** Split `messages` into history and the new turn, which must be a user message. */
-export function splitNewTurn(messages: readonly RequestMessage[]): {
+type SystemMessage = Extract<RequestMessage, { role: 'system' }>;
+
+/**
+ * Split `messages` into leading `system` messages (they act as system prompt), the history, and the
+ * new turn, which must be a user message.
+ * @throws {@link AnthropicApiError} 400 when the last message is not a user message.
+ */
+export function splitConversation(messages: readonly RequestMessage[]): {
+  leadingSystem: readonly SystemMessage[];
   history: readonly RequestMessage[];
   newTurn: RequestMessage & { role: 'user' };
 } {
@@ -118,12 +125,14 @@ export function splitNewTurn(messages: readonly RequestMessage[]): {
         'continuing a partial assistant message (prefill) is not supported by the Claude Code backend',
     );
   }
-  return { history: messages.slice(0, -1), newTurn: last };
+  const firstOther = messages.findIndex((m) => m.role !== 'system');
+  const leadingSystem = messages.slice(0, firstOther).filter((m): m is SystemMessage => m.role === 'system');
+  return { leadingSystem, history: messages.slice(firstOther, -1), newTurn: last };
 }
 
-/** `system` as one string; blocks are joined by blank lines. Blank → undefined. */
-export function joinSystem(system: MessagesRequest['system']): string | undefined {
-  const text = (system ?? []).map((b) => b.text).join('\n\n');
+/** System text blocks as one string, joined by blank lines. Blank → undefined. */
+export function joinSystem(blocks: readonly { readonly text: string }[]): string | undefined {
+  const text = blocks.map((b) => b.text).join('\n\n');
   return text.trim() === '' ? undefined : text;
 }
 

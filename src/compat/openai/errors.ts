@@ -63,9 +63,10 @@ export class OpenAIApiError extends ClaudeCodeError {
   readonly openaiCode: string | null;
 
   constructor(status: number, message: string, options: OpenAIApiErrorOptions = {}) {
+    const retryable = status === 429 || status >= 500;
     super(message, status < 500 ? 'VALIDATION_FAILED' : 'API_ERROR', {
-      retryable: status === 429 || status >= 500,
-      severity: status < 500 ? 'fatal' : 'error',
+      retryable,
+      severity: retryable ? 'transient' : 'fatal',
       ...(options.cause === undefined ? {} : { cause: options.cause }),
       context: { status },
     });

@@ -77,7 +77,7 @@ const assistantMessage = z
     refusal: z.string().nullish(),
     name: z.string().nullish(),
     tool_calls: z.array(z.unknown()).nullish(),
-    function_call: z.unknown(),
+    function_call: z.unknown().optional(),
   })
   .superRefine((message, ctx) => {
     // Replaying a tool call without its result would misstate the conversation, so refuse it.

@@ -36,6 +36,10 @@ export function toInvalidRequestError(issues: readonly Issue[]): OpenAIApiError 
         'invalid_type',
       );
     case 'invalid_union':
+      // A missing discriminator (`role`, `type`) reads better as a missing parameter.
+      if (issue.discriminator !== undefined && readField(issue.input, issue.discriminator) === undefined) {
+        return invalidRequest(`Missing required parameter: ${name}.`, param, 'missing_required_parameter');
+      }
       return invalidRequest(`Invalid value for ${name}: ${describeUnion(issue)}.`, param, 'invalid_value');
     case 'custom': {
       const code: unknown = issue.params?.['code'];
@@ -69,7 +73,7 @@ function describeUnion(issue: Extract<Issue, { code: 'invalid_union' }>): string
   if (issue.discriminator !== undefined && 'options' in issue && issue.options !== undefined) {
     const options = issue.options.map((option) => `'${String(option)}'`).join(', ');
     const received = readField(issue.input, issue.discriminator);
-    return `expected one of ${options}, received ${typeof received === 'string' ? `'${received}'` : describeInput(received)}`;
+    return `expected one of ${options}, received ${typeof received === 'string' ? quote(received) : describeInput(received)}`;
   }
   // Every branch failed at the top level: list what each branch expected.
   const expected = issue.errors.flatMap((branch) =>
@@ -91,6 +95,11 @@ export function formatParam(path: readonly PropertyKey[]): string {
 
 function describeExpected(expected: string): string {
   return expected === 'int' ? 'integer' : expected;
+}
+
+/** Echo a client string back, bounded so a huge value cannot bloat the error. */
+function quote(value: string): string {
+  return value.length > 40 ? `'${value.slice(0, 40)}...'` : `'${value}'`;
 }
 
 function readField(input: unknown, key: string): unknown {

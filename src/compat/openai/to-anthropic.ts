@@ -50,7 +50,8 @@ export function toAnthropicRequest(body: unknown): AnthropicRequestTranslation {
   const request = parseChatCompletionRequest(body);
   const warnings = collectIgnoredParams(request);
   const { system, messages } = toAnthropicConversation(request.messages, warnings);
-  const stop = request.stop == null ? [] : [request.stop].flat();
+  // An empty stop sequence has nothing to match; drop it rather than pass it on.
+  const stop = (request.stop == null ? [] : [request.stop].flat()).filter((sequence) => sequence !== '');
   const params: MessageCreateParamsNonStreaming = {
     model: request.model,
     max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS,

@@ -69,8 +69,9 @@ export async function* toChatCompletionChunks(
         break;
       case 'content_block_delta':
         // Thinking, signature and tool-input deltas have no Chat Completions field (yet).
-        if (event.delta.type === 'text_delta' && event.delta.text !== '')
+        if (event.delta.type === 'text_delta' && event.delta.text !== '') {
           yield build(textChoice(event.delta.text));
+        }
         break;
       case 'message_delta':
         stopReason = event.delta.stop_reason ?? stopReason;
@@ -85,8 +86,9 @@ export async function* toChatCompletionChunks(
     }
   }
   // A stream that ends without message_stop still gets a well-formed ending.
-  if (build !== undefined && !finished)
+  if (build !== undefined && !finished) {
     yield* finish(build, toFinishReason(stopReason), usage, options.includeUsage);
+  }
 }
 
 type ChunkBuilder = (
@@ -117,6 +119,13 @@ function textChoice(text: string): ChatCompletionChunk.Choice[] {
   return [{ index: 0, delta, finish_reason: null, logprobs: null }];
 }
 
+const usageKeys = [
+  'input_tokens',
+  'output_tokens',
+  'cache_read_input_tokens',
+  'cache_creation_input_tokens',
+] as const satisfies ReadonlyArray<keyof UsageLike>;
+
 /**
  * The counts that are present. `message_delta` usage is cumulative but may leave input counts null,
  * in which case the values from `message_start` stand.
@@ -125,12 +134,7 @@ function definedCounts(usage: {
   readonly [K in keyof UsageLike]-?: UsageLike[K] | null;
 }): Partial<UsageLike> {
   const out: { -readonly [K in keyof UsageLike]?: number } = {};
-  for (const key of [
-    'input_tokens',
-    'output_tokens',
-    'cache_read_input_tokens',
-    'cache_creation_input_tokens',
-  ] as const) {
+  for (const key of usageKeys) {
     const value = usage[key];
     if (typeof value === 'number') out[key] = value;
   }

@@ -1,0 +1,107 @@
+/**
+ * @module
+ * `healthCheck()`: is the CLI installed, which version, and do credentials look configured? Never
+ * makes a paid call unless `deep: true`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ClaudeCodeError } from '../core/errors/index.js';
+import { findClaudeBinary } from '../process/find-binary.js';
+import type { ClaudeCodeWrapper } from './wrapper.js';
+
+const run = promisify(execFile);
+
+/** Where credentials were found, if anywhere. */
+export type CredentialSource =
+  | 'ANTHROPIC_API_KEY'
+  | 'ANTHROPIC_AUTH_TOKEN'
+  | 'CLAUDE_CODE_OAUTH_TOKEN'
+  | 'credentials-file'
+  | 'cloud-provider'
+  | 'none';
+
+/** Result of {@link healthCheck}. */
+export interface HealthReport {
+  /** `ok` when the binary runs and credentials look configured. */
+  readonly status: 'ok' | 'unhealthy';
+  readonly binary: { readonly found: boolean; readonly path?: string; readonly version?: string; readonly error?: string };
+  readonly credentials: { readonly configured: boolean; readonly source: CredentialSource; readonly hint?: string };
+  /** Only with `deep: true`: a real one-token run. */
+  readonly deep?: { readonly ok: boolean; readonly latencyMs: number; readonly error?: string };
+  /** Human-readable problems, empty when healthy. */
+  readonly problems: readonly string[];
+}
+
+/** Options for {@link healthCheck}. */
+export interface HealthCheckOptions {
+  readonly claudeBinary?: string | undefined;
+  /** Environment the CLI will run with. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Also run a real (billed) prompt through `wrapper`. */
+  readonly deep?: boolean;
+  readonly wrapper?: ClaudeCodeWrapper;
+}
+
+const LOGIN_HINT =
+  'Claude Code is not logged in: run `claude` once and use /login (Claude Pro/Max subscription), or set ANTHROPIC_API_KEY.';
+
+/** Find where the CLI would take credentials from, without reading any secret. */
+export function detectCredentials(env: Readonly<Record<string, string | undefined>>): CredentialSource {
+  for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'] as const) {
+    if (env[name]) return name;
+  }
+  if (env['CLAUDE_CODE_USE_BEDROCK'] || env['CLAUDE_CODE_USE_VERTEX']) return 'cloud-provider';
+  const configDir = env['CLAUDE_CONFIG_DIR'] ?? join(env['HOME'] ?? homedir(), '.claude');
+  return existsSync(join(configDir, '.credentials.json')) ? 'credentials-file' : 'none';
+}
+
+/**
+ * Check the installation. Cheap: runs `claude --version` (~20 ms) and looks for credentials.
+ * @example
+ * ```ts
+ * const report = await healthCheck();
+ * if (report.status !== 'ok') console.error(report.problems.join('\n'));
+ * ```
+ */
+export async function healthCheck(options: HealthCheckOptions = {}): Promise<HealthReport> {
+  const env = options.env ?? process.env;
+  const problems: string[] = [];
+  let binary: HealthReport['binary'];
+  try {
+    const found = findClaudeBinary(options.claudeBinary, env);
+    try {
+      const { stdout } = await run(found.path, ['--version'], { timeout: 10_000 });
+      binary = { found: true, path: found.path, version: stdout.trim().split(/\s+/)[0] ?? stdout.trim() };
+    } catch (error) {
+      binary = { found: true, path: found.path, error: `\`claude --version\` failed: ${(error as Error).message}` };
+      problems.push(binary.error ?? '');
+    }
+  } catch (error) {
+    binary = { found: false, error: (error as Error).message };
+    problems.push((error as Error).message);
+  }
+  const source = detectCredentials(env);
+  const credentials = source === 'none' ? { configured: false, source, hint: LOGIN_HINT } : { configured: true, source };
+  if (source === 'none') problems.push(LOGIN_HINT);
+  let deep: HealthReport['deep'];
+  if (options.deep && options.wrapper && binary.found) {
+    const started = performance.now();
+    try {
+      const response = await options.wrapper.run('Reply with the single word: ok', { maxTurns: 1, tools: [] });
+      deep = { ok: !response.isError, latencyMs: Math.round(performance.now() - started), ...(response.isError ? { error: response.content } : {}) };
+    } catch (error) {
+      deep = { ok: false, latencyMs: Math.round(performance.now() - started), error: ClaudeCodeError.isInstance(error) ? error.message : String(error) };
+    }
+    if (!deep.ok) problems.push(`Deep check failed: ${deep.error ?? 'unknown error'}`);
+  }
+  return {
+    status: problems.length === 0 ? 'ok' : 'unhealthy',
+    binary,
+    credentials,
+    ...(deep ? { deep } : {}),
+    problems,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * @module
+ * `ClaudeCodeAnthropic`: a drop-in for the parts of `@anthropic-ai/sdk`'s `Anthropic` client that
+ * code usually touches (`messages.create`, `messages.stream`, `messages.countTokens`,
+ * `models.list`, `models.retrieve`), answered by the local Claude Code CLI instead of the API.
+ */
+import { ClaudeCodeWrapper } from '../../client/wrapper.js';
+import type { ClaudeCodeConfig } from '../../core/config/schema.js';
+import type { SessionStore } from '../../session/session-store.js';
+import { ClaudeCodeMessages } from './messages-resource.js';
+import { AnthropicMessagesService } from './messages-service.js';
+import { ClaudeCodeModels } from './models-resource.js';
+
+/** Options of {@link ClaudeCodeAnthropic}: any wrapper configuration, plus how requests are translated. */
+export interface ClaudeCodeAnthropicOptions extends Partial<ClaudeCodeConfig> {
+  /** Reject parameters the CLI cannot honour (e.g. `temperature`) with 400 instead of ignoring them. @default false */
+  readonly strict?: boolean | undefined;
+  /** `replace` Claude Code's system prompt with `system`, or `append` to it. @default 'replace' */
+  readonly systemPromptMode?: 'replace' | 'append' | undefined;
+  /** Let the model use Claude Code's built-in tools (Bash, Read, ...). @default false */
+  readonly allowCliTools?: boolean | undefined;
+  /** `--model` for requests naming a non-Claude model. Unset: `model` from this config, else the CLI default. */
+  readonly defaultModel?: string | undefined;
+  /** Conversation key → session id store, for multi-turn continuation. @default in-memory */
+  readonly sessionStore?: SessionStore | undefined;
+  /** Use this wrapper instead of creating one from the configuration fields. */
+  readonly wrapper?: ClaudeCodeWrapper | undefined;
+}
+
+/**
+ * An Anthropic-SDK-shaped client backed by the Claude Code CLI. Errors are {@link AnthropicApiError}s
+ * with `status` and `type` like the SDK's `APIError`.
+ *
+ * @example
+ * ```ts
+ * const client = new ClaudeCodeAnthropic({ timeoutMs: 120_000 });
+ * const message = await client.messages.create({
+ *   model: 'claude-sonnet-5-5',
+ *   max_tokens: 1024,
+ *   messages: [{ role: 'user', content: 'Hello' }],
+ * });
+ * const text = await client.messages.stream({ model: 'sonnet', max_tokens: 256, messages }).finalText();
+ * ```
+ */
+export class ClaudeCodeAnthropic {
+  /** `create`, `stream`, `countTokens`. */
+  readonly messages: ClaudeCodeMessages;
+  /** `list`, `retrieve`. */
+  readonly models: ClaudeCodeModels;
+  /** The wrapper running the CLI (for metrics: `client.wrapper.getMetrics()`). */
+  readonly wrapper: ClaudeCodeWrapper;
+
+  /**
+   * @throws {@link ClaudeCodeValidationError} for invalid configuration fields.
+   */
+  constructor(options: ClaudeCodeAnthropicOptions = {}) {
+    const { strict, systemPromptMode, allowCliTools, defaultModel, sessionStore, wrapper, ...config } = options;
+    this.wrapper = wrapper ?? new ClaudeCodeWrapper(config);
+    const service = new AnthropicMessagesService({
+      wrapper: this.wrapper,
+      sessionStore,
+      strict,
+      systemPromptMode,
+      allowCliTools,
+      defaultModel,
+    });
+    this.messages = new ClaudeCodeMessages(service);
+    this.models = new ClaudeCodeModels();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * @module
+ * Multi-turn continuation. The Messages API is stateless (every request carries the whole
+ * history); the CLI is stateful (sessions). A request whose history is a conversation this backend
+ * answered before resumes that CLI session and sends only the new turn:
+ *
+ * - history empty → a fresh run (`new`);
+ * - history known (its key is in the {@link SessionStore}) → `--resume <id> --fork-session`
+ *   (`resumed`); forking gives every continuation its own session id, so two clients continuing
+ *   the same conversation differently never write into the same session;
+ * - history unknown → {@link buildContextForUnknownHistory} flattens it into the prompt (`flattened`).
+ *
+ * After a successful answer the key of `history + new turn + answer` is stored with the answer's
+ * session id, so the next request in the conversation resumes.
+ */
+import type { ClaudeRun } from '../../client/claude-run.js';
+import type { RunOptions } from '../../client/run-options.js';
+import type { ClaudeCodeWrapper } from '../../client/wrapper.js';
+import { ClaudeCodeError } from '../../core/errors/index.js';
+import type { PromptBlock } from '../../core/prompt.js';
+import type { SessionStore } from '../../session/session-store.js';
+import { conversationKey } from './conversation-key.js';
+import { buildContextForUnknownHistory } from './flatten-history.js';
+import type { TranslatedRequest } from './translate-request.js';
+
+/** How the conversation's earlier turns reached the CLI. Reported as `x-claude-code-context`. */
+export type ContextMode = 'new' | 'resumed' | 'flattened';
+
+/** What to run for one request. */
+export interface ConversationPlan {
+  readonly context: ContextMode;
+  /** The session to resume (and fork), for `resumed`. */
+  readonly resumeSessionId?: string;
+  /** The prompt to send: the new turn, or the flattened history plus the new turn. */
+  readonly prompt: PromptBlock[];
+  /** Problems worth telling the caller about (e.g. the session store failed). */
+  readonly warnings: readonly string[];
+}
+
+/** Decide how to run `request`: new, resumed or flattened. Never throws: a failing store means "unknown". */
+export async function planConversation(store: SessionStore, request: TranslatedRequest): Promise<ConversationPlan> {
+  if (request.history.length === 0) return { context: 'new', prompt: request.prompt, warnings: [] };
+  let sessionId: string | undefined;
+  try {
+    sessionId = await store.get(historyKey(request));
+  } catch (error) {
+    return flattenedPlan(request, [`session store lookup failed (${describe(error)}); history was flattened`]);
+  }
+  if (sessionId === undefined) return flattenedPlan(request);
+  return { context: 'resumed', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
+}
+
+/** The plan that sends the whole history in the prompt. */
+export function flattenedPlan(request: TranslatedRequest, warnings: readonly string[] = []): ConversationPlan {
+  return { context: 'flattened', prompt: buildContextForUnknownHistory(request.history, request.prompt), warnings };
+}
+
+/** Start the CLI run for a plan. Throws synchronously for invalid options or a missing binary. */
+export function startPlannedRun(wrapper: ClaudeCodeWrapper, plan: ConversationPlan, options: RunOptions): ClaudeRun {
+  if (plan.resumeSessionId === undefined) return wrapper.runStreaming(plan.prompt, options);
+  return wrapper.resumeSessionStreaming(plan.resumeSessionId, plan.prompt, { ...options, fork: true });
+}
+
+/**
+ * True when a resumed run failed because the CLI no longer has the session (another working
+ * directory or HOME, or its transcript was deleted): the request can be retried flattened.
+ */
+export function isStaleSession(plan: ConversationPlan, error: unknown): boolean {
+  return plan.context === 'resumed' && ClaudeCodeError.isInstance(error) && error.code === 'SESSION_NOT_FOUND';
+}
+
+/**
+ * Remember that `history + new turn + answer` lives in CLI session `sessionId`. A failing store is
+ * ignored: the next request then falls back to flattening, which is slower but correct.
+ */
+export async function rememberAnswer(
+  store: SessionStore,
+  request: TranslatedRequest,
+  answer: string,
+  sessionId: string | undefined,
+): Promise<void> {
+  if (!sessionId) return;
+  const key = conversationKey({
+    model: request.model,
+    system: request.system,
+    messages: [...request.history, request.newTurn, { role: 'assistant', content: [{ type: 'text', text: answer }] }],
+  });
+  try {
+    await store.set(key, sessionId);
+  } catch {
+    // Deliberately ignored; see above.
+  }
+}
+
+function historyKey(request: TranslatedRequest): string {
+  return conversationKey({ model: request.model, system: request.system, messages: request.history });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

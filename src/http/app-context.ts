@@ -1,0 +1,30 @@
+/**
+ * @module
+ * What every route needs, built once per server.
+ */
+import type { ClaudeCodeWrapper } from '../client/wrapper.js';
+import type { WrapperLogger } from '../observability/logger.js';
+import type { ProxyMetrics } from '../observability/prometheus.js';
+import type { SessionStore } from '../session/session-store.js';
+import type { ConcurrencyGate } from './middleware/concurrency.js';
+import type { ServerOptions } from './server-options.js';
+import type { RequestWorkspaces } from './workspace.js';
+
+/** Shared services of one server. */
+export interface AppServices {
+  readonly options: ServerOptions;
+  readonly wrapper: ClaudeCodeWrapper;
+  readonly sessionStore: SessionStore;
+  readonly gate: ConcurrencyGate;
+  readonly workspaces: RequestWorkspaces;
+  readonly metrics: ProxyMetrics;
+  readonly logger: WrapperLogger;
+}
+
+/** Hono environment of the app. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    clientId: string;
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * @module
+ * The hono app: middleware in order (request id, logging, auth, body limit, rate limit), then the
+ * routes. Speaks only web-standard Request/Response; the Node adapter lives in `server.ts`.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv, AppServices } from './app-context.js';
+import { errorResponse } from './error-handler.js';
+import { HttpProblem } from './http-problem.js';
+import { accessLog } from './middleware/access-log.js';
+import { auth } from './middleware/auth.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { requestId } from './middleware/request-id.js';
+import { mountAnthropicMessages } from './routes/anthropic-messages.js';
+import { mountHealth } from './routes/health.js';
+import { mountMetrics } from './routes/metrics.js';
+import { mountModels } from './routes/models.js';
+import { mountOpenAIChat } from './routes/openai-chat.js';
+
+/** Build the proxy's hono app. */
+export function createApp(services: AppServices): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { options, logger, metrics } = services;
+  app.use('*', requestId());
+  app.use('*', accessLog(logger, metrics));
+  mountHealth(app, services);
+  app.use('*', auth(options.apiKeys));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: () => {
+        throw new HttpProblem(413, 'request_too_large', `Request body exceeds the ${options.maxBodyBytes}-byte limit.`);
+      },
+    }),
+  );
+  app.use('/v1/*', rateLimit(options.requestsPerMinute));
+  mountMetrics(app, services);
+  mountModels(app);
+  mountAnthropicMessages(app, services);
+  mountOpenAIChat(app, services);
+  app.notFound((c) => errorResponse(c, new HttpProblem(404, 'not_found_error', `No route for ${c.req.method} ${c.req.path}`), logger));
+  app.onError((error, c) => errorResponse(c, error, logger));
+  return app;
+}

@@ -1,0 +1,40 @@
+/**
+ * @module
+ * The one place where errors become HTTP responses: Anthropic's error shape everywhere, OpenAI's on
+ * the OpenAI route.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { toAnthropicError } from '../compat/anthropic/errors.js';
+import { toOpenAIError } from '../compat/openai/errors.js';
+import type { WrapperLogger } from '../observability/logger.js';
+import { HttpProblem } from './http-problem.js';
+
+/** Paths answered in the OpenAI error format. */
+const OPENAI_PATHS = new Set(['/v1/chat/completions']);
+
+/** Build the API-shaped error response for `error`. */
+export function errorResponse(c: Context, error: unknown, logger: WrapperLogger): Response {
+  const requestId = c.get('requestId') as string | undefined;
+  const { status, type, message, headers } = describe(error);
+  if (status >= 500) logger.error({ event: 'http_error', requestId, status, err: error }, 'request failed');
+  else logger.info({ event: 'http_error', requestId, status, type }, message);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  if (OPENAI_PATHS.has(c.req.path)) {
+    const mapped = toOpenAIError(status, type, message);
+    return c.json(mapped.body, mapped.status as ContentfulStatusCode);
+  }
+  return c.json(
+    { type: 'error', error: { type, message }, ...(requestId ? { request_id: requestId } : {}) },
+    status as ContentfulStatusCode,
+  );
+}
+
+function describe(error: unknown): { status: number; type: string; message: string; headers: Record<string, string> } {
+  if (error instanceof HttpProblem) {
+    return { status: error.status, type: error.type, message: error.message, headers: { ...error.headers } };
+  }
+  const mapped = toAnthropicError(error);
+  const retryAfter = mapped.status === 429 || mapped.status === 529 ? { 'retry-after': '2' } : {};
+  return { status: mapped.status, type: mapped.body.error.type, message: mapped.body.error.message, headers: retryAfter };
+}

@@ -1,0 +1,28 @@
+/**
+ * @module
+ * Per-client rate limit (rate-limiter-flexible, in memory): `requestsPerMinute` per API key, 429
+ * `rate_limit_error` with `retry-after` beyond it.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { HttpProblem } from '../http-problem.js';
+import type { AuthVariables } from './auth.js';
+
+/** Limit each client (as identified by the auth middleware) to `requestsPerMinute`; 0 disables. */
+export function rateLimit(requestsPerMinute: number): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const limiter = requestsPerMinute > 0 ? new RateLimiterMemory({ points: requestsPerMinute, duration: 60 }) : undefined;
+  return async function rateLimitMiddleware(c, next) {
+    if (limiter) {
+      try {
+        await limiter.consume(c.get('clientId'));
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        throw new HttpProblem(429, 'rate_limit_error', `Rate limit of ${requestsPerMinute} requests per minute exceeded.`, {
+          'retry-after': String(seconds),
+        });
+      }
+    }
+    await next();
+  };
+}

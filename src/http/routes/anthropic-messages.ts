@@ -1,0 +1,41 @@
+/**
+ * @module
+ * `POST /v1/messages` (JSON and SSE with `event:` lines) and `POST /v1/messages/count_tokens`.
+ */
+import type { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import { AnthropicMessagesService } from '../../compat/anthropic/messages-service.js';
+import { encodeSse, encodeSseError } from '../../compat/anthropic/sse.js';
+import type { AppEnv, AppServices } from '../app-context.js';
+import { readJsonBody } from '../read-json.js';
+import { resultHeaders, startMessages } from './messages-runner.js';
+
+/** Mount the Anthropic Messages routes. */
+export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices): void {
+  app.post('/v1/messages', async (c) => {
+    const body = await readJsonBody(c);
+    const runner = await startMessages(c, services, body);
+    if ((body as { stream?: unknown }).stream !== true) {
+      const { message, meta } = await runner.create();
+      for (const [name, value] of Object.entries(resultHeaders(meta))) c.header(name, value);
+      return c.json(message);
+    }
+    const started = await runner.stream();
+    c.header('content-type', 'text/event-stream; charset=utf-8');
+    c.header('cache-control', 'no-cache');
+    return stream(c, async (out) => {
+      out.onAbort(() => started.abort());
+      try {
+        for await (const event of started.events) await out.write(encodeSse(event));
+      } catch (error) {
+        // Headers are gone: the API's way to fail mid-stream is an `error` event.
+        await out.write(encodeSseError(error));
+      } finally {
+        started.release();
+      }
+    });
+  });
+
+  const counter = new AnthropicMessagesService({ wrapper: services.wrapper });
+  app.post('/v1/messages/count_tokens', async (c) => c.json(counter.countTokens(await readJsonBody(c))));
+}

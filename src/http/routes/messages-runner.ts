@@ -1,0 +1,150 @@
+/**
+ * @module
+ * Runs one Messages request for the HTTP routes: validate, take a concurrency slot, give the run an
+ * isolated working directory, and release both when the answer (or the stream) ends. A client that
+ * disconnects aborts the run, which kills the CLI.
+ */
+import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { Context } from 'hono';
+import { collectMessage } from '../../compat/anthropic/message-accumulator.js';
+import { AnthropicMessagesService, type ResultMeta } from '../../compat/anthropic/messages-service.js';
+import type { AppEnv, AppServices } from '../app-context.js';
+
+/** A request that passed validation and holds a run slot. */
+export interface MessagesRun {
+  /** Run to completion and return the whole message. */
+  create(): Promise<{ message: Message; meta: ResultMeta }>;
+  /**
+   * Start streaming; resolves once the first event is there, so a failure before any output can
+   * still become a proper HTTP error status.
+   */
+  stream(): Promise<StartedStream>;
+}
+
+/** A stream whose first event has arrived. */
+export interface StartedStream {
+  readonly events: AsyncIterable<RawMessageStreamEvent>;
+  readonly meta: Promise<ResultMeta>;
+  /** Stop the run (client went away). */
+  abort(): void;
+  /** Free the slot and the workspace; call when the response is finished. */
+  release(): void;
+}
+
+/** Headers carrying what the proxy knows about a finished run. */
+export function resultHeaders(meta: ResultMeta): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-claude-cost-usd': meta.costUsd.toFixed(6),
+    'x-claude-code-context': meta.context,
+    'x-claude-duration-ms': String(meta.durationMs),
+  };
+  if (meta.sessionId) headers['x-claude-session-id'] = meta.sessionId;
+  if (meta.warnings.length > 0) headers['x-claude-code-warnings'] = meta.warnings.join('; ').replace(/[\r\n]+/g, ' ');
+  return headers;
+}
+
+/**
+ * Validate `body` and wait for a run slot.
+ * @throws the validation error (400) before taking a slot; 529 when the queue is full.
+ */
+export async function startMessages(
+  c: Context<AppEnv>,
+  services: AppServices,
+  body: unknown,
+  extraWarnings: readonly string[] = [],
+): Promise<MessagesRun> {
+  const { options, wrapper, sessionStore, workspaces, gate, metrics } = services;
+  const workspace = options.allowCliTools ? undefined : await workspaces.create();
+  const abort = new AbortController();
+  const signal = AbortSignal.any([c.req.raw.signal, abort.signal]);
+  const service = new AnthropicMessagesService({
+    wrapper,
+    sessionStore,
+    strict: options.strict,
+    systemPromptMode: options.systemPromptMode,
+    allowCliTools: options.allowCliTools,
+    defaultModel: options.defaultModel,
+    workingDirectory: workspace?.path ?? wrapper.config.workingDirectory,
+  });
+  let releaseSlot: (() => void) | undefined;
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    releaseSlot?.();
+    void workspace?.release();
+  };
+  let started: ReturnType<AnthropicMessagesService['stream']>;
+  try {
+    started = service.stream(body, signal); // validates now
+    releaseSlot = await gate.acquire(signal);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const withWarnings = (meta: ResultMeta): ResultMeta => ({ ...meta, warnings: [...extraWarnings, ...meta.warnings] });
+  const record = (meta: ResultMeta | undefined, message?: Message): void => {
+    metrics.recordRun(meta ? 'success' : 'error', {
+      ...(meta ? { costUsd: meta.costUsd } : {}),
+      ...(message
+        ? {
+            inputTokens: message.usage.input_tokens,
+            outputTokens: message.usage.output_tokens,
+            cacheReadInputTokens: message.usage.cache_read_input_tokens ?? 0,
+            cacheCreationInputTokens: message.usage.cache_creation_input_tokens ?? 0,
+          }
+        : {}),
+    });
+  };
+
+  return {
+    async create() {
+      try {
+        const message = await collectMessage(started.events);
+        const meta = withWarnings(await started.meta);
+        record(meta, message);
+        return { message, meta };
+      } catch (error) {
+        record(undefined);
+        throw error;
+      } finally {
+        release();
+      }
+    },
+    async stream() {
+      const iterator = started.events[Symbol.asyncIterator]();
+      let first: IteratorResult<RawMessageStreamEvent>;
+      try {
+        first = await iterator.next();
+      } catch (error) {
+        record(undefined);
+        release();
+        throw error;
+      }
+      started.meta.then(
+        (meta) => record(meta),
+        () => record(undefined),
+      );
+      async function* events(): AsyncGenerator<RawMessageStreamEvent> {
+        try {
+          if (!first.done) yield first.value;
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done) return;
+            yield next.value;
+          }
+        } finally {
+          // Leaving early (client gone, write failed) must stop the CLI.
+          if (!released) await iterator.return?.();
+          release();
+        }
+      }
+      return {
+        events: events(),
+        meta: started.meta.then(withWarnings),
+        abort: () => abort.abort(),
+        release,
+      };
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * @module
+ * The proxy server's configuration: one zod schema, read from code, a JSON file, env and flags.
+ */
+import { z } from 'zod';
+import { configSchema } from '../core/config/schema.js';
+import { parseOrThrow } from '../core/config/validate.js';
+
+/** Schema of {@link ServerOptions}. */
+export const serverOptionsSchema = z
+  .object({
+    /** Interface to bind. Anything but loopback requires `apiKeys`. @default '127.0.0.1' */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** TCP port; 0 picks a free one. @default 8787 */
+    port: z.number().int().min(0).max(65_535).default(8787),
+    /** Accepted API keys (`x-api-key` or `Authorization: Bearer`). Env: `CLAUDE_WRAPPER_API_KEYS` (comma-separated). */
+    apiKeys: z.array(z.string().min(8, 'API keys must be at least 8 characters')).default([]),
+    /** Largest accepted request body. @unit bytes @default 20 MiB (room for images) */
+    maxBodyBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    /** CLI runs executing at once. @default 4 */
+    maxConcurrent: z.number().int().positive().default(4),
+    /** Requests waiting for a run slot before 529/503. @default 32 */
+    maxQueue: z.number().int().nonnegative().default(32),
+    /** Per-API-key requests per minute; 0 disables. @default 0 */
+    requestsPerMinute: z.number().int().nonnegative().default(0),
+    /** Give remote callers Claude Code's built-in tools (Bash, Read, Write...). @default false */
+    allowCliTools: z.boolean().default(false),
+    /** Reject parameters the CLI cannot honour (temperature, top_p...) with 400 instead of ignoring them. @default false */
+    strict: z.boolean().default(false),
+    /** `system` replaces Claude Code's own system prompt (`replace`), or is appended to it. @default 'replace' */
+    systemPromptMode: z.enum(['replace', 'append']).default('replace'),
+    /** On SIGTERM, how long in-flight runs may finish before they are killed. @unit milliseconds @default 30000 */
+    drainTimeoutMs: z.number().int().nonnegative().default(30_000),
+    /** Where per-request working directories are created. @default `<os tmpdir>/claude-code-wrapper` */
+    workspaceRoot: z.string().min(1).optional(),
+    /** File that maps conversation prefixes to CLI sessions (survives restarts). @default `~/.claude-code-wrapper/sessions.jsonl`; `:memory:` keeps it in memory */
+    sessionStorePath: z.string().min(1).optional(),
+    /** Model used when a client asks for a model the CLI does not know (e.g. `gpt-4o`). */
+    defaultModel: z.string().min(1).optional(),
+    /** Options for every CLI run (model, timeouts, env...). */
+    wrapper: configSchema.default({}),
+  })
+  .strict();
+
+/** Validated server options. */
+export type ServerOptions = z.infer<typeof serverOptionsSchema>;
+
+/** Server options as a caller may give them (defaults filled in later). */
+export type ServerOptionsInput = z.input<typeof serverOptionsSchema>;
+
+/** Validate server options; errors name the field. */
+export function parseServerOptions(input: unknown): ServerOptions {
+  return parseOrThrow(serverOptionsSchema, input, 'server');
+}
+
+/** Server settings from environment variables (`CLAUDE_WRAPPER_*`). */
+export function serverOptionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): ServerOptionsInput {
+  const out: Record<string, unknown> = {};
+  if (env['CLAUDE_WRAPPER_HOST']) out['host'] = env['CLAUDE_WRAPPER_HOST'];
+  if (env['CLAUDE_WRAPPER_PORT']) out['port'] = Number(env['CLAUDE_WRAPPER_PORT']);
+  if (env['CLAUDE_WRAPPER_API_KEYS']) {
+    out['apiKeys'] = env['CLAUDE_WRAPPER_API_KEYS'].split(',').map((k) => k.trim()).filter(Boolean);
+  }
+  if (env['CLAUDE_WRAPPER_MAX_CONCURRENT']) out['maxConcurrent'] = Number(env['CLAUDE_WRAPPER_MAX_CONCURRENT']);
+  if (env['CLAUDE_WRAPPER_RPM']) out['requestsPerMinute'] = Number(env['CLAUDE_WRAPPER_RPM']);
+  if (env['CLAUDE_WRAPPER_ALLOW_TOOLS']) out['allowCliTools'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_ALLOW_TOOLS']);
+  if (env['CLAUDE_WRAPPER_STRICT']) out['strict'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_STRICT']);
+  return out as ServerOptionsInput;
+}
+
+/** True for addresses that only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

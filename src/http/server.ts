@@ -1,0 +1,111 @@
+/**
+ * @module
+ * `createServer`: the proxy as a Node HTTP server, with safe defaults (loopback, keys required off
+ * loopback, no CLI tools for callers) and graceful drain on SIGTERM.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ClaudeCodeWrapper } from '../client/wrapper.js';
+import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
+import { createLogger, type WrapperLogger } from '../observability/logger.js';
+import { ProxyMetrics } from '../observability/prometheus.js';
+import { killAllNow, liveChildCount } from '../process/child-registry.js';
+import { FileSessionStore } from '../session/file-session-store.js';
+import { MemorySessionStore, type SessionStore } from '../session/session-store.js';
+import type { AppServices } from './app-context.js';
+import { createApp } from './app.js';
+import { ConcurrencyGate } from './middleware/concurrency.js';
+import { isLoopback, parseServerOptions, type ServerOptions, type ServerOptionsInput } from './server-options.js';
+import { RequestWorkspaces } from './workspace.js';
+
+/** A running (or ready to run) proxy server. */
+export interface ProxyServer {
+  /** The hono app (usable in-process with `app.request()`). */
+  readonly app: ReturnType<typeof createApp>;
+  readonly options: ServerOptions;
+  /** Start listening; resolves with the bound URL. */
+  listen(): Promise<{ url: string; port: number }>;
+  /**
+   * Stop accepting connections, let in-flight requests finish for up to `drainTimeoutMs`, then kill
+   * the remaining CLI processes.
+   */
+  close(): Promise<void>;
+}
+
+/** Extra wiring for tests and embedding. */
+export interface CreateServerDependencies {
+  readonly logger?: WrapperLogger;
+  readonly sessionStore?: SessionStore;
+}
+
+/**
+ * Create the HTTP proxy.
+ * @throws {@link ClaudeCodeConfigurationError} when bound beyond loopback without API keys.
+ * @example
+ * ```ts
+ * const server = createServer({ port: 8787 });
+ * const { url } = await server.listen();
+ * ```
+ */
+export function createServer(input: ServerOptionsInput = {}, dependencies: CreateServerDependencies = {}): ProxyServer {
+  const options = parseServerOptions(input);
+  if (!isLoopback(options.host) && options.apiKeys.length === 0) {
+    throw new ClaudeCodeConfigurationError(
+      `Refusing to listen on ${options.host} without an API key: anyone who can reach it could use your Claude account. Set apiKeys (or CLAUDE_WRAPPER_API_KEYS), or bind 127.0.0.1.`,
+    );
+  }
+  const logger = dependencies.logger ?? createLogger(options.wrapper.logLevel ?? 'info');
+  const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueue);
+  const services: AppServices = {
+    options,
+    logger,
+    gate,
+    wrapper: new ClaudeCodeWrapper(options.wrapper, { logger }),
+    sessionStore: dependencies.sessionStore ?? openSessionStore(options.sessionStorePath),
+    workspaces: new RequestWorkspaces(options.workspaceRoot),
+    metrics: new ProxyMetrics({ inFlight: () => gate.active, queued: () => gate.queued }),
+  };
+  const app = createApp(services);
+  let server: ServerType | undefined;
+
+  return {
+    app,
+    options,
+    listen() {
+      return new Promise((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
+          const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+          logger.info({ event: 'listening', url: `http://${host}:${info.port}` }, 'claude-code-wrapper proxy listening');
+          resolve({ url: `http://${host}:${info.port}`, port: info.port });
+        });
+        s.once('error', reject);
+        server = s;
+      });
+    },
+    async close() {
+      const s = server;
+      server = undefined;
+      if (s) {
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        const deadline = Date.now() + options.drainTimeoutMs;
+        while ((gate.active > 0 || gate.queued > 0) && Date.now() < deadline) await sleep(50);
+        if (liveChildCount() > 0) logger.warn({ event: 'drain_timeout', killed: liveChildCount() }, 'killing CLI runs');
+        killAllNow();
+        if ('closeAllConnections' in s && typeof s.closeAllConnections === 'function') s.closeAllConnections();
+        await closed;
+      }
+      await services.sessionStore.close();
+    },
+  };
+}
+
+function openSessionStore(path: string | undefined): SessionStore {
+  if (path === ':memory:') return new MemorySessionStore();
+  return new FileSessionStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions.jsonl'));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
