@@ -22,7 +22,10 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`claude-wrapper: ${message}\n`);
-  if (verbose && error instanceof Error && error.cause !== undefined) process.stderr.write(`cause: ${String(error.cause)}\n`);
-  const usage = ClaudeCodeError.isInstance(error) && ['VALIDATION_FAILED', 'CONFIGURATION_INVALID', 'BINARY_NOT_FOUND'].includes(error.code);
+  if (verbose && error instanceof Error && error.cause !== undefined)
+    process.stderr.write(`cause: ${String(error.cause)}\n`);
+  const usage =
+    ClaudeCodeError.isInstance(error) &&
+    ['VALIDATION_FAILED', 'CONFIGURATION_INVALID', 'BINARY_NOT_FOUND'].includes(error.code);
   process.exit(usage ? 2 : 1);
 });

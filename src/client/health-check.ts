@@ -27,8 +27,17 @@ export type CredentialSource =
 export interface HealthReport {
   /** `ok` when the binary runs and credentials look configured. */
   readonly status: 'ok' | 'unhealthy';
-  readonly binary: { readonly found: boolean; readonly path?: string; readonly version?: string; readonly error?: string };
-  readonly credentials: { readonly configured: boolean; readonly source: CredentialSource; readonly hint?: string };
+  readonly binary: {
+    readonly found: boolean;
+    readonly path?: string;
+    readonly version?: string;
+    readonly error?: string;
+  };
+  readonly credentials: {
+    readonly configured: boolean;
+    readonly source: CredentialSource;
+    readonly hint?: string;
+  };
   /** Only with `deep: true`: a real one-token run. */
   readonly deep?: { readonly ok: boolean; readonly latencyMs: number; readonly error?: string };
   /** Human-readable problems, empty when healthy. */
@@ -76,7 +85,11 @@ export async function healthCheck(options: HealthCheckOptions = {}): Promise<Hea
       const { stdout } = await run(found.path, ['--version'], { timeout: 10_000 });
       binary = { found: true, path: found.path, version: stdout.trim().split(/\s+/)[0] ?? stdout.trim() };
     } catch (error) {
-      binary = { found: true, path: found.path, error: `\`claude --version\` failed: ${(error as Error).message}` };
+      binary = {
+        found: true,
+        path: found.path,
+        error: `\`claude --version\` failed: ${(error as Error).message}`,
+      };
       problems.push(binary.error ?? '');
     }
   } catch (error) {
@@ -84,16 +97,28 @@ export async function healthCheck(options: HealthCheckOptions = {}): Promise<Hea
     problems.push((error as Error).message);
   }
   const source = detectCredentials(env);
-  const credentials = source === 'none' ? { configured: false, source, hint: LOGIN_HINT } : { configured: true, source };
+  const credentials =
+    source === 'none' ? { configured: false, source, hint: LOGIN_HINT } : { configured: true, source };
   if (source === 'none') problems.push(LOGIN_HINT);
   let deep: HealthReport['deep'];
   if (options.deep && options.wrapper && binary.found) {
     const started = performance.now();
     try {
-      const response = await options.wrapper.run('Reply with the single word: ok', { maxTurns: 1, tools: [] });
-      deep = { ok: !response.isError, latencyMs: Math.round(performance.now() - started), ...(response.isError ? { error: response.content } : {}) };
+      const response = await options.wrapper.run('Reply with the single word: ok', {
+        maxTurns: 1,
+        tools: [],
+      });
+      deep = {
+        ok: !response.isError,
+        latencyMs: Math.round(performance.now() - started),
+        ...(response.isError ? { error: response.content } : {}),
+      };
     } catch (error) {
-      deep = { ok: false, latencyMs: Math.round(performance.now() - started), error: ClaudeCodeError.isInstance(error) ? error.message : String(error) };
+      deep = {
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        error: ClaudeCodeError.isInstance(error) ? error.message : String(error),
+      };
     }
     if (!deep.ok) problems.push(`Deep check failed: ${deep.error ?? 'unknown error'}`);
   }

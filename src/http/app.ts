@@ -31,7 +31,11 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     bodyLimit({
       maxSize: options.maxBodyBytes,
       onError: () => {
-        throw new HttpProblem(413, 'request_too_large', `Request body exceeds the ${options.maxBodyBytes}-byte limit.`);
+        throw new HttpProblem(
+          413,
+          'request_too_large',
+          `Request body exceeds the ${options.maxBodyBytes}-byte limit.`,
+        );
       },
     }),
   );
@@ -40,7 +44,13 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   mountModels(app);
   mountAnthropicMessages(app, services);
   mountOpenAIChat(app, services);
-  app.notFound((c) => errorResponse(c, new HttpProblem(404, 'not_found_error', `No route for ${c.req.method} ${c.req.path}`), logger));
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new HttpProblem(404, 'not_found_error', `No route for ${c.req.method} ${c.req.path}`),
+      logger,
+    ),
+  );
   app.onError((error, c) => errorResponse(c, error, logger));
   return app;
 }

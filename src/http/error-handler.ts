@@ -30,11 +30,21 @@ export function errorResponse(c: Context, error: unknown, logger: WrapperLogger)
   );
 }
 
-function describe(error: unknown): { status: number; type: string; message: string; headers: Record<string, string> } {
+function describe(error: unknown): {
+  status: number;
+  type: string;
+  message: string;
+  headers: Record<string, string>;
+} {
   if (error instanceof HttpProblem) {
     return { status: error.status, type: error.type, message: error.message, headers: { ...error.headers } };
   }
   const mapped = toAnthropicError(error);
   const retryAfter = mapped.status === 429 || mapped.status === 529 ? { 'retry-after': '2' } : {};
-  return { status: mapped.status, type: mapped.body.error.type, message: mapped.body.error.message, headers: retryAfter };
+  return {
+    status: mapped.status,
+    type: mapped.body.error.type,
+    message: mapped.body.error.message,
+    headers: retryAfter,
+  };
 }

@@ -16,7 +16,11 @@ export const serverOptionsSchema = z
     /** Accepted API keys (`x-api-key` or `Authorization: Bearer`). Env: `CLAUDE_WRAPPER_API_KEYS` (comma-separated). */
     apiKeys: z.array(z.string().min(8, 'API keys must be at least 8 characters')).default([]),
     /** Largest accepted request body. @unit bytes @default 20 MiB (room for images) */
-    maxBodyBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
     /** CLI runs executing at once. @default 4 */
     maxConcurrent: z.number().int().positive().default(4),
     /** Requests waiting for a run slot before 529/503. @default 32 */
@@ -54,16 +58,23 @@ export function parseServerOptions(input: unknown): ServerOptions {
 }
 
 /** Server settings from environment variables (`CLAUDE_WRAPPER_*`). */
-export function serverOptionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): ServerOptionsInput {
+export function serverOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ServerOptionsInput {
   const out: Record<string, unknown> = {};
   if (env['CLAUDE_WRAPPER_HOST']) out['host'] = env['CLAUDE_WRAPPER_HOST'];
   if (env['CLAUDE_WRAPPER_PORT']) out['port'] = Number(env['CLAUDE_WRAPPER_PORT']);
   if (env['CLAUDE_WRAPPER_API_KEYS']) {
-    out['apiKeys'] = env['CLAUDE_WRAPPER_API_KEYS'].split(',').map((k) => k.trim()).filter(Boolean);
+    out['apiKeys'] = env['CLAUDE_WRAPPER_API_KEYS']
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
   }
-  if (env['CLAUDE_WRAPPER_MAX_CONCURRENT']) out['maxConcurrent'] = Number(env['CLAUDE_WRAPPER_MAX_CONCURRENT']);
+  if (env['CLAUDE_WRAPPER_MAX_CONCURRENT'])
+    out['maxConcurrent'] = Number(env['CLAUDE_WRAPPER_MAX_CONCURRENT']);
   if (env['CLAUDE_WRAPPER_RPM']) out['requestsPerMinute'] = Number(env['CLAUDE_WRAPPER_RPM']);
-  if (env['CLAUDE_WRAPPER_ALLOW_TOOLS']) out['allowCliTools'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_ALLOW_TOOLS']);
+  if (env['CLAUDE_WRAPPER_ALLOW_TOOLS'])
+    out['allowCliTools'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_ALLOW_TOOLS']);
   if (env['CLAUDE_WRAPPER_STRICT']) out['strict'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_STRICT']);
   return out as ServerOptionsInput;
 }

@@ -17,7 +17,12 @@ import { MemorySessionStore, type SessionStore } from '../session/session-store.
 import type { AppServices } from './app-context.js';
 import { createApp } from './app.js';
 import { ConcurrencyGate } from './middleware/concurrency.js';
-import { isLoopback, parseServerOptions, type ServerOptions, type ServerOptionsInput } from './server-options.js';
+import {
+  isLoopback,
+  parseServerOptions,
+  type ServerOptions,
+  type ServerOptionsInput,
+} from './server-options.js';
 import { RequestWorkspaces } from './workspace.js';
 
 /** A running (or ready to run) proxy server. */
@@ -49,7 +54,10 @@ export interface CreateServerDependencies {
  * const { url } = await server.listen();
  * ```
  */
-export function createServer(input: ServerOptionsInput = {}, dependencies: CreateServerDependencies = {}): ProxyServer {
+export function createServer(
+  input: ServerOptionsInput = {},
+  dependencies: CreateServerDependencies = {},
+): ProxyServer {
   const options = parseServerOptions(input);
   if (!isLoopback(options.host) && options.apiKeys.length === 0) {
     throw new ClaudeCodeConfigurationError(
@@ -75,11 +83,17 @@ export function createServer(input: ServerOptionsInput = {}, dependencies: Creat
     options,
     listen() {
       return new Promise((resolve, reject) => {
-        const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
-          const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-          logger.info({ event: 'listening', url: `http://${host}:${info.port}` }, 'claude-code-wrapper proxy listening');
-          resolve({ url: `http://${host}:${info.port}`, port: info.port });
-        });
+        const s = serve(
+          { fetch: app.fetch, hostname: options.host, port: options.port },
+          (info: AddressInfo) => {
+            const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+            logger.info(
+              { event: 'listening', url: `http://${host}:${info.port}` },
+              'claude-code-wrapper proxy listening',
+            );
+            resolve({ url: `http://${host}:${info.port}`, port: info.port });
+          },
+        );
         s.once('error', reject);
         server = s;
       });
@@ -91,9 +105,15 @@ export function createServer(input: ServerOptionsInput = {}, dependencies: Creat
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));
         const deadline = Date.now() + options.drainTimeoutMs;
         while ((gate.active > 0 || gate.queued > 0) && Date.now() < deadline) await sleep(50);
-        if (liveChildCount() > 0) logger.warn({ event: 'drain_timeout', killed: liveChildCount() }, 'killing CLI runs');
+        if (gate.active > 0) {
+          logger.warn(
+            { event: 'drain_timeout', running: gate.active, killed: liveChildCount() },
+            'drain deadline passed; killing CLI runs',
+          );
+        }
         killAllNow();
-        if ('closeAllConnections' in s && typeof s.closeAllConnections === 'function') s.closeAllConnections();
+        if ('closeAllConnections' in s && typeof s.closeAllConnections === 'function')
+          s.closeAllConnections();
         await closed;
       }
       await services.sessionStore.close();

@@ -30,7 +30,10 @@ export class FileSessionStore implements SessionStore {
   readonly #entries = new Map<string, Entry>();
   #lines = 0;
 
-  constructor(path: string, { maxEntries = 100_000, ttlMs = 30 * 24 * 3600 * 1000 }: FileSessionStoreOptions = {}) {
+  constructor(
+    path: string,
+    { maxEntries = 100_000, ttlMs = 30 * 24 * 3600 * 1000 }: FileSessionStoreOptions = {},
+  ) {
     this.#path = path;
     this.#maxEntries = maxEntries;
     this.#ttlMs = ttlMs;
@@ -80,7 +83,8 @@ export class FileSessionStore implements SessionStore {
       this.#lines += 1;
       try {
         const entry = JSON.parse(line) as Entry;
-        if (typeof entry.k !== 'string' || typeof entry.s !== 'string' || now - entry.t > this.#ttlMs) continue;
+        if (typeof entry.k !== 'string' || typeof entry.s !== 'string' || now - entry.t > this.#ttlMs)
+          continue;
         this.#entries.delete(entry.k);
         this.#entries.set(entry.k, entry);
       } catch {
@@ -91,7 +95,9 @@ export class FileSessionStore implements SessionStore {
 
   #compact(): void {
     const temp = `${this.#path}.tmp`;
-    writeFileSync(temp, [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+    writeFileSync(temp, [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(''), {
+      mode: 0o600,
+    });
     renameSync(temp, this.#path);
     this.#lines = this.#entries.size;
   }

@@ -20,8 +20,12 @@ export function registerHealth(program: Command): void {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {
         const b = report.binary;
-        process.stdout.write(`binary:      ${b.found ? `${b.path} (${b.version ?? 'version unknown'})` : 'not found'}\n`);
-        process.stdout.write(`credentials: ${report.credentials.configured ? report.credentials.source : 'none'}\n`);
+        process.stdout.write(
+          `binary:      ${b.found ? `${b.path} (${b.version ?? 'version unknown'})` : 'not found'}\n`,
+        );
+        process.stdout.write(
+          `credentials: ${report.credentials.configured ? report.credentials.source : 'none'}\n`,
+        );
         process.stdout.write(`status:      ${report.status}\n`);
         for (const problem of report.problems) process.stdout.write(`  - ${problem}\n`);
       }

@@ -64,7 +64,10 @@ Then point any client at it:
 export function resolveServeOptions(flags: ServeFlags, env = process.env): ServerOptionsInput {
   const path = flags.config ?? env['CLAUDE_CONFIG_PATH'];
   const file = path ? readJson(path) : {};
-  const { server: fileServer = {}, ...fileWrapper } = file as { server?: ServerOptionsInput } & Record<string, unknown>;
+  const { server: fileServer = {}, ...fileWrapper } = file as { server?: ServerOptionsInput } & Record<
+    string,
+    unknown
+  >;
   // Wrapper settings: file, then CLAUDE_* environment variables on top.
   const wrapper = { ...fileWrapper, ...loadConfig({ env: { ...env, CLAUDE_CONFIG_PATH: undefined } }) };
   const fromFlags: Record<string, unknown> = {};
@@ -81,6 +84,8 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch (error) {
-    throw new ClaudeCodeConfigurationError(`Cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new ClaudeCodeConfigurationError(`Cannot read config file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

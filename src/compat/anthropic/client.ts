@@ -54,7 +54,8 @@ export class ClaudeCodeAnthropic {
    * @throws {@link ClaudeCodeValidationError} for invalid configuration fields.
    */
   constructor(options: ClaudeCodeAnthropicOptions = {}) {
-    const { strict, systemPromptMode, allowCliTools, defaultModel, sessionStore, wrapper, ...config } = options;
+    const { strict, systemPromptMode, allowCliTools, defaultModel, sessionStore, wrapper, ...config } =
+      options;
     this.wrapper = wrapper ?? new ClaudeCodeWrapper(config);
     const service = new AnthropicMessagesService({
       wrapper: this.wrapper,

@@ -38,25 +38,41 @@ export interface ConversationPlan {
 }
 
 /** Decide how to run `request`: new, resumed or flattened. Never throws: a failing store means "unknown". */
-export async function planConversation(store: SessionStore, request: TranslatedRequest): Promise<ConversationPlan> {
+export async function planConversation(
+  store: SessionStore,
+  request: TranslatedRequest,
+): Promise<ConversationPlan> {
   if (request.history.length === 0) return { context: 'new', prompt: request.prompt, warnings: [] };
   let sessionId: string | undefined;
   try {
     sessionId = await store.get(historyKey(request));
   } catch (error) {
-    return flattenedPlan(request, [`session store lookup failed (${describe(error)}); history was flattened`]);
+    return flattenedPlan(request, [
+      `session store lookup failed (${describe(error)}); history was flattened`,
+    ]);
   }
   if (sessionId === undefined) return flattenedPlan(request);
   return { context: 'resumed', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
 }
 
 /** The plan that sends the whole history in the prompt. */
-export function flattenedPlan(request: TranslatedRequest, warnings: readonly string[] = []): ConversationPlan {
-  return { context: 'flattened', prompt: buildContextForUnknownHistory(request.history, request.prompt), warnings };
+export function flattenedPlan(
+  request: TranslatedRequest,
+  warnings: readonly string[] = [],
+): ConversationPlan {
+  return {
+    context: 'flattened',
+    prompt: buildContextForUnknownHistory(request.history, request.prompt),
+    warnings,
+  };
 }
 
 /** Start the CLI run for a plan. Throws synchronously for invalid options or a missing binary. */
-export function startPlannedRun(wrapper: ClaudeCodeWrapper, plan: ConversationPlan, options: RunOptions): ClaudeRun {
+export function startPlannedRun(
+  wrapper: ClaudeCodeWrapper,
+  plan: ConversationPlan,
+  options: RunOptions,
+): ClaudeRun {
   if (plan.resumeSessionId === undefined) return wrapper.runStreaming(plan.prompt, options);
   return wrapper.resumeSessionStreaming(plan.resumeSessionId, plan.prompt, { ...options, fork: true });
 }
@@ -66,7 +82,9 @@ export function startPlannedRun(wrapper: ClaudeCodeWrapper, plan: ConversationPl
  * directory or HOME, or its transcript was deleted): the request can be retried flattened.
  */
 export function isStaleSession(plan: ConversationPlan, error: unknown): boolean {
-  return plan.context === 'resumed' && ClaudeCodeError.isInstance(error) && error.code === 'SESSION_NOT_FOUND';
+  return (
+    plan.context === 'resumed' && ClaudeCodeError.isInstance(error) && error.code === 'SESSION_NOT_FOUND'
+  );
 }
 
 /**
@@ -83,7 +101,11 @@ export async function rememberAnswer(
   const key = conversationKey({
     model: request.model,
     system: request.system,
-    messages: [...request.history, request.newTurn, { role: 'assistant', content: [{ type: 'text', text: answer }] }],
+    messages: [
+      ...request.history,
+      request.newTurn,
+      { role: 'assistant', content: [{ type: 'text', text: answer }] },
+    ],
   });
   try {
     await store.set(key, sessionId);

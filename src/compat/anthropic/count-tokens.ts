@@ -17,13 +17,16 @@ export const CHARS_PER_TOKEN = 4;
 /** Estimated input tokens of a request. */
 export function estimateInputTokens(request: CountTokensRequest): number {
   let images = 0;
-  const json = JSON.stringify({ system: request.system, messages: request.messages, tools: request.tools }, (key, value: unknown) => {
-    // Count an image once, as a flat estimate, instead of as its base64 text.
-    if (key === 'source' && typeof value === 'object' && value !== null && 'data' in value) {
-      images += 1;
-      return undefined;
-    }
-    return value;
-  });
+  const json = JSON.stringify(
+    { system: request.system, messages: request.messages, tools: request.tools },
+    (key, value: unknown) => {
+      // Count an image once, as a flat estimate, instead of as its base64 text.
+      if (key === 'source' && typeof value === 'object' && value !== null && 'data' in value) {
+        images += 1;
+        return undefined;
+      }
+      return value;
+    },
+  );
   return Math.max(1, Math.ceil(json.length / CHARS_PER_TOKEN) + images * IMAGE_TOKEN_ESTIMATE);
 }

@@ -41,11 +41,21 @@ export function buildContextForUnknownHistory(
 ): PromptBlock[] {
   const out: PromptBlock[] = [{ type: 'text', text: `${PREAMBLE}\n\n<conversation_history>` }];
   history.forEach((message, i) => {
-    const blocks = contentToPromptBlocks(message.content);
-    appendBlock(out, { type: 'text', text: `${LABELS[message.role]}:` }, i === 0 ? '\n' : '\n\n');
-    blocks.forEach((block, j) => appendBlock(out, block, j === 0 ? ' ' : '\n'));
+    appendSection(out, { type: 'text', text: `${LABELS[message.role]}:` }, i === 0 ? '\n' : '\n\n');
+    contentToPromptBlocks(message.content).forEach((block, j) =>
+      appendBlock(out, block, j === 0 ? ' ' : '\n'),
+    );
   });
-  appendBlock(out, { type: 'text', text: '</conversation_history>' }, '\n');
-  newTurn.forEach((block, j) => appendBlock(out, block, j === 0 ? '\n\n' : '\n'));
+  appendSection(out, { type: 'text', text: '</conversation_history>' }, '\n');
+  newTurn.forEach((block, j) => (j === 0 ? appendSection(out, block, '\n\n') : appendBlock(out, block)));
   return out;
+}
+
+/** Append a block that starts a new section: `separator` goes before it even after an image. */
+function appendSection(out: PromptBlock[], block: PromptBlock, separator: string): void {
+  if (block.type === 'text' && out.at(-1)?.type !== 'text') {
+    out.push({ type: 'text', text: `${separator}${block.text}` });
+  } else {
+    appendBlock(out, block, separator);
+  }
 }

@@ -35,18 +35,24 @@ export {
 } from './request-schema.js';
 export { translateRequest, type TranslateOptions, type TranslatedRequest } from './translate-request.js';
 export { findUnsupportedParams, type UnsupportedParam } from './unsupported-params.js';
-export { resolveCliModel, listModels, findModel, MODEL_FAMILY_ALIASES, type ModelAliasOptions } from './model-aliases.js';
 export {
-  planConversation,
-  rememberAnswer,
-  type ContextMode,
-  type ConversationPlan,
-} from './conversation.js';
+  resolveCliModel,
+  listModels,
+  findModel,
+  MODEL_FAMILY_ALIASES,
+  type ModelAliasOptions,
+} from './model-aliases.js';
+export { planConversation, rememberAnswer, type ContextMode, type ConversationPlan } from './conversation.js';
 export { conversationKey, canonicalJson, type ConversationKeyInput } from './conversation-key.js';
 export { buildContextForUnknownHistory } from './flatten-history.js';
 export { responseToMessage, createMessage, toUsage, toStopReason, generateMessageId } from './to-message.js';
 export { toStreamEvents, type StreamEventsOptions, type StreamOutcome } from './to-stream-events.js';
 export { accumulateEvent, collectMessage } from './message-accumulator.js';
 export { encodeSse, encodeSseError, encodeSsePing, type SseEvent } from './sse.js';
-export { findStopSequence, applyStopSequences, StopSequenceScanner, type StopMatch } from './stop-sequences.js';
+export {
+  findStopSequence,
+  applyStopSequences,
+  StopSequenceScanner,
+  type StopMatch,
+} from './stop-sequences.js';
 export { estimateInputTokens } from './count-tokens.js';

@@ -37,9 +37,11 @@ export function accumulateEvent(snapshot: Message | undefined, event: RawMessage
       if (usage.cache_creation_input_tokens !== null) {
         snapshot.usage.cache_creation_input_tokens = usage.cache_creation_input_tokens;
       }
-      if (usage.cache_read_input_tokens !== null) snapshot.usage.cache_read_input_tokens = usage.cache_read_input_tokens;
+      if (usage.cache_read_input_tokens !== null)
+        snapshot.usage.cache_read_input_tokens = usage.cache_read_input_tokens;
       if (usage.server_tool_use !== null) snapshot.usage.server_tool_use = usage.server_tool_use;
-      if (usage.output_tokens_details !== null) snapshot.usage.output_tokens_details = usage.output_tokens_details;
+      if (usage.output_tokens_details !== null)
+        snapshot.usage.output_tokens_details = usage.output_tokens_details;
       break;
     }
     case 'content_block_stop':
@@ -49,11 +51,16 @@ export function accumulateEvent(snapshot: Message | undefined, event: RawMessage
   return snapshot;
 }
 
-function applyDelta(snapshot: Message, event: Extract<RawMessageStreamEvent, { type: 'content_block_delta' }>): void {
+function applyDelta(
+  snapshot: Message,
+  event: Extract<RawMessageStreamEvent, { type: 'content_block_delta' }>,
+): void {
   const block = snapshot.content[event.index];
   const { delta } = event;
   if (block === undefined) {
-    throw new ClaudeCodeProtocolError(`content_block_delta for block ${event.index}, which was never started`);
+    throw new ClaudeCodeProtocolError(
+      `content_block_delta for block ${event.index}, which was never started`,
+    );
   }
   if (delta.type === 'text_delta' && block.type === 'text') block.text += delta.text;
   else if (delta.type === 'thinking_delta' && block.type === 'thinking') block.thinking += delta.thinking;
@@ -75,6 +82,7 @@ function applyDelta(snapshot: Message, event: Extract<RawMessageStreamEvent, { t
 export async function collectMessage(events: AsyncIterable<RawMessageStreamEvent>): Promise<Message> {
   let snapshot: Message | undefined;
   for await (const event of events) snapshot = accumulateEvent(snapshot, event);
-  if (snapshot === undefined) throw new ClaudeCodeProtocolError('the stream ended without a message_start event');
+  if (snapshot === undefined)
+    throw new ClaudeCodeProtocolError('the stream ended without a message_start event');
   return snapshot;
 }

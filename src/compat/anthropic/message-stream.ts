@@ -22,8 +22,6 @@ export interface MessageStreamEvents {
   end: () => void;
 }
 
-type Listeners = { [E in keyof MessageStreamEvents]?: Set<MessageStreamEvents[E]> };
-
 /**
  * A running streamed request. Errors reach `finalMessage()`, `finalText()`, `done()`, iteration and
  * `error` listeners as {@link AnthropicApiError}.
@@ -38,7 +36,8 @@ type Listeners = { [E in keyof MessageStreamEvents]?: Set<MessageStreamEvents[E]
 export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEvent> {
   /** Aborting it stops the CLI run. */
   readonly controller = new AbortController();
-  readonly #listeners: Listeners = {};
+  // Keyed by event name; each set holds listeners of that event's signature.
+  readonly #listeners = new Map<keyof MessageStreamEvents, Set<unknown>>();
   readonly #events: RawMessageStreamEvent[] = [];
   readonly #wakers = new Set<() => void>();
   readonly #final: Promise<Message>;
@@ -70,13 +69,14 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
   }
 
   on<E extends keyof MessageStreamEvents>(event: E, listener: MessageStreamEvents[E]): this {
-    const set = (this.#listeners[event] ??= new Set()) as Set<MessageStreamEvents[E]>;
+    const set = this.#listeners.get(event) ?? new Set();
     set.add(listener);
+    this.#listeners.set(event, set);
     return this;
   }
 
   off<E extends keyof MessageStreamEvents>(event: E, listener: MessageStreamEvents[E]): this {
-    (this.#listeners[event] as Set<MessageStreamEvents[E]> | undefined)?.delete(listener);
+    this.#listeners.get(event)?.delete(listener);
     return this;
   }
 
@@ -117,7 +117,8 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
     let finished = false;
     try {
       for (let i = 0; ; i++) {
-        while (i >= this.#events.length && !this.#ended) await new Promise<void>((wake) => this.#wakers.add(wake));
+        while (i >= this.#events.length && !this.#ended)
+          await new Promise<void>((wake) => this.#wakers.add(wake));
         const event = this.#events[i];
         if (event === undefined) break;
         yield event;
@@ -136,7 +137,8 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
     try {
       for await (const event of source(this.controller.signal)) this.#handle(event);
       const message = this.#snapshot;
-      if (message === undefined) throw new AnthropicApiError(500, 'api_error', 'stream ended without any event');
+      if (message === undefined)
+        throw new AnthropicApiError(500, 'api_error', 'stream ended without any event');
       this.#emit('finalMessage', message);
       return message;
     } catch (error) {
@@ -160,7 +162,8 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
     this.#emit('streamEvent', event, snapshot);
     if (event.type === 'content_block_delta') {
       const block = snapshot.content[event.index];
-      if (event.delta.type === 'text_delta' && block?.type === 'text') this.#emit('text', event.delta.text, block.text);
+      if (event.delta.type === 'text_delta' && block?.type === 'text')
+        this.#emit('text', event.delta.text, block.text);
       if (event.delta.type === 'thinking_delta' && block?.type === 'thinking') {
         this.#emit('thinking', event.delta.thinking, block.thinking);
       }
@@ -173,7 +176,8 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
   }
 
   #emit<E extends keyof MessageStreamEvents>(event: E, ...args: Parameters<MessageStreamEvents[E]>): void {
-    const set = this.#listeners[event] as Set<(...a: Parameters<MessageStreamEvents[E]>) => void> | undefined;
+    const set = this.#listeners.get(event) as
+      Set<(...a: Parameters<MessageStreamEvents[E]>) => void> | undefined;
     for (const listener of [...(set ?? [])]) listener(...args);
   }
 

@@ -37,7 +37,10 @@ export class ClaudeCodeMessages {
    * @throws {@link AnthropicApiError}
    */
   create(params: MessageCreateParamsNonStreaming, options?: ClaudeCodeRequestOptions): Promise<Message>;
-  create(params: MessageCreateParamsStreaming, options?: ClaudeCodeRequestOptions): Promise<AnthropicEventStream>;
+  create(
+    params: MessageCreateParamsStreaming,
+    options?: ClaudeCodeRequestOptions,
+  ): Promise<AnthropicEventStream>;
   create(
     params: MessageCreateParamsBase,
     options?: ClaudeCodeRequestOptions,
@@ -78,7 +81,10 @@ export class ClaudeCodeMessages {
    * Estimated input tokens (the CLI has no exact counter; see `count-tokens.ts`).
    * @throws {@link AnthropicApiError} 400 for invalid parameters.
    */
-  async countTokens(params: MessageCountTokensParams, options?: ClaudeCodeRequestOptions): Promise<MessageTokensCount> {
+  async countTokens(
+    params: MessageCountTokensParams,
+    options?: ClaudeCodeRequestOptions,
+  ): Promise<MessageTokensCount> {
     try {
       options?.signal?.throwIfAborted();
       return this.#service.countTokens(params);

@@ -141,7 +141,10 @@ export class AnthropicMessagesService {
         let yielded = false;
         try {
           const options = { model: request.model, stopSequences: request.stopSequences, onFinish };
-          for await (const event of toStreamEvents(run, { ...options, includeThinking: request.includeThinking })) {
+          for await (const event of toStreamEvents(run, {
+            ...options,
+            includeThinking: request.includeThinking,
+          })) {
             yielded = true;
             yield event;
           }

@@ -46,7 +46,8 @@ export class ClaudeCodeModels {
 
 function paginate(models: ModelInfo[], params: ModelListParams): ModelInfo[] {
   let result = models;
-  if (params.after_id !== undefined) result = result.slice(result.findIndex((m) => m.id === params.after_id) + 1);
+  if (params.after_id !== undefined)
+    result = result.slice(result.findIndex((m) => m.id === params.after_id) + 1);
   if (params.before_id !== undefined) {
     const end = result.findIndex((m) => m.id === params.before_id);
     if (end >= 0) result = result.slice(0, end);

@@ -46,8 +46,8 @@ export function applyStopSequences(
 
 /**
  * Filters a stream of text deltas so that no text at or after a stop sequence is ever released.
- * It holds back the last `longest stop sequence - 1` characters, the most that could be the start
- * of a stop sequence completed by a later delta.
+ * It holds back a tail of at most `longest stop sequence - 1` characters, and only as much of it as
+ * could be the start of a stop sequence completed by a later delta (so plain text is not delayed).
  *
  * @example
  * ```ts
@@ -86,9 +86,18 @@ export class StopSequenceScanner {
       this.#stopped = match.sequence;
       return { text: buffer.slice(0, match.index), stopSequence: match.sequence };
     }
-    const cut = Math.max(0, buffer.length - this.#holdBack);
+    const cut = this.#safeLength(buffer);
     this.#pending = buffer.slice(cut);
     return { text: buffer.slice(0, cut), stopSequence: null };
+  }
+
+  /** Length of the prefix of `buffer` that cannot be part of a stop sequence completed later. */
+  #safeLength(buffer: string): number {
+    for (let length = Math.min(this.#holdBack, buffer.length); length > 0; length--) {
+      const tail = buffer.slice(buffer.length - length);
+      if (this.#stops.some((stop) => stop.startsWith(tail))) return buffer.length - length;
+    }
+    return buffer.length;
   }
 
   /** The held-back tail, once the stream ended without a stop sequence. */

@@ -9,7 +9,14 @@ import type { CliMessage } from '../../core/cli-message.js';
 import type { ClaudeEvent } from '../../core/events.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
 import { StopSequenceScanner } from './stop-sequences.js';
-import { cliMessageId, createMessage, generateMessageId, toDeltaUsage, toStopReason, toUsage } from './to-message.js';
+import {
+  cliMessageId,
+  createMessage,
+  generateMessageId,
+  toDeltaUsage,
+  toStopReason,
+  toUsage,
+} from './to-message.js';
 
 type BlockKind = 'text' | 'thinking';
 
@@ -88,7 +95,12 @@ export class StreamEventWriter {
     events.push(
       {
         type: 'message_delta',
-        delta: { stop_reason: this.#stopReason, stop_sequence: stopSequence, container: null, stop_details: null },
+        delta: {
+          stop_reason: this.#stopReason,
+          stop_sequence: stopSequence,
+          container: null,
+          stop_details: null,
+        },
         usage: toDeltaUsage(response?.metrics, outputTokens),
       },
       { type: 'message_stop' },
@@ -112,7 +124,11 @@ export class StreamEventWriter {
 
   #textDelta(text: string): RawMessageStreamEvent {
     this.#text += text;
-    return { type: 'content_block_delta', index: this.#open?.index ?? 0, delta: { type: 'text_delta', text } };
+    return {
+      type: 'content_block_delta',
+      index: this.#open?.index ?? 0,
+      delta: { type: 'text_delta', text },
+    };
   }
 
   #start(source: CliMessage | undefined): RawMessageStreamEvent[] {
@@ -139,7 +155,9 @@ export class StreamEventWriter {
       type: 'content_block_start',
       index,
       content_block:
-        kind === 'text' ? { type: 'text', text: '', citations: null } : { type: 'thinking', thinking: '', signature: '' },
+        kind === 'text'
+          ? { type: 'text', text: '', citations: null }
+          : { type: 'thinking', thinking: '', signature: '' },
     });
     return events;
   }

@@ -85,7 +85,9 @@ const PASSED_THROUGH: ReadonlySet<string> = new Set<StopReason>([
  * own tools are finished inside the run, and the answer carries no `tool_use` block to act on.
  */
 export function toStopReason(cliStopReason: string | undefined): StopReason {
-  return cliStopReason !== undefined && PASSED_THROUGH.has(cliStopReason) ? (cliStopReason as StopReason) : 'end_turn';
+  return cliStopReason !== undefined && PASSED_THROUGH.has(cliStopReason)
+    ? (cliStopReason as StopReason)
+    : 'end_turn';
 }
 
 /** Fields of {@link createMessage}. */

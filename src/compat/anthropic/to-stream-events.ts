@@ -53,8 +53,11 @@ export async function* toStreamEvents(
   const writer = new StreamEventWriter(options);
   for await (const event of run) {
     yield* writer.write(event);
-    // Leaving the loop makes the run abort and kill the CLI: nothing after a stop sequence is wanted.
-    if (writer.stopSequence !== null) break;
+    // Nothing after a stop sequence is wanted: stop the CLI now instead of paying for the rest.
+    if (writer.stopSequence !== null) {
+      run.abort();
+      break;
+    }
   }
   let response: ClaudeCodeResponse | undefined;
   if (writer.stopSequence === null) {
@@ -71,4 +74,3 @@ export async function* toStreamEvents(
   });
   yield* closing;
 }
-

@@ -32,7 +32,11 @@ export function auth(keys: readonly string[]): MiddlewareHandler<{ Variables: Au
     const key = presentedKey(c.req.raw.headers);
     if (digests.length > 0) {
       if (!key) {
-        throw new HttpProblem(401, 'authentication_error', 'Missing API key: send it as x-api-key or Authorization: Bearer.');
+        throw new HttpProblem(
+          401,
+          'authentication_error',
+          'Missing API key: send it as x-api-key or Authorization: Bearer.',
+        );
       }
       const presented = digest(key);
       // Compare against every key so the time taken does not depend on which one matched.

@@ -45,9 +45,14 @@ export class ConcurrencyGate {
         .catch((error: unknown) => {
           if (isBulkheadRejectedError(error)) {
             reject(
-              new HttpProblem(529, 'overloaded_error', 'The proxy is at capacity (all CLI slots and the queue are full); retry shortly.', {
-                'retry-after': String(this.#retryAfterSeconds),
-              }),
+              new HttpProblem(
+                529,
+                'overloaded_error',
+                'The proxy is at capacity (all CLI slots and the queue are full); retry shortly.',
+                {
+                  'retry-after': String(this.#retryAfterSeconds),
+                },
+              ),
             );
           } else if (isTaskCancelledError(error)) {
             reject(new ClaudeCodeAbortError('client went away while queued'));

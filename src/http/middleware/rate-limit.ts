@@ -10,7 +10,8 @@ import type { AuthVariables } from './auth.js';
 
 /** Limit each client (as identified by the auth middleware) to `requestsPerMinute`; 0 disables. */
 export function rateLimit(requestsPerMinute: number): MiddlewareHandler<{ Variables: AuthVariables }> {
-  const limiter = requestsPerMinute > 0 ? new RateLimiterMemory({ points: requestsPerMinute, duration: 60 }) : undefined;
+  const limiter =
+    requestsPerMinute > 0 ? new RateLimiterMemory({ points: requestsPerMinute, duration: 60 }) : undefined;
   return async function rateLimitMiddleware(c, next) {
     if (limiter) {
       try {
@@ -18,9 +19,14 @@ export function rateLimit(requestsPerMinute: number): MiddlewareHandler<{ Variab
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new HttpProblem(429, 'rate_limit_error', `Rate limit of ${requestsPerMinute} requests per minute exceeded.`, {
-          'retry-after': String(seconds),
-        });
+        throw new HttpProblem(
+          429,
+          'rate_limit_error',
+          `Rate limit of ${requestsPerMinute} requests per minute exceeded.`,
+          {
+            'retry-after': String(seconds),
+          },
+        );
       }
     }
     await next();

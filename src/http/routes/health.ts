@@ -18,7 +18,11 @@ export function mountHealth(app: Hono<AppEnv>, services: AppServices): void {
       {
         ...report,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-        load: { running: services.gate.active, queued: services.gate.queued, maxConcurrent: services.options.maxConcurrent },
+        load: {
+          running: services.gate.active,
+          queued: services.gate.queued,
+          maxConcurrent: services.options.maxConcurrent,
+        },
       },
       report.status === 'ok' ? 200 : 503,
     );

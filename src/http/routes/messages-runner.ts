@@ -39,7 +39,8 @@ export function resultHeaders(meta: ResultMeta): Record<string, string> {
     'x-claude-duration-ms': String(meta.durationMs),
   };
   if (meta.sessionId) headers['x-claude-session-id'] = meta.sessionId;
-  if (meta.warnings.length > 0) headers['x-claude-code-warnings'] = meta.warnings.join('; ').replace(/[\r\n]+/g, ' ');
+  if (meta.warnings.length > 0)
+    headers['x-claude-code-warnings'] = meta.warnings.join('; ').replace(/[\r\n]+/g, ' ');
   return headers;
 }
 
@@ -82,7 +83,10 @@ export async function startMessages(
     release();
     throw error;
   }
-  const withWarnings = (meta: ResultMeta): ResultMeta => ({ ...meta, warnings: [...extraWarnings, ...meta.warnings] });
+  const withWarnings = (meta: ResultMeta): ResultMeta => ({
+    ...meta,
+    warnings: [...extraWarnings, ...meta.warnings],
+  });
   const record = (meta: ResultMeta | undefined, message?: Message): void => {
     metrics.recordRun(meta ? 'success' : 'error', {
       ...(meta ? { costUsd: meta.costUsd } : {}),
@@ -139,9 +143,12 @@ export async function startMessages(
           release();
         }
       }
+      const meta = started.meta.then(withWarnings);
+      // Routes may never read it (the client went away); that must not be an unhandled rejection.
+      meta.catch(() => {});
       return {
         events: events(),
-        meta: started.meta.then(withWarnings),
+        meta,
         abort: () => abort.abort(),
         release,
       };

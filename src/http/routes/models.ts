@@ -23,7 +23,8 @@ export function mountModels(app: Hono<AppEnv>): void {
   });
   app.get('/v1/models/:id', (c) => {
     const model = findModel(c.req.param('id'));
-    if (!model) throw new HttpProblem(404, 'not_found_error', `model: ${c.req.param('id')} is not a known model`);
+    if (!model)
+      throw new HttpProblem(404, 'not_found_error', `model: ${c.req.param('id')} is not a known model`);
     if (!c.req.header('anthropic-version')) return c.json(toOpenAIModelList([model]).data[0]);
     return c.json(model);
   });

@@ -34,13 +34,18 @@ export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void 
     return stream(c, async (out) => {
       out.onAbort(() => started.abort());
       try {
-        for await (const chunk of toChatCompletionChunks(started.events, { model, includeUsage: translated.includeUsage })) {
+        for await (const chunk of toChatCompletionChunks(started.events, {
+          model,
+          includeUsage: translated.includeUsage,
+        })) {
           await out.write(encodeOpenAISse(chunk));
         }
         await out.write(OPENAI_SSE_DONE);
       } catch (error) {
         const mapped = toAnthropicError(error);
-        const openai = mapped.status ? toOpenAIError(mapped.status, mapped.body.error.type, mapped.body.error.message) : fromUnknownError(error);
+        const openai = mapped.status
+          ? toOpenAIError(mapped.status, mapped.body.error.type, mapped.body.error.message)
+          : fromUnknownError(error);
         await out.write(encodeOpenAISseError(openai.body));
       } finally {
         started.release();

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AnthropicApiError,
+  findModel,
+  listModels,
+  parseMessagesRequest,
+  resolveCliModel,
+  translateRequest,
+  type TranslateOptions,
+} from '../../src/compat/anthropic/index.js';
+
+const base = { model: 'claude-sonnet-5-5', max_tokens: 256, messages: [{ role: 'user', content: 'hi' }] };
+
+function translate(body: Record<string, unknown>, options?: TranslateOptions) {
+  return translateRequest(parseMessagesRequest({ ...base, ...body }), options);
+}
+
+function rejection(fn: () => unknown): AnthropicApiError {
+  try {
+    fn();
+  } catch (error) {
+    if (AnthropicApiError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an AnthropicApiError');
+}
+
+describe('resolveCliModel', () => {
+  it.each([
+    ['claude-opus-5-5', 'claude-opus-5-5'],
+    ['claude-haiku-4-5-20251001', 'claude-haiku-4-5-20251001'],
+    ['opus', 'opus'],
+    ['Sonnet', 'sonnet'],
+    ['haiku', 'haiku'],
+    ['fable', 'fable'],
+    ['anthropic.claude-sonnet-v2:0', 'sonnet'],
+    ['my-opus-proxy', 'opus'],
+  ])('%s → %s', (requested, expected) => {
+    expect(resolveCliModel(requested)).toBe(expected);
+  });
+
+  it('maps unknown non-Claude models to the configured default, or to none', () => {
+    expect(resolveCliModel('gpt-4', { defaultModel: 'sonnet' })).toBe('sonnet');
+    expect(resolveCliModel('gpt-4')).toBeUndefined();
+  });
+});
+
+describe('listModels / findModel', () => {
+  it('returns complete ModelInfo objects', () => {
+    const models = listModels();
+    expect(models.map((m) => m.id)).toEqual([
+      'claude-opus-5-5',
+      'claude-sonnet-5-5',
+      'claude-fable-5-2',
+      'claude-haiku-4-5',
+    ]);
+    for (const model of models) {
+      expect(model).toMatchObject({ type: 'model', lifecycle: 'active' });
+      expect(model.display_name).toMatch(/^Claude /);
+      expect(Date.parse(model.created_at)).not.toBeNaN();
+    }
+  });
+
+  it('finds by id or alias', () => {
+    expect(findModel('opus')?.id).toBe('claude-opus-5-5');
+    expect(findModel('claude-fable-5-2')?.display_name).toBe('Claude Fable 5.2');
+    expect(findModel('gpt-4')).toBeUndefined();
+  });
+});
+
+describe('translateRequest', () => {
+  it('sends only the new user turn and sets the run options', () => {
+    const t = translate({ system: 'Be terse.', model: 'claude-opus-5-5', max_tokens: 900 });
+    expect(t.prompt).toEqual([{ type: 'text', text: 'hi' }]);
+    expect(t.runOptions).toEqual({
+      model: 'claude-opus-5-5',
+      systemPrompt: 'Be terse.',
+      tools: [],
+      env: { CLAUDE_CODE_MAX_OUTPUT_TOKENS: '900' },
+    });
+    expect(t.warnings).toEqual([]);
+    expect(t.history).toEqual([]);
+  });
+
+  it('appends the system prompt in append mode and keeps CLI tools when allowed', () => {
+    const t = translate(
+      {
+        system: [
+          { type: 'text', text: 'A' },
+          { type: 'text', text: 'B' },
+        ],
+      },
+      {
+        systemPromptMode: 'append',
+        allowCliTools: true,
+      },
+    );
+    expect(t.runOptions.appendSystemPrompt).toBe('A\n\nB');
+    expect(t.runOptions.systemPrompt).toBeUndefined();
+    expect(t.runOptions.tools).toBeUndefined();
+  });
+
+  it('merges the configured env under its own variables and passes effort and working directory', () => {
+    const t = translate(
+      { output_config: { effort: 'high' } },
+      { baseEnv: { FOO: '1', CLAUDE_CODE_MAX_OUTPUT_TOKENS: '5' }, workingDirectory: '/tmp' },
+    );
+    expect(t.runOptions.env).toEqual({ FOO: '1', CLAUDE_CODE_MAX_OUTPUT_TOKENS: '256' });
+    expect(t.runOptions.effort).toBe('high');
+    expect(t.runOptions.workingDirectory).toBe('/tmp');
+  });
+
+  it('uses the default model for unknown model names', () => {
+    expect(translate({ model: 'gpt-4o' }, { defaultModel: 'haiku' }).runOptions.model).toBe('haiku');
+    expect(translate({ model: 'gpt-4o' }).runOptions.model).toBeUndefined();
+  });
+
+  it('lists unsupported parameters as warnings by default', () => {
+    const t = translate({
+      temperature: 0.2,
+      top_p: 0.9,
+      top_k: 5,
+      tools: [{ name: 'calc', input_schema: { type: 'object' } }],
+      tool_choice: { type: 'any' },
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      mystery: true,
+    });
+    expect(t.warnings.map((w) => w.split(':')[0])).toEqual([
+      'temperature',
+      'top_p',
+      'top_k',
+      'tools',
+      'tool_choice',
+      'thinking.budget_tokens',
+      'mystery',
+    ]);
+    expect(t.warnings.every((w) => w.endsWith('; ignored'))).toBe(true);
+  });
+
+  it('accepts harmless parameters silently', () => {
+    const t = translate({
+      metadata: { user_id: 'u1' },
+      service_tier: 'auto',
+      stream: true,
+      stop_sequences: ['END'],
+      tool_choice: { type: 'auto' },
+      thinking: { type: 'adaptive' },
+      cache_control: { type: 'ephemeral' },
+    });
+    expect(t.warnings).toEqual([]);
+    expect(t.stopSequences).toEqual(['END']);
+    expect(t.includeThinking).toBe(true);
+  });
+
+  it('rejects unsupported parameters with 400 in strict mode', () => {
+    const error = rejection(() => translate({ temperature: 0.5 }, { strict: true }));
+    expect(error.status).toBe(400);
+    expect(error.type).toBe('invalid_request_error');
+    expect(error.message).toMatch(/^temperature: not supported by the Claude Code CLI.*strict mode/);
+    expect(rejection(() => translate({ unknown_field: 1 }, { strict: true })).message).toMatch(
+      /^unknown_field:/,
+    );
+    expect(translate({ metadata: {} }, { strict: true }).warnings).toEqual([]);
+  });
+
+  it('requires the last message to be a user message', () => {
+    const error = rejection(() =>
+      translate({
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'The answer is (' },
+        ],
+      }),
+    );
+    expect(error.message).toMatch(/^messages\.1\.role: the last message must have role "user"/);
+  });
+
+  it('rejects an empty new turn', () => {
+    expect(rejection(() => translate({ messages: [{ role: 'user', content: '  ' }] })).message).toMatch(
+      /^messages\.0\.content: the final user message must contain/,
+    );
+  });
+
+  it('splits history, new turn, and leading system messages', () => {
+    const t = translate({
+      system: 'S1',
+      messages: [
+        { role: 'system', content: 'S2' },
+        { role: 'user', content: 'q1' },
+        { role: 'assistant', content: 'a1' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'q2' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+          ],
+        },
+      ],
+    });
+    expect(t.system).toBe('S1\n\nS2');
+    expect(t.history.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(t.prompt).toEqual([
+      { type: 'text', text: 'q2' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+    ]);
+  });
+
+  it('renders tool results in the new turn as marked text', () => {
+    const t = translate({
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: '42', is_error: true }],
+        },
+      ],
+    });
+    expect(t.prompt).toEqual([{ type: 'text', text: '[tool result for toolu_9 (error)]\n42' }]);
+  });
+});

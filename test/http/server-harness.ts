@@ -1,0 +1,54 @@
+/**
+ * Starts the proxy on a random loopback port with the fake `claude` behind it.
+ */
+import { createServer, type ProxyServer } from '../../src/http/server.js';
+import type { ServerOptionsInput } from '../../src/http/server-options.js';
+import {
+  withFakeClaude,
+  type FakeClaude,
+  type FakeClaudeScenario,
+} from '../fixtures/fake-claude-helpers.mjs';
+
+/** A running proxy and its fake CLI. */
+export interface Harness {
+  readonly url: string;
+  readonly server: ProxyServer;
+  readonly fake: FakeClaude;
+  close(): Promise<void>;
+}
+
+/** Start a proxy backed by the fake CLI. */
+export async function startHarness(
+  scenario: FakeClaudeScenario = {},
+  options: ServerOptionsInput = {},
+): Promise<Harness> {
+  const fake = await withFakeClaude(scenario);
+  const server = createServer({
+    port: 0,
+    sessionStorePath: ':memory:',
+    drainTimeoutMs: 2000,
+    ...options,
+    wrapper: {
+      claudeBinary: fake.binary,
+      env: fake.env,
+      logLevel: 'silent',
+      killGraceMs: 300,
+      ...options.wrapper,
+    },
+  });
+  const { url } = await server.listen();
+  return {
+    url,
+    server,
+    fake,
+    async close() {
+      await server.close();
+      await fake.cleanup();
+    },
+  };
+}
+
+/** CLI invocations other than `--version` probes. */
+export function cliRuns(fake: FakeClaude) {
+  return fake.invocations().filter((i) => !i.argv.includes('--version'));
+}
