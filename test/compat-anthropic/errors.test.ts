@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AnthropicApiError,
+  toAnthropicApiError,
+  toAnthropicError,
+} from '../../src/compat/anthropic/index.js';
+import {
+  ClaudeCodeAbortError,
+  ClaudeCodeConfigurationError,
+  ClaudeCodeError,
+  ClaudeCodeProcessError,
+  ClaudeCodeRunError,
+  ClaudeCodeSessionInUseError,
+  ClaudeCodeTimeoutError,
+  ClaudeCodeValidationError,
+  type ClaudeCodeResponse,
+  type ClaudeErrorType,
+} from '../../src/index.js';
+
+function runError(errorType: ClaudeErrorType, content = 'boom', apiErrorStatus?: number): ClaudeCodeRunError {
+  const response: ClaudeCodeResponse = {
+    content,
+    sessionId: 's',
+    isError: true,
+    errorType,
+    errors: [],
+    executionTimeMs: 1,
+    metrics: {
+      costUsd: 0,
+      sessionCostUsd: 0,
+      durationMs: 0,
+      durationApiMs: 0,
+      numTurns: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 0,
+    },
+    permissionDenials: [],
+    messages: [],
+    raw: { type: 'result' },
+    ...(apiErrorStatus === undefined ? {} : { apiErrorStatus }),
+  };
+  return new ClaudeCodeRunError(response);
+}
+
+/** A ClaudeCodeError with a code this version's union may not have yet (resilience layer). */
+function coded(code: string, message = code): ClaudeCodeError {
+  return new ClaudeCodeError(message, code as ClaudeCodeError['code'], { retryable: true, severity: 'transient' });
+}
+
+describe('toAnthropicError', () => {
+  it.each([
+    [new ClaudeCodeValidationError('options.model', 1, 'must be a string'), 400, 'invalid_request_error'],
+    [new AnthropicApiError(404, 'not_found_error', 'model: x'), 404, 'not_found_error'],
+    [runError('invalid_request_error'), 400, 'invalid_request_error'],
+    [runError('permission_error'), 403, 'permission_error'],
+    [runError('request_too_large'), 413, 'request_too_large'],
+    [runError('rate_limit_error'), 429, 'rate_limit_error'],
+    [coded('RATE_LIMITED'), 429, 'rate_limit_error'],
+    [runError('overloaded_error'), 529, 'overloaded_error'],
+    [coded('OVERLOADED'), 529, 'overloaded_error'],
+    [coded('QUEUE_FULL'), 529, 'overloaded_error'],
+    [coded('CIRCUIT_OPEN'), 529, 'overloaded_error'],
+    [new ClaudeCodeTimeoutError(1000, 'total'), 504, 'timeout_error'],
+    [new ClaudeCodeTimeoutError(1000, 'idle'), 504, 'timeout_error'],
+    [runError('timeout_error'), 504, 'timeout_error'],
+    [new ClaudeCodeAbortError(), 499, 'api_error'],
+    [runError('max_budget'), 402, 'billing_error'],
+    [runError('connection_error'), 502, 'api_error'],
+    [runError('api_error', 'bad gateway', 502), 502, 'api_error'],
+    [runError('max_turns'), 500, 'api_error'],
+    [new ClaudeCodeSessionInUseError('s'), 409, 'conflict_error'],
+    [new ClaudeCodeProcessError('CLI crashed', { exitCode: 1, signal: null, stderrTail: '' }), 500, 'api_error'],
+    [new Error('surprise'), 500, 'api_error'],
+    ['a string', 500, 'api_error'],
+  ])('maps %s to %i %s', (error, status, type) => {
+    const result = toAnthropicError(error);
+    expect(result.status).toBe(status);
+    expect(result.body.type).toBe('error');
+    expect(result.body.error.type).toBe(type);
+    expect(typeof result.body.error.message).toBe('string');
+  });
+
+  it('tells plainly how to log the CLI in', () => {
+    for (const error of [runError('authentication_error', 'Invalid API key'), coded('AUTHENTICATION_FAILED')]) {
+      const { status, body } = toAnthropicError(error);
+      expect(status).toBe(401);
+      expect(body.error.type).toBe('authentication_error');
+      expect(body.error.message).toMatch(/not logged in.*claude \/login.*ANTHROPIC_API_KEY/);
+    }
+  });
+
+  it('gives the install hint for a missing binary', () => {
+    const missing = new ClaudeCodeConfigurationError('Claude Code CLI not found.', { code: 'BINARY_NOT_FOUND' });
+    const { status, body } = toAnthropicError(missing);
+    expect(status).toBe(500);
+    expect(body.error.message).toMatch(/npm install -g @anthropic-ai\/claude-code/);
+  });
+
+  it('keeps the original as the cause of the thrown form', () => {
+    const original = new ClaudeCodeTimeoutError(5, 'idle');
+    const thrown = toAnthropicApiError(original);
+    expect(thrown).toMatchObject({ status: 504, type: 'timeout_error', cause: original });
+    expect(thrown.error).toEqual({ type: 'error', error: { type: 'timeout_error', message: original.message } });
+    expect(ClaudeCodeError.isInstance(thrown)).toBe(true);
+    expect(toAnthropicApiError(thrown)).toBe(thrown);
+  });
+});

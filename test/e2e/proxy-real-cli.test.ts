@@ -1,0 +1,88 @@
+/**
+ * End-to-end: official clients → proxy → real Claude Code CLI → fake Messages API.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type ProxyServer } from '../../src/http/server.js';
+import { lastUserText, startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
+import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+
+let api: FakeApi;
+let cli: CliEnv;
+let server: ProxyServer;
+let url: string;
+
+beforeAll(async () => {
+  api = await startFakeApi();
+  cli = await makeCliEnv(api.url);
+  server = createServer({
+    port: 0,
+    sessionStorePath: ':memory:',
+    wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, logLevel: 'silent', cliMaxRetries: 0 },
+  });
+  ({ url } = await server.listen());
+});
+afterAll(async () => {
+  await server.close();
+  await api.close();
+  await cli.cleanup();
+});
+
+type ApiMessage = { role: string; content: unknown };
+function roleTurns(body: unknown): Array<[string, string]> {
+  return (body as { messages: ApiMessage[] }).messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => [m.role, lastUserText({ messages: [{ ...m, role: 'user' }] })]);
+}
+
+describe('proxy with the real CLI', () => {
+  it('carries a three-turn conversation to the API as separate role turns', async () => {
+    const client = new Anthropic({ baseURL: url, apiKey: 'unused', maxRetries: 0 });
+    const model = 'claude-sonnet-5-5';
+    const system = 'You are a test assistant.';
+    const history: Anthropic.MessageParam[] = [];
+    for (const question of ['first question', 'second question', 'third question']) {
+      history.push({ role: 'user', content: question });
+      const { data: answer, response } = await client.messages
+        .create({ model, max_tokens: 200, system, messages: history })
+        .withResponse();
+      const text = answer.content[0]?.type === 'text' ? answer.content[0].text : '';
+      expect(text).toBe(`You said: ${question}`);
+      expect(response.headers.get('x-claude-code-context')).toBe(history.length === 1 ? 'new' : 'resumed');
+      history.push({ role: 'assistant', content: text });
+    }
+    const last = api.messageRequests().at(-1)?.body as { system: Array<{ text: string }>; tools?: unknown[] };
+    expect(roleTurns(last)).toEqual([
+      ['user', 'first question'],
+      ['assistant', 'You said: first question'],
+      ['user', 'second question'],
+      ['assistant', 'You said: second question'],
+      ['user', 'third question'],
+    ]);
+    expect(last.system.map((b) => b.text).join('\n')).toContain(system);
+    expect(last.tools ?? []).toHaveLength(0);
+  });
+
+  it('streams through the OpenAI client', async () => {
+    api.enqueue({ kind: 'text', chunks: ['alpha ', 'beta'] });
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: 'claude-sonnet-5-5',
+      stream: true,
+      messages: [{ role: 'user', content: 'go' }],
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('alpha beta');
+  });
+
+  it('reports an upstream 529 as overloaded to both clients', async () => {
+    api.enqueue({ kind: 'error', status: 529 });
+    const anthropic = new Anthropic({ baseURL: url, apiKey: 'unused', maxRetries: 0 });
+    const error = await anthropic.messages
+      .create({ model: 'claude-sonnet-5-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
+  });
+});
