@@ -29,3 +29,18 @@ export type { ClaudeCodeResponse, RunMetrics, ClaudeErrorType, PermissionDenial 
 export type { Prompt, PromptBlock, TextBlock, ImageBlock } from './core/prompt.js';
 export type { WrapperMetrics } from './observability/run-metrics.js';
 export { findClaudeBinary, type ResolvedBinary, type BinarySource } from './process/find-binary.js';
+export { healthCheck, detectCredentials, type HealthReport, type HealthCheckOptions, type CredentialSource } from './client/health-check.js';
+export type { BreakerState } from './resilience/resilience-policy.js';
+export { ResponseCache, type CacheSettings } from './cache/response-cache.js';
+export { MemoryKeyValueStore, type KeyValueStore } from './storage/key-value-store.js';
+export { LmdbKeyValueStore } from './storage/lmdb-store.js';
+export { RedisKeyValueStore } from './storage/redis-store.js';
+export {
+  openSessionStore,
+  KeyValueSessionStore,
+  MemorySessionStore,
+  type SessionStore,
+  type SessionStoreLocation,
+} from './session/session-store.js';
+export { createServer, type ProxyServer, type CreateServerDependencies } from './http/server.js';
+export { serverOptionsSchema, type ServerOptions, type ServerOptionsInput } from './http/server-options.js';

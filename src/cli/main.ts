@@ -1,31 +1,28 @@
 #!/usr/bin/env node
 /**
  * @module
- * `claude-wrapper`: the command-line face of the toolkit. Errors print one clear line (the cause with
- * `--verbose`), never a stack trace by default.
+ * `claude-wrapper`: the command-line face of the toolkit. This file only runs the program and turns
+ * failures into one line on stderr and a documented exit code (see {@link EXIT}).
  */
-import { Command } from 'commander';
-import { ClaudeCodeError } from '../core/errors/index.js';
-import { registerHealth } from './commands/health.js';
-import { registerServe } from './commands/serve.js';
+import { CommanderError } from 'commander';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { createProgram, type GlobalFlags } from './program.js';
+import { reportError } from './report-error.js';
 
-const program = new Command()
-  .name('claude-wrapper')
-  .description('Claude Code CLI as a dependable backend: HTTP proxy, health checks and more')
-  .option('--verbose', 'print error causes')
-  .showHelpAfterError();
+const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
+const program = createProgram({ writeOut: write(process.stdout), writeErr: write(process.stderr) });
 
-registerServe(program);
-registerHealth(program);
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`claude-wrapper: ${message}\n`);
-  if (verbose && error instanceof Error && error.cause !== undefined)
-    process.stderr.write(`cause: ${String(error.cause)}\n`);
-  const usage =
-    ClaudeCodeError.isInstance(error) &&
-    ['VALIDATION_FAILED', 'CONFIGURATION_INVALID', 'BINARY_NOT_FOUND'].includes(error.code);
-  process.exit(usage ? 2 : 1);
-});
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander already printed its one line (or the help/version text).
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    // Flags may not have been parsed when the error happened, so also look at argv.
+    const verbose =
+      program.opts<GlobalFlags>().verbose === true || process.argv.slice(2).includes('--verbose');
+    reportError(error, verbose, write(process.stderr));
+    process.exitCode = exitCodeFor(error);
+  }
+}

@@ -9,15 +9,22 @@ import type { ClaudeCodeResponse } from '../core/response.js';
 import { createLogger, type WrapperLogger } from '../observability/logger.js';
 import { RunMetricsRecorder, type WrapperMetrics } from '../observability/run-metrics.js';
 import type { SessionTarget } from '../process/build-args.js';
+import type { Registry } from 'prom-client';
+import { ResponseCache } from '../cache/response-cache.js';
+import { WrapperPrometheus } from '../observability/wrapper-prometheus.js';
+import { ResiliencePolicy, type BreakerState } from '../resilience/resilience-policy.js';
 import type { ClaudeRun } from './claude-run.js';
+import { healthCheck, type HealthReport } from './health-check.js';
+import { startRun, type OrchestratorServices } from './run-orchestrator.js';
 import { resolveRunOptions, validateSessionId, type ResumeOptions, type RunOptions } from './run-options.js';
 import { ClaudeSession, type ClaudeSessionOptions } from './session.js';
-import { startOneShot } from './start-one-shot.js';
 
 /** Constructor options beyond the configuration itself. */
 export interface WrapperDependencies {
   /** Use this pino logger instead of creating one. */
   readonly logger?: WrapperLogger;
+  /** Randomness for retry jitter (tests). @default Math.random */
+  readonly random?: () => number;
 }
 
 /**
@@ -35,6 +42,10 @@ export class ClaudeCodeWrapper {
   readonly #runDefaults: ClaudeRunConfig;
   readonly #logger: WrapperLogger;
   readonly #metrics: RunMetricsRecorder | undefined;
+  readonly #policy: ResiliencePolicy;
+  readonly #cache: ResponseCache | undefined;
+  readonly #prometheus: WrapperPrometheus;
+  readonly #services: OrchestratorServices;
 
   /**
    * @param config Any {@link ClaudeCodeConfig} fields; validated now.
@@ -44,17 +55,93 @@ export class ClaudeCodeWrapper {
     this.#config = parseOrThrow(configSchema, config, 'config');
     const {
       logLevel,
-      maxRetries: _maxRetries,
-      retryDelayMs: _retryDelayMs,
-      retryBackoffFactor: _retryBackoffFactor,
-      maxRetryDelayMs: _maxRetryDelayMs,
+      maxRetries,
+      retryDelayMs,
+      retryBackoffFactor,
+      maxRetryDelayMs,
+      retryOnTimeout,
+      circuitBreaker,
+      maxConcurrent,
+      maxQueue,
+      requestsPerMinute,
+      redisUrl,
+      cache,
       enableMetrics,
       metricsWindow,
       ...runDefaults
     } = this.#config;
     this.#runDefaults = runDefaults;
-    this.#logger = dependencies.logger ?? createLogger(logLevel ?? 'warn');
+    const logger = dependencies.logger ?? createLogger(logLevel ?? 'warn');
+    this.#logger = logger;
     this.#metrics = enableMetrics === false ? undefined : new RunMetricsRecorder(metricsWindow);
+    this.#policy = new ResiliencePolicy(
+      {
+        maxRetries: maxRetries ?? 0,
+        retryDelayMs: retryDelayMs ?? 500,
+        retryBackoffFactor: retryBackoffFactor ?? 2,
+        maxRetryDelayMs: maxRetryDelayMs ?? 8000,
+        retryOnTimeout: retryOnTimeout ?? false,
+        circuitBreaker,
+        maxConcurrent: maxConcurrent ?? 0,
+        maxQueue: maxQueue ?? 100,
+        requestsPerMinute: requestsPerMinute ?? 0,
+        redisUrl,
+        ...(dependencies.random ? { random: dependencies.random } : {}),
+      },
+      {
+        onRetry: ({ attempt, delayMs, error }) => {
+          this.#prometheus.retried();
+          logger.warn(
+            { event: 'retry', attempt, delayMs, code: (error as { code?: string } | undefined)?.code, message: (error as Error | undefined)?.message },
+            'retrying claude run',
+          );
+        },
+        onBreakerStateChange: (state) => logger.warn({ event: 'circuit', state }, `circuit breaker ${state}`),
+      },
+    );
+    this.#cache = cache ? ResponseCache.open(cache, redisUrl) : undefined;
+    this.#prometheus = new WrapperPrometheus({
+      inFlight: () => this.#metrics?.snapshot().inFlight ?? 0,
+      queued: () => this.#policy.queued,
+      breaker: () => this.#policy.breakerState,
+    });
+    this.#services = {
+      logger,
+      metrics: this.#metrics,
+      prometheus: this.#prometheus,
+      policy: this.#policy,
+      cache: this.#cache,
+      retriesEnabled: (maxRetries ?? 0) > 0,
+    };
+  }
+
+  /** prom-client registry with this wrapper's metrics, to expose or merge into your own. */
+  get metricsRegistry(): Registry {
+    return this.#prometheus.registry;
+  }
+
+  /** Circuit breaker state (`disabled` unless `circuitBreaker` is configured). */
+  get breakerState(): BreakerState {
+    return this.#policy.breakerState;
+  }
+
+  /**
+   * Check the installation: binary and version, credentials, breaker state. Makes a paid call only
+   * with `deep: true`.
+   */
+  async healthCheck(options: { deep?: boolean } = {}): Promise<HealthReport & { breaker: BreakerState }> {
+    const report = await healthCheck({
+      claudeBinary: this.#config.claudeBinary,
+      env: { ...process.env, ...this.#config.env },
+      deep: options.deep === true,
+      wrapper: this,
+    });
+    return { ...report, breaker: this.#policy.breakerState };
+  }
+
+  /** Release the cache store and Redis connections. Runs in progress are not affected. */
+  async close(): Promise<void> {
+    await Promise.all([this.#cache?.close(), this.#policy.close()]);
   }
 
   /** The validated configuration (a copy). */
@@ -122,7 +209,7 @@ export class ClaudeCodeWrapper {
         ...(resolved.sessionId === undefined ? {} : { sessionId: resolved.sessionId }),
       },
       maxSessionTurns,
-      services: { logger: this.#logger, metrics: this.#metrics },
+      services: this.#services,
     });
   }
 
@@ -143,13 +230,9 @@ export class ClaudeCodeWrapper {
     const resolved = resolveRunOptions(this.#runDefaults, call, defaults);
     const fullTarget: SessionTarget =
       resolved.sessionId === undefined ? target : { ...target, sessionId: resolved.sessionId };
-    return startOneShot({
-      prompt: validPrompt,
-      options: resolved.options,
-      target: fullTarget,
-      signal: resolved.signal,
-      kind,
-      services: { logger: this.#logger, metrics: this.#metrics },
-    });
+    return startRun(
+      { prompt: validPrompt, options: resolved.options, target: fullTarget, signal: resolved.signal, kind },
+      this.#services,
+    );
   }
 }

@@ -82,4 +82,8 @@ export interface ClaudeCodeResponse {
   readonly messages: readonly CliMessage[];
   /** The CLI's `result` line, untouched. */
   readonly raw: CliMessage;
+  /** True when served from the response cache (no CLI process ran). */
+  readonly cached?: boolean;
+  /** Retries the wrapper made before this response (0 when the first attempt answered). */
+  readonly retries?: number;
 }

@@ -37,8 +37,10 @@ export const serverOptionsSchema = z
     drainTimeoutMs: z.number().int().nonnegative().default(30_000),
     /** Where per-request working directories are created. @default `<os tmpdir>/claude-code-wrapper` */
     workspaceRoot: z.string().min(1).optional(),
-    /** File that maps conversation prefixes to CLI sessions (survives restarts). @default `~/.claude-code-wrapper/sessions.jsonl`; `:memory:` keeps it in memory */
+    /** Directory of the embedded store mapping conversation prefixes to CLI sessions (survives restarts). @default `~/.claude-code-wrapper/sessions`; `:memory:` keeps it in memory */
     sessionStorePath: z.string().min(1).optional(),
+    /** Keep that map in Redis instead, shared by several proxy processes. */
+    sessionStoreRedisUrl: z.string().url().optional(),
     /** Model used when a client asks for a model the CLI does not know (e.g. `gpt-4o`). */
     defaultModel: z.string().min(1).optional(),
     /** Options for every CLI run (model, timeouts, env...). */

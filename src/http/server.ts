@@ -5,15 +5,12 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
 import { createLogger, type WrapperLogger } from '../observability/logger.js';
 import { ProxyMetrics } from '../observability/prometheus.js';
 import { killAllNow, liveChildCount } from '../process/child-registry.js';
-import { FileSessionStore } from '../session/file-session-store.js';
-import { MemorySessionStore, type SessionStore } from '../session/session-store.js';
+import { openSessionStore, type SessionStore } from '../session/session-store.js';
 import type { AppServices } from './app-context.js';
 import { createApp } from './app.js';
 import { ConcurrencyGate } from './middleware/concurrency.js';
@@ -71,7 +68,9 @@ export function createServer(
     logger,
     gate,
     wrapper: new ClaudeCodeWrapper(options.wrapper, { logger }),
-    sessionStore: dependencies.sessionStore ?? openSessionStore(options.sessionStorePath),
+    sessionStore:
+      dependencies.sessionStore ??
+      openSessionStore({ path: options.sessionStorePath, redisUrl: options.sessionStoreRedisUrl }),
     workspaces: new RequestWorkspaces(options.workspaceRoot),
     metrics: new ProxyMetrics({ inFlight: () => gate.active, queued: () => gate.queued }),
   };
@@ -119,11 +118,6 @@ export function createServer(
       await services.sessionStore.close();
     },
   };
-}
-
-function openSessionStore(path: string | undefined): SessionStore {
-  if (path === ':memory:') return new MemorySessionStore();
-  return new FileSessionStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions.jsonl'));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,6 +3,11 @@
  * Maps a hash of a conversation prefix to the CLI session that produced it, so a request that
  * extends a known conversation resumes that session instead of replaying the history.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryKeyValueStore, type KeyValueStore } from '../storage/key-value-store.js';
+import { LmdbKeyValueStore } from '../storage/lmdb-store.js';
+import { RedisKeyValueStore } from '../storage/redis-store.js';
 
 /** Key-value store for conversation-prefix hashes → CLI session ids. */
 export interface SessionStore {
@@ -14,29 +19,50 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-/** Process-local store with a size bound (oldest entries evicted first). */
-export class MemorySessionStore implements SessionStore {
-  readonly #entries = new Map<string, string>();
-  readonly #maxEntries: number;
+/** Default lifetime of a conversation mapping: the CLI keeps transcripts about as long. */
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
+/** A {@link SessionStore} over any {@link KeyValueStore}. */
+export class KeyValueSessionStore implements SessionStore {
+  readonly #store: KeyValueStore;
+  readonly #ttlMs: number;
+
+  constructor(store: KeyValueStore, ttlMs = SESSION_TTL_MS) {
+    this.#store = store;
+    this.#ttlMs = ttlMs;
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return this.#store.get(key);
+  }
+
+  set(key: string, sessionId: string): Promise<void> {
+    return this.#store.set(key, sessionId, this.#ttlMs);
+  }
+
+  close(): Promise<void> {
+    return this.#store.close();
+  }
+}
+
+/** Process-local store (lost on restart). */
+export class MemorySessionStore extends KeyValueSessionStore {
   constructor(maxEntries = 10_000) {
-    this.#maxEntries = maxEntries;
+    super(new MemoryKeyValueStore(maxEntries));
   }
+}
 
-  async get(key: string): Promise<string | undefined> {
-    return this.#entries.get(key);
-  }
+/** Where to keep the conversation map. */
+export interface SessionStoreLocation {
+  /** `:memory:`, or a directory for the embedded LMDB store. @default `~/.claude-code-wrapper/sessions` */
+  readonly path?: string | undefined;
+  /** Use Redis instead (shared between processes). */
+  readonly redisUrl?: string | undefined;
+}
 
-  async set(key: string, sessionId: string): Promise<void> {
-    this.#entries.delete(key);
-    this.#entries.set(key, sessionId);
-    if (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
-  }
-
-  async close(): Promise<void> {
-    this.#entries.clear();
-  }
+/** Open the configured session store: Redis, memory, or the embedded default. */
+export function openSessionStore({ path, redisUrl }: SessionStoreLocation = {}): SessionStore {
+  if (redisUrl) return new KeyValueSessionStore(new RedisKeyValueStore(redisUrl, 'ccw:session:'));
+  if (path === ':memory:') return new MemorySessionStore();
+  return new KeyValueSessionStore(new LmdbKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions')));
 }

@@ -46,7 +46,10 @@ function runError(errorType: ClaudeErrorType, content = 'boom', apiErrorStatus?:
 
 /** A ClaudeCodeError with a code this version's union may not have yet (resilience layer). */
 function coded(code: string, message = code): ClaudeCodeError {
-  return new ClaudeCodeError(message, code as ClaudeCodeError['code'], { retryable: true, severity: 'transient' });
+  return new ClaudeCodeError(message, code as ClaudeCodeError['code'], {
+    retryable: true,
+    severity: 'transient',
+  });
 }
 
 describe('toAnthropicError', () => {
@@ -71,7 +74,11 @@ describe('toAnthropicError', () => {
     [runError('api_error', 'bad gateway', 502), 502, 'api_error'],
     [runError('max_turns'), 500, 'api_error'],
     [new ClaudeCodeSessionInUseError('s'), 409, 'conflict_error'],
-    [new ClaudeCodeProcessError('CLI crashed', { exitCode: 1, signal: null, stderrTail: '' }), 500, 'api_error'],
+    [
+      new ClaudeCodeProcessError('CLI crashed', { exitCode: 1, signal: null, stderrTail: '' }),
+      500,
+      'api_error',
+    ],
     [new Error('surprise'), 500, 'api_error'],
     ['a string', 500, 'api_error'],
   ])('maps %s to %i %s', (error, status, type) => {
@@ -83,7 +90,10 @@ describe('toAnthropicError', () => {
   });
 
   it('tells plainly how to log the CLI in', () => {
-    for (const error of [runError('authentication_error', 'Invalid API key'), coded('AUTHENTICATION_FAILED')]) {
+    for (const error of [
+      runError('authentication_error', 'Invalid API key'),
+      coded('AUTHENTICATION_FAILED'),
+    ]) {
       const { status, body } = toAnthropicError(error);
       expect(status).toBe(401);
       expect(body.error.type).toBe('authentication_error');
@@ -92,7 +102,9 @@ describe('toAnthropicError', () => {
   });
 
   it('gives the install hint for a missing binary', () => {
-    const missing = new ClaudeCodeConfigurationError('Claude Code CLI not found.', { code: 'BINARY_NOT_FOUND' });
+    const missing = new ClaudeCodeConfigurationError('Claude Code CLI not found.', {
+      code: 'BINARY_NOT_FOUND',
+    });
     const { status, body } = toAnthropicError(missing);
     expect(status).toBe(500);
     expect(body.error.message).toMatch(/npm install -g @anthropic-ai\/claude-code/);
@@ -102,7 +114,10 @@ describe('toAnthropicError', () => {
     const original = new ClaudeCodeTimeoutError(5, 'idle');
     const thrown = toAnthropicApiError(original);
     expect(thrown).toMatchObject({ status: 504, type: 'timeout_error', cause: original });
-    expect(thrown.error).toEqual({ type: 'error', error: { type: 'timeout_error', message: original.message } });
+    expect(thrown.error).toEqual({
+      type: 'error',
+      error: { type: 'timeout_error', message: original.message },
+    });
     expect(ClaudeCodeError.isInstance(thrown)).toBe(true);
     expect(toAnthropicApiError(thrown)).toBe(thrown);
   });

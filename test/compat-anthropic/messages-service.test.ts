@@ -1,9 +1,17 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnthropicApiError, AnthropicMessagesService, toAnthropicError } from '../../src/compat/anthropic/index.js';
+import {
+  AnthropicApiError,
+  AnthropicMessagesService,
+  toAnthropicError,
+} from '../../src/compat/anthropic/index.js';
 import { MemorySessionStore } from '../../src/session/session-store.js';
 import { ClaudeCodeSessionNotFoundError, ClaudeCodeWrapper, ClaudeRun } from '../../src/index.js';
-import { withFakeClaude, type FakeClaude, type FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
+import {
+  withFakeClaude,
+  type FakeClaude,
+  type FakeClaudeScenario,
+} from '../fixtures/fake-claude-helpers.mjs';
 
 let fake: FakeClaude | undefined;
 afterEach(async () => {
@@ -13,7 +21,12 @@ afterEach(async () => {
 
 async function setup(scenario: FakeClaudeScenario = {}, options: { strict?: boolean } = {}) {
   fake = await withFakeClaude(scenario);
-  const wrapper = new ClaudeCodeWrapper({ claudeBinary: fake.binary, env: fake.env, logLevel: 'silent', killGraceMs: 300 });
+  const wrapper = new ClaudeCodeWrapper({
+    claudeBinary: fake.binary,
+    env: fake.env,
+    logLevel: 'silent',
+    killGraceMs: 300,
+  });
   const store = new MemorySessionStore();
   const service = new AnthropicMessagesService({ wrapper, sessionStore: store, ...options });
   return { service, fake, store };
@@ -21,7 +34,8 @@ async function setup(scenario: FakeClaudeScenario = {}, options: { strict?: bool
 
 /** The user prompt the fake received on stdin in invocation `i` (text blocks joined). */
 function stdinText(f: FakeClaude, i: number): string {
-  const line = f.invocations()[i]?.stdin[0] as { message: { content: { type: string; text?: string }[] } } | undefined;
+  const line = f.invocations()[i]?.stdin[0] as
+    { message: { content: { type: string; text?: string }[] } } | undefined;
   return (line?.message.content ?? []).map((b) => b.text ?? `[${b.type}]`).join('');
 }
 
@@ -32,16 +46,14 @@ const body = (messages: unknown[], extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function collect(events: AsyncIterable<RawMessageStreamEvent>): Promise<RawMessageStreamEvent[]> {
-  const out: RawMessageStreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
 describe('AnthropicMessagesService with the fake CLI', () => {
   it('create() returns a Message with the CLI answer, and metadata', async () => {
-    const { service, fake } = await setup({ turns: [{ kind: 'reply', text: 'Hi there!', usage: { input_tokens: 40, output_tokens: 4 } }] });
-    const { message, meta } = await service.create(body([{ role: 'user', content: 'hello' }], { system: 'Be nice.' }));
+    const { service, fake } = await setup({
+      turns: [{ kind: 'reply', text: 'Hi there!', usage: { input_tokens: 40, output_tokens: 4 } }],
+    });
+    const { message, meta } = await service.create(
+      body([{ role: 'user', content: 'hello' }], { system: 'Be nice.' }),
+    );
     expect(message).toMatchObject({
       id: 'msg_fake_0001',
       type: 'message',
@@ -55,15 +67,24 @@ describe('AnthropicMessagesService with the fake CLI', () => {
     expect(meta).toMatchObject({ context: 'new', warnings: [], costUsd: 0.000208 });
     expect(meta.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     const [invocation] = fake.invocations();
-    expect(invocation?.argv).toEqual(expect.arrayContaining(['--model', 'claude-opus-5-5', '--system-prompt', 'Be nice.', '--tools', '']));
+    expect(invocation?.argv).toEqual(
+      expect.arrayContaining(['--model', 'claude-opus-5-5', '--system-prompt', 'Be nice.', '--tools', '']),
+    );
     expect(invocation?.env['CLAUDE_CODE_MAX_OUTPUT_TOKENS']).toBe('321');
     expect(stdinText(fake, 0)).toBe('hello');
   });
 
   it('stream() yields the API events in order and resolves the metadata', async () => {
     const { service } = await setup({ turns: [{ kind: 'reply', chunks: ['Hel', 'lo', '!'] }] });
-    const { events, meta } = service.stream(body([{ role: 'user', content: 'hi' }], { temperature: 0.3 }));
-    const list = await collect(events);
+    const { events, started, meta } = service.stream(
+      body([{ role: 'user', content: 'hi' }], { temperature: 0.3 }),
+    );
+    const iterator = events[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(await started).toEqual({ context: 'new', warnings: [expect.stringMatching(/^temperature: /)] });
+    const list = [first.value as RawMessageStreamEvent];
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next())
+      list.push(next.value);
     expect(list.map((e) => e.type)).toEqual([
       'message_start',
       'content_block_start',
@@ -74,7 +95,9 @@ describe('AnthropicMessagesService with the fake CLI', () => {
       'message_delta',
       'message_stop',
     ]);
-    const deltas = list.flatMap((e) => (e.type === 'content_block_delta' && e.delta.type === 'text_delta' ? [e.delta.text] : []));
+    const deltas = list.flatMap((e) =>
+      e.type === 'content_block_delta' && e.delta.type === 'text_delta' ? [e.delta.text] : [],
+    );
     expect(deltas).toEqual(['Hel', 'lo', '!']);
     expect((await meta).warnings).toEqual([expect.stringMatching(/^temperature: .*; ignored$/)]);
   });
@@ -98,7 +121,15 @@ describe('AnthropicMessagesService with the fake CLI', () => {
 
     // The next turn continues from the forked session, with the assistant answer sent back as a string.
     const third = await service.create(
-      body([...history, { role: 'user', content: 'follow-up' }, { role: 'assistant', content: second.message.content[0]?.type === 'text' ? second.message.content[0].text : '' }, { role: 'user', content: 'third' }]),
+      body([
+        ...history,
+        { role: 'user', content: 'follow-up' },
+        {
+          role: 'assistant',
+          content: second.message.content[0]?.type === 'text' ? second.message.content[0].text : '',
+        },
+        { role: 'user', content: 'third' },
+      ]),
     );
     expect(third.meta.context).toBe('resumed');
     expect(fake.invocations()[2]?.argv).toContain(second.meta.sessionId);
@@ -108,7 +139,10 @@ describe('AnthropicMessagesService with the fake CLI', () => {
   it('branches two different continuations of the same conversation into separate sessions', async () => {
     const { service } = await setup();
     const first = await service.create(body([{ role: 'user', content: 'root' }]));
-    const history = [{ role: 'user', content: 'root' }, { role: 'assistant', content: first.message.content }];
+    const history = [
+      { role: 'user', content: 'root' },
+      { role: 'assistant', content: first.message.content },
+    ];
     const [a, b] = await Promise.all([
       service.create(body([...history, { role: 'user', content: 'branch A' }])),
       service.create(body([...history, { role: 'user', content: 'branch B' }])),
@@ -127,19 +161,31 @@ describe('AnthropicMessagesService with the fake CLI', () => {
     const flattened = await service.create(body(messages));
     expect(flattened.meta.context).toBe('flattened');
     const prompt = stdinText(fake, 0);
-    expect(prompt).toContain('<conversation_history>\nHuman: What is 2+2?\n\nAssistant: 4\n</conversation_history>\n\nAnd times 3?');
+    expect(prompt).toContain(
+      '<conversation_history>\nHuman: What is 2+2?\n\nAssistant: 4\n</conversation_history>\n\nAnd times 3?',
+    );
     expect(fake.invocations()[0]?.argv).not.toContain('--resume');
 
-    const next = await service.create(body([...messages, { role: 'assistant', content: flattened.message.content }, { role: 'user', content: 'ok' }]));
+    const next = await service.create(
+      body([
+        ...messages,
+        { role: 'assistant', content: flattened.message.content },
+        { role: 'user', content: 'ok' },
+      ]),
+    );
     expect(next.meta.context).toBe('resumed');
     expect(stdinText(fake, 1)).toBe('ok');
   });
 
   it('cuts the answer at a stop sequence and stops the CLI early', async () => {
     const { service } = await setup({
-      turns: [{ kind: 'reply', chunks: ['Step 1. ', 'Step 2. DO', 'NE and more', ' text'], chunkDelayMs: 30 }],
+      turns: [
+        { kind: 'reply', chunks: ['Step 1. ', 'Step 2. DO', 'NE and more', ' text'], chunkDelayMs: 30 },
+      ],
     });
-    const { message, meta } = await service.create(body([{ role: 'user', content: 'go' }], { stop_sequences: ['DONE'] }));
+    const { message, meta } = await service.create(
+      body([{ role: 'user', content: 'go' }], { stop_sequences: ['DONE'] }),
+    );
     expect(message.content).toEqual([{ type: 'text', text: 'Step 1. Step 2. ', citations: null }]);
     expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'DONE' });
     expect(meta.costUsd).toBe(0);
@@ -148,33 +194,50 @@ describe('AnthropicMessagesService with the fake CLI', () => {
   it('reports a failed run before the first event, mapped to the API status', async () => {
     const { service } = await setup({ turns: [{ kind: 'api_error', status: 401 }] });
     const failure = await service.create(body([{ role: 'user', content: 'hi' }])).catch((e: unknown) => e);
-    expect(toAnthropicError(failure)).toMatchObject({ status: 401, body: { error: { type: 'authentication_error' } } });
+    expect(toAnthropicError(failure)).toMatchObject({
+      status: 401,
+      body: { error: { type: 'authentication_error' } },
+    });
 
-    const { events, meta } = service.stream(body([{ role: 'user', content: 'hi' }]));
+    const { events, started, meta } = service.stream(body([{ role: 'user', content: 'hi' }]));
     const iterator = events[Symbol.asyncIterator]();
     const streamFailure = await iterator.next().catch((e: unknown) => e);
     expect(toAnthropicError(streamFailure).status).toBe(401);
+    await expect(started).rejects.toBe(streamFailure);
     await expect(meta).rejects.toBe(streamFailure);
   });
 
   it('validates before running anything, and rejects unsupported parameters in strict mode', async () => {
     const { service, fake } = await setup({}, { strict: true });
     expect(() => service.stream({ model: 'x', messages: [] })).toThrow(AnthropicApiError);
-    await expect(service.create(body([{ role: 'user', content: 'hi' }], { top_k: 3 }))).rejects.toMatchObject({
-      status: 400,
-      type: 'invalid_request_error',
-      message: expect.stringMatching(/^top_k: /),
-    });
+    await expect(service.create(body([{ role: 'user', content: 'hi' }], { top_k: 3 }))).rejects.toMatchObject(
+      {
+        status: 400,
+        type: 'invalid_request_error',
+        message: expect.stringMatching(/^top_k: /),
+      },
+    );
     expect(fake.invocations()).toHaveLength(0);
   });
 
   it('estimates tokens without running the CLI', async () => {
     const { service, fake } = await setup();
     const small = service.countTokens({ model: 'opus', messages: [{ role: 'user', content: 'hi' }] });
-    const large = service.countTokens({ model: 'opus', system: 'x'.repeat(4000), messages: [{ role: 'user', content: 'hi' }] });
+    const large = service.countTokens({
+      model: 'opus',
+      system: 'x'.repeat(4000),
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const image = service.countTokens({
       model: 'opus',
-      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'A'.repeat(100_000) } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'A'.repeat(100_000) } },
+          ],
+        },
+      ],
     });
     expect(small.input_tokens).toBeGreaterThan(0);
     expect(large.input_tokens - small.input_tokens).toBeGreaterThanOrEqual(1000);
@@ -200,7 +263,10 @@ describe('AnthropicMessagesService with a session the CLI lost', () => {
     const store = new MemorySessionStore();
     const service = new AnthropicMessagesService({ wrapper, sessionStore: store });
     const first = await service.create(body([{ role: 'user', content: 'q1' }]));
-    const history = [{ role: 'user', content: 'q1' }, { role: 'assistant', content: first.message.content }];
+    const history = [
+      { role: 'user', content: 'q1' },
+      { role: 'assistant', content: first.message.content },
+    ];
     const second = await service.create(body([...history, { role: 'user', content: 'q2' }]));
     expect(resumed).toEqual([first.meta.sessionId]);
     expect(second.meta.context).toBe('flattened');

@@ -13,6 +13,7 @@ import {
   ClaudeRun,
   ClaudeCodeRunError,
   ClaudeCodeTimeoutError,
+  type AssistantMessageEvent,
   type ClaudeCodeResponse,
   type ClaudeEvent,
 } from '../../src/index.js';
@@ -139,7 +140,7 @@ describe('toStreamEvents', () => {
 describe('StreamEventWriter', () => {
   it('uses the assistant message text when there were no deltas, and ignores sub-agents and API errors', () => {
     const writer = new StreamEventWriter({ model: 'm' });
-    const assistant = (text: string, extra: Record<string, unknown> = {}): ClaudeEvent => ({
+    const assistant = (text: string, extra: Record<string, unknown> = {}): AssistantMessageEvent => ({
       type: 'assistant_message',
       content: [{ type: 'text', text }],
       text,

@@ -152,7 +152,7 @@ function classifyRun(error: ClaudeCodeRunError): Classified {
 }
 
 function classifyCode(code: ClaudeCodeErrorCode, error: ClaudeCodeError): Classified {
-  // Codes from the resilience layer may not be in this version's union yet; compare as strings.
+  // Compared as strings, so codes other layers add later (e.g. from resilience) need no change here.
   const name: string = code;
   switch (name) {
     case 'VALIDATION_FAILED':

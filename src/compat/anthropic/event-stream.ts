@@ -49,6 +49,7 @@ export class AnthropicEventStream implements AsyncIterable<RawMessageStreamEvent
     }
   }
 
+  /** The events; iterate once. Leaving the loop early aborts the run. */
   async *[Symbol.asyncIterator](): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
     if (this.#consumed) throw new Error('Cannot iterate over a consumed stream');
     this.#consumed = true;

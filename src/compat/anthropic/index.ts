@@ -13,6 +13,7 @@ export {
   type AnthropicMessagesServiceOptions,
   type MessagesStreamResult,
   type ResultMeta,
+  type StreamStart,
 } from './messages-service.js';
 export {
   AnthropicApiError,

@@ -78,8 +78,10 @@ function applyDelta(
   }
 }
 
-/** Fold a whole stream into the final `Message`. */
-export async function collectMessage(events: AsyncIterable<RawMessageStreamEvent>): Promise<Message> {
+/** Fold a whole stream (or a list of its events) into the final `Message`. */
+export async function collectMessage(
+  events: AsyncIterable<RawMessageStreamEvent> | Iterable<RawMessageStreamEvent>,
+): Promise<Message> {
   let snapshot: Message | undefined;
   for await (const event of events) snapshot = accumulateEvent(snapshot, event);
   if (snapshot === undefined)

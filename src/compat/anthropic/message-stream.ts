@@ -56,18 +56,22 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
     return this.#snapshot;
   }
 
+  /** True once the stream finished, successfully or not. */
   get ended(): boolean {
     return this.#ended;
   }
 
+  /** True when the stream failed. */
   get errored(): boolean {
     return this.#error !== undefined;
   }
 
+  /** True when {@link abort} (or the controller) stopped the stream. */
   get aborted(): boolean {
     return this.controller.signal.aborted;
   }
 
+  /** Add a listener. */
   on<E extends keyof MessageStreamEvents>(event: E, listener: MessageStreamEvents[E]): this {
     const set = this.#listeners.get(event) ?? new Set();
     set.add(listener);
@@ -75,11 +79,13 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
     return this;
   }
 
+  /** Remove a listener added with {@link on}. */
   off<E extends keyof MessageStreamEvents>(event: E, listener: MessageStreamEvents[E]): this {
     this.#listeners.get(event)?.delete(listener);
     return this;
   }
 
+  /** Add a listener that is removed after its first call. */
   once<E extends keyof MessageStreamEvents>(event: E, listener: MessageStreamEvents[E]): this {
     const wrapper = ((...args: Parameters<MessageStreamEvents[E]>) => {
       this.off(event, wrapper);
@@ -113,6 +119,7 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
     return texts.join(' ');
   }
 
+  /** The raw events, from the first; leaving the loop early aborts the stream. */
   async *[Symbol.asyncIterator](): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
     let finished = false;
     try {

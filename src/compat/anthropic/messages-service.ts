@@ -16,8 +16,10 @@ import {
   rememberAnswer,
   startPlannedRun,
   type ContextMode,
+  type ConversationPlan,
 } from './conversation.js';
 import { estimateInputTokens } from './count-tokens.js';
+import { Deferred } from './deferred.js';
 import { collectMessage } from './message-accumulator.js';
 import { parseCountTokensRequest, parseMessagesRequest } from './request-schema.js';
 import { toStreamEvents, type StreamOutcome } from './to-stream-events.js';
@@ -45,10 +47,24 @@ export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 
   readonly sessionStore?: SessionStore | undefined;
 }
 
-/** A streamed answer: the events, and its {@link ResultMeta} once the stream completed. */
+/** What is known once the first event is ready, i.e. when an HTTP response would start. */
+export interface StreamStart {
+  /** How the history reached the CLI (`x-claude-code-context`). */
+  readonly context: ContextMode;
+  /** Ignored parameters and other notes (`x-claude-code-warnings`). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * A streamed answer. For HTTP: `await iterator.next()` first; if it rejects, answer with
+ * {@link toAnthropicError}'s status and body; otherwise `await started` for the headers, then send
+ * the first and all further events as SSE (a later failure becomes an `error` event).
+ */
 export interface MessagesStreamResult {
   /** Iterate once. Stopping early aborts the CLI run. */
   readonly events: AsyncIterable<RawMessageStreamEvent>;
+  /** Resolves just before the first event is yielded; rejects like the first `next()`. */
+  readonly started: Promise<StreamStart>;
   /** Resolves after the final event; rejects with the stream's error, or when the consumer stops early. */
   readonly meta: Promise<ResultMeta>;
 }
@@ -95,16 +111,10 @@ export class AnthropicMessagesService {
       ...this.#translateOptions,
       baseEnv: this.#wrapper.config.env,
     });
-    let resolveMeta!: (meta: ResultMeta) => void;
-    let rejectMeta!: (error: unknown) => void;
-    const meta = new Promise<ResultMeta>((resolve, reject) => {
-      resolveMeta = resolve;
-      rejectMeta = reject;
-    });
-    // Callers that only iterate must not get an unhandled rejection.
-    meta.catch(() => {});
-    const events = this.#events(request, signal, { resolve: resolveMeta, reject: rejectMeta });
-    return { events, meta };
+    const started = new Deferred<StreamStart>();
+    const meta = new Deferred<ResultMeta>();
+    const events = this.#events(request, signal, started, meta);
+    return { events, started: started.promise, meta: meta.promise };
   }
 
   /** Estimated input tokens of a `messages.countTokens` body (see `count-tokens.ts`). */
@@ -115,53 +125,72 @@ export class AnthropicMessagesService {
   async *#events(
     request: TranslatedRequest,
     signal: AbortSignal | undefined,
-    meta: { resolve: (meta: ResultMeta) => void; reject: (error: unknown) => void },
+    started: Deferred<StreamStart>,
+    meta: Deferred<ResultMeta>,
   ): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
     const startedAt = performance.now();
-    let finished = false;
+    const runOptions = signal === undefined ? request.runOptions : { ...request.runOptions, signal };
     try {
       let plan = await planConversation(this.#store, request);
-      const runOptions = signal === undefined ? request.runOptions : { ...request.runOptions, signal };
       for (;;) {
-        const run = startPlannedRun(this.#wrapper, plan, runOptions);
+        const current = plan;
         const onFinish = async (outcome: StreamOutcome): Promise<void> => {
-          // A cut answer differs from what the session holds; flattening the next turn stays exact.
-          if (outcome.stopSequence === null) {
+          // A cut answer differs from what the session holds, and without persistence there is no
+          // session to resume: in both cases the next turn is flattened, which stays exact.
+          if (outcome.stopSequence === null && this.#wrapper.config.sessionPersistence !== false) {
             await rememberAnswer(this.#store, request, outcome.text, outcome.sessionId);
           }
-          finished = true;
-          meta.resolve({
-            costUsd: outcome.response?.metrics.costUsd ?? 0,
-            sessionId: outcome.sessionId,
-            warnings: [...request.warnings, ...plan.warnings],
-            context: plan.context,
-            durationMs: Math.round(performance.now() - startedAt),
-          });
+          meta.resolve(toMeta(request, current, outcome, startedAt));
         };
+        const events = toStreamEvents(startPlannedRun(this.#wrapper, current, runOptions), {
+          model: request.model,
+          stopSequences: request.stopSequences,
+          includeThinking: request.includeThinking,
+          onFinish,
+        });
         let yielded = false;
         try {
-          const options = { model: request.model, stopSequences: request.stopSequences, onFinish };
-          for await (const event of toStreamEvents(run, {
-            ...options,
-            includeThinking: request.includeThinking,
-          })) {
+          for await (const event of events) {
+            if (!yielded)
+              started.resolve({ context: current.context, warnings: warningsOf(request, current) });
             yielded = true;
             yield event;
           }
           return;
         } catch (error) {
-          if (yielded || !isStaleSession(plan, error)) throw error;
-          plan = flattenedPlan(request, [
-            ...plan.warnings,
-            'the stored CLI session for this conversation no longer exists; history was flattened',
-          ]);
+          // Retrying is only invisible to the caller while nothing was sent yet.
+          if (yielded || !isStaleSession(current, error)) throw error;
+          plan = flattenedPlan(request, [...current.warnings, STALE_SESSION_WARNING]);
         }
       }
     } catch (error) {
+      started.reject(error);
       meta.reject(error);
       throw error;
     } finally {
-      if (!finished) meta.reject(new ClaudeCodeAbortError('stream consumer stopped before the end'));
+      if (!meta.settled) meta.reject(new ClaudeCodeAbortError('stream consumer stopped before the end'));
     }
   }
+}
+
+const STALE_SESSION_WARNING =
+  'the stored CLI session for this conversation no longer exists; history was flattened';
+
+function toMeta(
+  request: TranslatedRequest,
+  plan: ConversationPlan,
+  outcome: StreamOutcome,
+  startedAt: number,
+): ResultMeta {
+  return {
+    costUsd: outcome.response?.metrics.costUsd ?? 0,
+    sessionId: outcome.sessionId,
+    warnings: warningsOf(request, plan),
+    context: plan.context,
+    durationMs: Math.round(performance.now() - startedAt),
+  };
+}
+
+function warningsOf(request: TranslatedRequest, plan: ConversationPlan): string[] {
+  return [...request.warnings, ...plan.warnings];
 }

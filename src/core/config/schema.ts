@@ -102,6 +102,36 @@ export const wrapperSettingsSchema = z
     retryBackoffFactor: z.number().min(1).optional(),
     /** Upper bound for one retry delay. @unit milliseconds @default 8000 */
     maxRetryDelayMs: z.number().int().nonnegative().optional(),
+    /** Also retry runs that hit `timeoutMs`/`idleTimeoutMs`. @default false */
+    retryOnTimeout: z.boolean().optional(),
+    /** Open the circuit after `threshold` consecutive retryable failures; try again after `halfOpenAfterMs`. Off by default. */
+    circuitBreaker: z
+      .object({
+        threshold: z.number().int().positive(),
+        halfOpenAfterMs: z.number().int().positive(),
+      })
+      .strict()
+      .optional(),
+    /** CLI runs at once from this wrapper (0 = unlimited). @default 0 */
+    maxConcurrent: z.number().int().nonnegative().optional(),
+    /** Calls that may wait for a slot when `maxConcurrent` is reached; beyond, {@link ClaudeCodeQueueFullError}. @default 100 */
+    maxQueue: z.number().int().nonnegative().optional(),
+    /** Client-side rate limit: calls per minute (0 = off). Waits for a token rather than failing. @default 0 */
+    requestsPerMinute: z.number().int().nonnegative().optional(),
+    /** Redis URL for the shared rate limiter and cache (e.g. `redis://127.0.0.1:6379`). */
+    redisUrl: z.string().url().optional(),
+    /** Opt-in response cache for deterministic prompts. */
+    cache: z
+      .object({
+        /** Entry lifetime. @unit milliseconds */
+        ttlMs: z.number().int().positive(),
+        /** `lmdb` (embedded file, survives restarts), `redis` (shared, needs `redisUrl`) or `memory`. @default 'lmdb' */
+        store: z.enum(['lmdb', 'redis', 'memory']).optional(),
+        /** Directory of the embedded store. @default `~/.claude-code-wrapper/cache` */
+        path: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     /** Keep in-memory metrics (`getMetrics()`). @default true */
     enableMetrics: z.boolean().optional(),
     /** How many recent latencies to keep for p50/p95. @default 1000 */

@@ -19,6 +19,8 @@ export type ClaudeCodeErrorCode =
   | 'SESSION_IN_USE'
   | 'SESSION_CLOSED'
   | 'RUN_FAILED'
+  | 'CIRCUIT_OPEN'
+  | 'QUEUE_FULL'
   | 'AUTHENTICATION_FAILED'
   | 'RATE_LIMITED'
   | 'OVERLOADED'

@@ -177,3 +177,33 @@ export function describeValue(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
+
+/** The circuit breaker is open after repeated failures: calls fail fast until `retryAt`. */
+export class ClaudeCodeCircuitOpenError extends ClaudeCodeError {
+  /** When the breaker lets a trial call through (ISO 8601). */
+  readonly retryAt: string;
+  /** Milliseconds until then. */
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterMs: number, options: ClaudeCodeErrorOptions = {}) {
+    const retryAt = new Date(Date.now() + retryAfterMs).toISOString();
+    super(
+      `Claude Code calls are failing repeatedly; the circuit breaker is open until ${retryAt} (${Math.ceil(retryAfterMs / 1000)} s)`,
+      'CIRCUIT_OPEN',
+      { retryable: true, severity: 'transient', ...options, context: { retryAt, retryAfterMs, ...options.context } },
+    );
+    this.retryAt = retryAt;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** All `maxConcurrent` slots are busy and the `maxQueue` waiting places are taken. */
+export class ClaudeCodeQueueFullError extends ClaudeCodeError {
+  constructor(maxConcurrent: number, maxQueue: number) {
+    super(
+      `Too many concurrent Claude Code calls: ${maxConcurrent} running and ${maxQueue} queued (maxConcurrent/maxQueue)`,
+      'QUEUE_FULL',
+      { retryable: true, severity: 'transient', context: { maxConcurrent, maxQueue } },
+    );
+  }
+}

@@ -14,6 +14,8 @@ export class ClaudeCodeRunError extends ClaudeCodeError {
   readonly errorType: ClaudeErrorType;
   /** HTTP status of the API failure, when there was one. */
   readonly apiErrorStatus: number | undefined;
+  /** The delay the CLI last planned before retrying the API (it honours `retry-after`), if it reported one. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(response: ClaudeCodeResponse) {
     const errorType = response.errorType ?? 'execution_error';
@@ -36,6 +38,7 @@ export class ClaudeCodeRunError extends ClaudeCodeError {
     this.response = response;
     this.errorType = errorType;
     this.apiErrorStatus = status;
+    this.retryAfterMs = lastRetryDelay(response);
   }
 }
 
@@ -66,4 +69,15 @@ function describeFailure(response: ClaudeCodeResponse): string {
     return `${text}. Log in with \`claude /login\` (Claude subscription) or set ANTHROPIC_API_KEY.`;
   }
   return text;
+}
+
+function lastRetryDelay(response: ClaudeCodeResponse): number | undefined {
+  for (let i = response.messages.length - 1; i >= 0; i -= 1) {
+    const message = response.messages[i];
+    if (message?.type === 'system' && message.subtype === 'api_retry') {
+      const delay = message['retry_delay_ms'];
+      return typeof delay === 'number' && delay > 0 ? delay : undefined;
+    }
+  }
+  return undefined;
 }

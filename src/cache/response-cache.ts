@@ -1,0 +1,106 @@
+/**
+ * @module
+ * Opt-in response cache for deterministic uses. The key is a hash of the normalised request: the
+ * prompt and the options that change the answer (model, system prompt, tools, schema...), never the
+ * environment, where secrets live. Only successful fresh runs are stored; resumed sessions are never
+ * served from cache because their answer depends on the conversation so far.
+ */
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ClaudeRunConfig } from '../core/config/schema.js';
+import type { Prompt } from '../core/prompt.js';
+import type { ClaudeCodeResponse } from '../core/response.js';
+import { MemoryKeyValueStore, type KeyValueStore } from '../storage/key-value-store.js';
+import { LmdbKeyValueStore } from '../storage/lmdb-store.js';
+import { RedisKeyValueStore } from '../storage/redis-store.js';
+
+/** Option fields that change the answer, and so belong in the key. */
+const KEYED_FIELDS = [
+  'model',
+  'fallbackModel',
+  'systemPrompt',
+  'appendSystemPrompt',
+  'maxTurns',
+  'allowedTools',
+  'disallowedTools',
+  'tools',
+  'mcpConfig',
+  'permissionMode',
+  'workingDirectory',
+  'addDirs',
+  'settings',
+  'jsonSchema',
+  'effort',
+  'extraArgs',
+] as const satisfies ReadonlyArray<keyof ClaudeRunConfig>;
+
+/** Cache settings from the configuration. */
+export interface CacheSettings {
+  readonly ttlMs: number;
+  readonly store?: 'lmdb' | 'redis' | 'memory' | undefined;
+  readonly path?: string | undefined;
+}
+
+/** Stores and returns whole responses. */
+export class ResponseCache {
+  readonly #store: KeyValueStore;
+  readonly #ttlMs: number;
+
+  constructor(store: KeyValueStore, ttlMs: number) {
+    this.#store = store;
+    this.#ttlMs = ttlMs;
+  }
+
+  /** Open the configured store. */
+  static open(settings: CacheSettings, redisUrl?: string): ResponseCache {
+    const kind = settings.store ?? 'lmdb';
+    let store: KeyValueStore;
+    if (kind === 'memory') store = new MemoryKeyValueStore();
+    else if (kind === 'redis') {
+      if (!redisUrl) throw new TypeError('cache.store "redis" needs redisUrl');
+      store = new RedisKeyValueStore(redisUrl, 'ccw:cache:');
+    } else store = new LmdbKeyValueStore(settings.path ?? join(homedir(), '.claude-code-wrapper', 'cache'));
+    return new ResponseCache(store, settings.ttlMs);
+  }
+
+  /** The cache key of a request. */
+  static keyFor(prompt: Prompt, options: ClaudeRunConfig): string {
+    const keyed: Record<string, unknown> = {};
+    for (const field of KEYED_FIELDS) if (options[field] !== undefined) keyed[field] = options[field];
+    return createHash('sha256').update(stableStringify({ prompt, options: keyed })).digest('hex');
+  }
+
+  /** The stored response, marked `cached: true`. */
+  async get(key: string): Promise<ClaudeCodeResponse | undefined> {
+    const text = await this.#store.get(key);
+    if (text === undefined) return undefined;
+    try {
+      return { ...(JSON.parse(text) as ClaudeCodeResponse), cached: true };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Store a successful response. */
+  async set(key: string, response: ClaudeCodeResponse): Promise<void> {
+    if (response.isError) return;
+    await this.#store.set(key, JSON.stringify(response), this.#ttlMs);
+  }
+
+  async close(): Promise<void> {
+    await this.#store.close();
+  }
+}
+
+/** JSON with sorted object keys, so equal requests hash equally. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,101 @@
+/**
+ * @module
+ * `claude-wrapper batch`: run every prompt of a JSONL/CSV file, `--concurrency` at a time, appending
+ * each result to the output file as it finishes. Re-running skips ids already in the output, so an
+ * interrupted or crashed batch resumes where it stopped and never runs a finished item twice.
+ */
+import { ClaudeCodeAbortError } from '../../core/errors/index.js';
+import { EXIT } from '../exit-codes.js';
+import { createWrapper } from '../shared/create-wrapper.js';
+import { listenForInterrupt } from '../shared/interrupt.js';
+import { summariseLatencies } from '../shared/latency-stats.js';
+import { runPool } from '../shared/run-pool.js';
+import { toRunOptions, type RunFlags } from '../shared/run-flags.js';
+import { formatBatchSummary, type BatchSummary } from './batch-summary.js';
+import { lockOutput } from './output-lock.js';
+import { createProgress } from './progress.js';
+import { readItems } from './read-items.js';
+import { readResults, ResultsLog, type BatchRecord } from './results-log.js';
+import { runItem } from './run-item.js';
+
+/** Flags of `batch`. */
+export interface BatchFlags extends RunFlags {
+  readonly concurrency: number;
+  readonly output?: string;
+  readonly retryFailed?: boolean;
+  readonly json?: boolean;
+}
+
+/** `prompts.jsonl` -> `prompts.out.jsonl`; `prompts.csv` -> `prompts.out.jsonl`. */
+export function defaultOutputPath(input: string): string {
+  return `${input.replace(/\.(jsonl|ndjson|json|csv)$/i, '')}.out.jsonl`;
+}
+
+/**
+ * Run `batch`. Exit code 0 when every item has a successful result, 1 when any item's latest result
+ * is a failure, 130 when interrupted (after the summary).
+ */
+export async function runBatch(input: string, flags: BatchFlags): Promise<void> {
+  const started = performance.now();
+  const items = await readItems(input);
+  const base = await toRunOptions(flags);
+  const output = flags.output ?? defaultOutputPath(input);
+  const lock = lockOutput(output);
+  try {
+    const previous = readResults(output);
+    if (previous.unreadable > 0) {
+      process.stderr.write(`claude-wrapper: ignoring ${previous.unreadable} unreadable line(s) in ${output}\n`);
+    }
+    const pending = items.filter((item) => {
+      const last = previous.latest.get(item.id);
+      return last === undefined || (!last.ok && flags.retryFailed === true);
+    });
+    const previouslyFailed = items.filter((item) => previous.latest.get(item.id)?.ok === false).length;
+    const finished: BatchRecord[] = [];
+    let interrupted = false;
+    if (pending.length > 0) {
+      const wrapper = createWrapper();
+      const log = new ResultsLog(output);
+      const progress = createProgress(pending.length);
+      const interrupt = listenForInterrupt();
+      try {
+        await runPool(
+          pending,
+          async (item) => {
+            const record = await runItem(wrapper, item, base, interrupt.signal);
+            if (record === undefined) return;
+            log.append(record);
+            finished.push(record);
+            progress.itemDone(record);
+          },
+          { concurrency: flags.concurrency, signal: interrupt.signal },
+        );
+      } finally {
+        progress.finish();
+        log.close();
+        interrupted = interrupt.interrupted;
+        interrupt.dispose();
+      }
+    }
+    const failed = finished.filter((r) => !r.ok).length;
+    const summary: BatchSummary = {
+      input,
+      output,
+      total: items.length,
+      done: finished.length - failed,
+      failed,
+      skipped: items.length - pending.length,
+      previouslyFailed: flags.retryFailed ? 0 : previouslyFailed,
+      notRun: pending.length - finished.length,
+      interrupted,
+      costUsd: finished.reduce((sum, r) => sum + r.costUsd, 0),
+      latencyMs: summariseLatencies(finished.map((r) => r.durationMs)),
+      durationMs: Math.round(performance.now() - started),
+    };
+    process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatBatchSummary(summary));
+    if (interrupted) throw new ClaudeCodeAbortError('SIGINT');
+    if (summary.failed + summary.previouslyFailed > 0) process.exitCode = EXIT.runFailed;
+  } finally {
+    lock.release();
+  }
+}

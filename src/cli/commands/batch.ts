@@ -1,0 +1,51 @@
+/**
+ * @module
+ * `claude-wrapper batch <input.jsonl|csv>`: many prompts, resumable, with progress and a summary.
+ */
+import type { Command } from 'commander';
+import type { BatchFlags } from '../batch/run-batch.js';
+import { parseInteger } from '../shared/parse-flags.js';
+import { addRunFlags } from '../shared/run-flags.js';
+
+/** Register the `batch` command. */
+export function registerBatch(program: Command): void {
+  const command = program
+    .command('batch')
+    .description('Run every prompt of a JSONL or CSV file; resumable, results appended as they finish')
+    .argument('<input>', 'JSONL file ({"id"?, "prompt", ...options} per line) or CSV with a "prompt" column')
+    .option('-j, --concurrency <n>', 'prompts run at once', parseInteger(), 2)
+    .option('-o, --output <file>', 'results file (JSONL); default: <input without extension>.out.jsonl')
+    .option('--retry-failed', 'also re-run items whose last result is a failure')
+    .option('--json', 'print the summary as JSON');
+  addRunFlags(command)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ claude-wrapper batch prompts.jsonl --concurrency 4
+  $ claude-wrapper batch questions.csv --model sonnet --tools "" -o answers.jsonl
+  $ claude-wrapper batch prompts.jsonl --retry-failed
+  $ claude-wrapper batch prompts.jsonl --json | jq .costUsd
+
+Input:
+  JSONL  {"id": "q1", "prompt": "Capital of France?", "model": "haiku", "system": "One word."}
+         Per-item options: model, system, appendSystem, maxTurns, tools, allowedTools,
+         timeoutMs, jsonSchema, ... (any library run option). "id" defaults to the line number.
+  CSV    header row with "prompt" and optional "id", "model", "system", "append_system";
+         other columns are ignored. "id" defaults to the data row number (1 = first row).
+
+Output: one JSON line per finished item, written as soon as it finishes:
+  {"id":"q1","ok":true,"content":"Paris","sessionId":"...","model":"...","costUsd":0.0012,
+   "inputTokens":12,"outputTokens":3,"durationMs":2310,"finishedAt":"..."}
+  {"id":"q2","ok":false,"error":{"code":"API_ERROR","message":"..."},"costUsd":0,...}
+
+Resuming: re-run the same command after Ctrl-C or a crash; ids already in the output are
+skipped, so nothing is lost or run twice. Failed items are re-run only with --retry-failed,
+which appends a new record: the last record of an id is its result.
+Exit code: 0 when every item succeeded, 1 when any item's result is a failure, 130 on Ctrl-C.`,
+    )
+    .action(async (input: string, flags: BatchFlags) => {
+      const { runBatch } = await import('../batch/run-batch.js');
+      await runBatch(input, flags);
+    });
+}

@@ -1,0 +1,92 @@
+/**
+ * @module
+ * The resolved configuration with the origin of every value (default, file or environment
+ * variable), secrets redacted: what `config show` prints.
+ */
+import { configSchema } from '../../core/config/schema.js';
+import { parseOrThrow } from '../../core/config/validate.js';
+import { parseServerOptions, serverOptionsFromEnv, serverOptionsSchema } from '../../http/server-options.js';
+import { findClaudeBinary } from '../../process/find-binary.js';
+import { loadCliConfig, type ConfigOrigin, type Env } from '../shared/load-cli-config.js';
+import { SERVER_ENV_VARS, WRAPPER_DEFAULTS } from './config-defaults.js';
+import { redact } from './redact.js';
+
+/** One resolved value and where it came from. */
+export interface ConfigEntry {
+  readonly value: unknown;
+  readonly source: 'default' | 'file' | 'env';
+  /** With `source: 'env'`: the variable. */
+  readonly variable?: string;
+  /** With `source: 'file'`: the file. */
+  readonly path?: string;
+  readonly note?: string;
+}
+
+/** Stable JSON of `config show --json`. */
+export interface ConfigReport {
+  readonly file: string | null;
+  /** Library settings used by every command (fields with a value or a default). */
+  readonly wrapper: Readonly<Record<string, ConfigEntry>>;
+  /** Proxy settings used by `serve` (flags may still override them). */
+  readonly server: Readonly<Record<string, ConfigEntry>>;
+}
+
+/**
+ * Resolve and describe the configuration.
+ * @throws {@link ClaudeCodeValidationError} naming the invalid field and its file or variable.
+ * @throws {@link ClaudeCodeConfigurationError} when the file cannot be read or parsed.
+ */
+export function describeConfig(file: string | undefined, env: Env = process.env): ConfigReport {
+  const config = loadCliConfig(file, env);
+  const fileServer = parseOrThrow(
+    serverOptionsSchema.omit({ wrapper: true }).partial(),
+    config.server,
+    `config file ${config.file ?? ''} -> server`,
+  );
+  const envServer = serverOptionsFromEnv(env) as Record<string, unknown>;
+  const { wrapper: _wrapper, ...server } = parseServerOptions({ ...fileServer, ...envServer });
+
+  const wrapper: Record<string, ConfigEntry> = {};
+  const values = config.wrapper as Record<string, unknown>;
+  for (const field of Object.keys(configSchema.shape)) {
+    const origin = config.origins[field as keyof typeof config.origins];
+    if (origin) wrapper[field] = entry(field, values[field], origin);
+    else if (field === 'claudeBinary') wrapper[field] = describeBinaryLookup(env);
+    else if (field in WRAPPER_DEFAULTS) wrapper[field] = entry(field, WRAPPER_DEFAULTS[field as keyof typeof WRAPPER_DEFAULTS], { kind: 'default' });
+  }
+
+  const serverEntries: Record<string, ConfigEntry> = {};
+  for (const [field, value] of Object.entries(server)) {
+    const variable = SERVER_ENV_VARS[field];
+    const origin: ConfigOrigin =
+      variable && field in envServer
+        ? { kind: 'env', variable }
+        : config.file && field in fileServer
+          ? { kind: 'file', path: config.file }
+          : { kind: 'default' };
+    serverEntries[field] = entry(field, value, origin);
+  }
+  return { file: config.file ?? null, wrapper, server: serverEntries };
+}
+
+function entry(field: string, value: unknown, origin: ConfigOrigin): ConfigEntry {
+  const shown = redact(field, value);
+  switch (origin.kind) {
+    case 'env':
+      return { value: shown, source: 'env', variable: origin.variable };
+    case 'file':
+      return { value: shown, source: 'file', path: origin.path };
+    default:
+      return { value: shown, source: 'default' };
+  }
+}
+
+// The binary is not a fixed default: show what the lookup (PATH, then the npm package) finds.
+function describeBinaryLookup(env: Env): ConfigEntry {
+  try {
+    const found = findClaudeBinary(undefined, env);
+    return { value: found.path, source: 'default', note: `found via ${found.source}` };
+  } catch {
+    return { value: null, source: 'default', note: 'not found: install @anthropic-ai/claude-code or set CLAUDE_BINARY' };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * The proxy's options: flags over `CLAUDE_WRAPPER_*` variables over the config file's `server`
+ * section; wrapper options from the file with `CLAUDE_*` variables on top.
+ */
+import { serverOptionsFromEnv, type ServerOptionsInput } from '../../http/server-options.js';
+import { loadCliConfig, type Env } from '../shared/load-cli-config.js';
+
+/** Flags of `serve`. */
+export interface ServeFlags {
+  readonly host?: string;
+  readonly port?: number;
+  readonly apiKey?: string[];
+  readonly config?: string;
+  readonly allowTools?: boolean;
+  readonly strict?: boolean;
+  readonly maxConcurrent?: number;
+}
+
+/**
+ * Merge flags over env over the config file (validated later by `createServer`).
+ * @throws {@link ClaudeCodeConfigurationError} or {@link ClaudeCodeValidationError} for a bad file.
+ */
+export function resolveServeOptions(flags: ServeFlags, env: Env = process.env): ServerOptionsInput {
+  const { server, wrapper } = loadCliConfig(flags.config, env);
+  const fromFlags: Record<string, unknown> = {};
+  if (flags.host) fromFlags['host'] = flags.host;
+  if (flags.port !== undefined) fromFlags['port'] = flags.port;
+  if (flags.apiKey?.length) fromFlags['apiKeys'] = flags.apiKey;
+  if (flags.allowTools) fromFlags['allowCliTools'] = true;
+  if (flags.strict) fromFlags['strict'] = true;
+  if (flags.maxConcurrent !== undefined) fromFlags['maxConcurrent'] = flags.maxConcurrent;
+  return { ...server, ...serverOptionsFromEnv(env), ...fromFlags, wrapper } as ServerOptionsInput;
+}

@@ -1,0 +1,15 @@
+/**
+ * @module
+ * The library client every prompt-running command uses, configured like the proxy
+ * (see {@link loadCliConfig}).
+ */
+import { ClaudeCodeWrapper } from '../../client/wrapper.js';
+import { loadCliConfig } from './load-cli-config.js';
+
+/**
+ * A wrapper configured from `CLAUDE_CONFIG_PATH` and `CLAUDE_*` variables.
+ * @throws {@link ClaudeCodeValidationError} or {@link ClaudeCodeConfigurationError} (exit 2).
+ */
+export function createWrapper(): ClaudeCodeWrapper {
+  return new ClaudeCodeWrapper(loadCliConfig().wrapper);
+}

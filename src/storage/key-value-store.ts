@@ -1,0 +1,48 @@
+/**
+ * @module
+ * A small string key-value interface with expiry, implemented by memory, LMDB (embedded file) and
+ * Redis. The response cache and the conversation → session store both sit on it.
+ */
+
+/** String key-value store with per-entry time to live. */
+export interface KeyValueStore {
+  /** The value, or undefined when absent or expired. */
+  get(key: string): Promise<string | undefined>;
+  /** Store `value`; it expires after `ttlMs` (never when omitted). */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Release files and connections. */
+  close(): Promise<void>;
+}
+
+/** In-process store bounded by entry count (oldest evicted first). */
+export class MemoryKeyValueStore implements KeyValueStore {
+  readonly #entries = new Map<string, { value: string; expiresAt: number }>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 10_000) {
+    this.#maxEntries = maxEntries;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: ttlMs === undefined ? Infinity : Date.now() + ttlMs });
+    if (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#entries.clear();
+  }
+}

@@ -1,0 +1,138 @@
+import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { describe, expect, it } from 'vitest';
+import {
+  accumulateEvent,
+  collectMessage,
+  createMessage,
+  responseToMessage,
+  toStopReason,
+  toUsage,
+} from '../../src/compat/anthropic/index.js';
+import type { ClaudeCodeResponse, CliMessage } from '../../src/index.js';
+
+function response(content: string, messages: CliMessage[] = [], stopReason = 'end_turn'): ClaudeCodeResponse {
+  return {
+    content,
+    sessionId: 's',
+    isError: false,
+    errors: [],
+    executionTimeMs: 1,
+    stopReason,
+    metrics: {
+      costUsd: 0.1,
+      sessionCostUsd: 0.1,
+      durationMs: 1,
+      durationApiMs: 1,
+      numTurns: 1,
+      inputTokens: 11,
+      outputTokens: 22,
+      cacheReadInputTokens: 3,
+      cacheCreationInputTokens: 4,
+    },
+    permissionDenials: [],
+    messages,
+    raw: { type: 'result' },
+  };
+}
+
+describe('responseToMessage', () => {
+  it('builds a complete Message with the requested model and the CLI message id', () => {
+    const messages: CliMessage[] = [
+      { type: 'assistant', message: { id: 'msg_tool_round' }, parent_tool_use_id: null },
+      { type: 'assistant', message: { id: 'msg_sub' }, parent_tool_use_id: 'toolu_1' },
+      { type: 'assistant', message: { id: 'msg_final' }, parent_tool_use_id: null },
+    ];
+    const message: Message = responseToMessage(response('Answer.', messages), { model: 'sonnet' });
+    expect(message).toEqual({
+      id: 'msg_final',
+      type: 'message',
+      role: 'assistant',
+      model: 'sonnet',
+      content: [{ type: 'text', text: 'Answer.', citations: null }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+      diagnostics: null,
+      usage: {
+        input_tokens: 11,
+        output_tokens: 22,
+        cache_creation_input_tokens: 4,
+        cache_read_input_tokens: 3,
+        cache_creation: null,
+        inference_geo: null,
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: 'standard',
+        speed: null,
+      },
+    });
+  });
+
+  it('truncates at the first stop sequence and generates an id when the CLI gave none', () => {
+    const message = responseToMessage(response('a, b; c. d'), { model: 'm', stopSequences: ['.', ';'] });
+    expect(message.content).toEqual([{ type: 'text', text: 'a, b', citations: null }]);
+    expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: ';' });
+    expect(message.id).toMatch(/^msg_01[0-9A-Za-z]{22}$/);
+  });
+
+  it('maps stop reasons', () => {
+    expect(toStopReason('max_tokens')).toBe('max_tokens');
+    expect(toStopReason('refusal')).toBe('refusal');
+    expect(toStopReason('tool_use')).toBe('end_turn');
+    expect(toStopReason(undefined)).toBe('end_turn');
+  });
+});
+
+describe('accumulateEvent / collectMessage', () => {
+  it('folds the event sequence into the message', async () => {
+    const start = createMessage({
+      id: 'msg_x',
+      model: 'm',
+      content: [],
+      stopReason: null,
+      stopSequence: null,
+      usage: toUsage(),
+    });
+    const events: RawMessageStreamEvent[] = [
+      { type: 'message_start', message: start },
+      {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'thinking', thinking: '', signature: '' },
+      },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'hm' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '', citations: null } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hi' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: '!' } },
+      { type: 'content_block_stop', index: 1 },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null, stop_details: null, container: null },
+        usage: {
+          input_tokens: 5,
+          output_tokens: 9,
+          cache_creation_input_tokens: null,
+          cache_read_input_tokens: null,
+          output_tokens_details: null,
+          server_tool_use: null,
+        },
+      },
+      { type: 'message_stop' },
+    ];
+    const message = await collectMessage(events);
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: 'hm', signature: 'sig' },
+      { type: 'text', text: 'Hi!', citations: null },
+    ]);
+    expect(message.usage).toMatchObject({ input_tokens: 5, output_tokens: 9, cache_read_input_tokens: 0 });
+    expect(message.stop_reason).toBe('end_turn');
+    expect(start.content).toEqual([]);
+  });
+
+  it('rejects events before message_start', () => {
+    expect(() => accumulateEvent(undefined, { type: 'message_stop' })).toThrow(/before message_start/);
+  });
+});
