@@ -15,7 +15,9 @@ const { values } = parseArgs({
   options: { iterations: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } },
 });
 const iterations = Number(values.iterations);
-const fake = await withFakeClaude({ default: { kind: 'reply', chunks: ['Hello', ' from', ' the', ' bench'] } });
+const fake = await withFakeClaude({
+  default: { kind: 'reply', chunks: ['Hello', ' from', ' the', ' bench'] },
+});
 const wrapperConfig = { claudeBinary: fake.binary, env: fake.env, logLevel: 'silent' };
 const service = new AnthropicMessagesService({ wrapper: new ClaudeCodeWrapper(wrapperConfig) });
 const server = createServer({ port: 0, sessionStorePath: ':memory:', wrapper: wrapperConfig });
@@ -39,14 +41,22 @@ const rows = {
   },
   'HTTP `POST /v1/messages` (JSON)': async () => {
     const t = performance.now();
-    const r = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await r.json();
     return performance.now() - t;
   },
   'library stream, first event': async () => timeFirst(service.stream({ ...body, stream: true }).events),
   'HTTP SSE, first byte': async () => {
     const t = performance.now();
-    const r = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, stream: true }) });
+    const r = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, stream: true }),
+    });
     const reader = r.body.getReader();
     await reader.read();
     const first = performance.now() - t;
@@ -57,7 +67,8 @@ const rows = {
 
 for (const fn of Object.values(rows)) await fn();
 const samples = Object.fromEntries(Object.keys(rows).map((k) => [k, []]));
-for (let i = 0; i < iterations; i += 1) for (const [name, fn] of Object.entries(rows)) samples[name].push(await fn());
+for (let i = 0; i < iterations; i += 1)
+  for (const [name, fn] of Object.entries(rows)) samples[name].push(await fn());
 await server.close();
 
 // Idle RSS of the real server process.
@@ -73,12 +84,22 @@ await fake.cleanup();
 
 const computed = Object.entries(samples).map(([name, s]) => ({ name, ...stats(s) }));
 const [libCreate, httpCreate, libStream, httpStream] = computed;
-const added = { nonStreamMs: httpCreate.median - libCreate.median, ttfbMs: httpStream.median - libStream.median };
+const added = {
+  nonStreamMs: httpCreate.median - libCreate.median,
+  ttfbMs: httpStream.median - libStream.median,
+};
 if (values.json) {
   console.log(JSON.stringify({ iterations, rows: computed, added, idleRssMb: rssKb / 1024 }, null, 2));
 } else {
-  console.log(`Proxy overhead, ${iterations} interleaved iterations, fake CLI stand-in, node ${process.version}\n`);
-  console.log(markdownTable(['path', 'median ms', 'p95 ms'], computed.map((r) => [r.name, ms(r.median), ms(r.p95)])));
+  console.log(
+    `Proxy overhead, ${iterations} interleaved iterations, fake CLI stand-in, node ${process.version}\n`,
+  );
+  console.log(
+    markdownTable(
+      ['path', 'median ms', 'p95 ms'],
+      computed.map((r) => [r.name, ms(r.median), ms(r.p95)]),
+    ),
+  );
   console.log(
     `\nAdded by HTTP (median): ${ms(added.nonStreamMs)} ms non-stream, ${ms(added.ttfbMs)} ms to first byte. ` +
       `Idle RSS of \`claude-wrapper serve\`: ${(rssKb / 1024).toFixed(1)} MB.`,

@@ -29,7 +29,13 @@ export type { ClaudeCodeResponse, RunMetrics, ClaudeErrorType, PermissionDenial 
 export type { Prompt, PromptBlock, TextBlock, ImageBlock } from './core/prompt.js';
 export type { WrapperMetrics } from './observability/run-metrics.js';
 export { findClaudeBinary, type ResolvedBinary, type BinarySource } from './process/find-binary.js';
-export { healthCheck, detectCredentials, type HealthReport, type HealthCheckOptions, type CredentialSource } from './client/health-check.js';
+export {
+  healthCheck,
+  detectCredentials,
+  type HealthReport,
+  type HealthCheckOptions,
+  type CredentialSource,
+} from './client/health-check.js';
 export type { BreakerState } from './resilience/resilience-policy.js';
 export { ResponseCache, type CacheSettings } from './cache/response-cache.js';
 export { MemoryKeyValueStore, type KeyValueStore } from './storage/key-value-store.js';

@@ -68,7 +68,9 @@ export class ResponseCache {
   static keyFor(prompt: Prompt, options: ClaudeRunConfig): string {
     const keyed: Record<string, unknown> = {};
     for (const field of KEYED_FIELDS) if (options[field] !== undefined) keyed[field] = options[field];
-    return createHash('sha256').update(stableStringify({ prompt, options: keyed })).digest('hex');
+    return createHash('sha256')
+      .update(stableStringify({ prompt, options: keyed }))
+      .digest('hex');
   }
 
   /** The stored response, marked `cached: true`. */

@@ -9,6 +9,14 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { createProgram, type GlobalFlags } from './program.js';
 import { reportError } from './report-error.js';
 
+// A reader that went away (`| head`) is not an error worth a stack trace: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw error;
+  });
+}
+
 const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
 const program = createProgram({ writeOut: write(process.stdout), writeErr: write(process.stderr) });
 

@@ -35,8 +35,8 @@ export function createProgram(output: ProgramOutput): Command {
   const program = new Command()
     .name('claude-wrapper')
     .description(
-      'The Claude Code CLI as a dependable backend: ask, stream, chat, batch, benchmark, and an\n' +
-        'Anthropic/OpenAI-compatible HTTP proxy, on your Claude login or API key.',
+      'Claude Code as a dependable backend: ask, stream, chat, batch, benchmark, and an ' +
+        'Anthropic/OpenAI-compatible HTTP proxy, on your Claude login or API key',
     )
     .version(readVersion(), '-V, --version')
     .option('--verbose', 'on errors, also print the error code, causes and stack')

@@ -36,7 +36,8 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
       stopMode: 'terminate',
       signal: request.signal,
       onEvent: request.onEvent,
-      onMessage: (message) => request.logger.trace({ event: 'cli_message', type: message.type, subtype: message.subtype }),
+      onMessage: (message) =>
+        request.logger.trace({ event: 'cli_message', type: message.type, subtype: message.subtype }),
     });
     // Nothing more to say to this process: let it exit by itself, kill it if it lingers.
     void cli.close(request.options.killGraceMs);

@@ -62,7 +62,11 @@ export class RunLifecycle {
       },
       'claude run finished',
     );
-    this.#services.logger.debug({ event: 'run_output', sessionId: response.sessionId, content: response.content });
+    this.#services.logger.debug({
+      event: 'run_output',
+      sessionId: response.sessionId,
+      content: response.content,
+    });
     if (response.isError && throwOnError) throw new ClaudeCodeRunError(response);
     return response;
   }
@@ -75,7 +79,15 @@ export class RunLifecycle {
     this.#services.prometheus?.failed(this.#seconds());
     endRunSpan(this.#span, { error });
     this.#services.logger.info(
-      { event: 'run', kind: this.#kind, outcome: 'exception', code, durationMs, retries, message: (error as Error)?.message },
+      {
+        event: 'run',
+        kind: this.#kind,
+        outcome: 'exception',
+        code,
+        durationMs,
+        retries,
+        message: (error as Error)?.message,
+      },
       'claude run failed',
     );
     return error;

@@ -89,7 +89,10 @@ async function orchestrate(
             logger: services.logger,
           });
           // A failure the CLI reports (529, 429...) is retried like a thrown one.
-          if (answer.isError && isRetryableErrorType(answer.errorType ?? 'execution_error', answer.apiErrorStatus)) {
+          if (
+            answer.isError &&
+            isRetryableErrorType(answer.errorType ?? 'execution_error', answer.apiErrorStatus)
+          ) {
             throw new ClaudeCodeRunError(answer);
           }
           return answer;

@@ -92,7 +92,13 @@ export class ClaudeCodeWrapper {
         onRetry: ({ attempt, delayMs, error }) => {
           this.#prometheus.retried();
           logger.warn(
-            { event: 'retry', attempt, delayMs, code: (error as { code?: string } | undefined)?.code, message: (error as Error | undefined)?.message },
+            {
+              event: 'retry',
+              attempt,
+              delayMs,
+              code: (error as { code?: string } | undefined)?.code,
+              message: (error as Error | undefined)?.message,
+            },
             'retrying claude run',
           );
         },

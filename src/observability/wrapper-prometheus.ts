@@ -24,14 +24,22 @@ export class WrapperPrometheus {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
     registers: [this.registry],
   });
-  readonly #cost = new Counter({ name: 'claude_code_cost_usd_total', help: 'Cost reported by the CLI', registers: [this.registry] });
+  readonly #cost = new Counter({
+    name: 'claude_code_cost_usd_total',
+    help: 'Cost reported by the CLI',
+    registers: [this.registry],
+  });
   readonly #tokens = new Counter({
     name: 'claude_code_tokens_total',
     help: 'Tokens by type',
     labelNames: ['type'] as const,
     registers: [this.registry],
   });
-  readonly #retries = new Counter({ name: 'claude_code_retries_total', help: 'Retries made by the wrapper', registers: [this.registry] });
+  readonly #retries = new Counter({
+    name: 'claude_code_retries_total',
+    help: 'Retries made by the wrapper',
+    registers: [this.registry],
+  });
   readonly #cache = new Counter({
     name: 'claude_code_cache_requests_total',
     help: 'Response cache lookups by result',
@@ -39,7 +47,11 @@ export class WrapperPrometheus {
     registers: [this.registry],
   });
 
-  constructor(live: { inFlight: () => number; queued: () => number; breaker: () => keyof typeof BREAKER_VALUES }) {
+  constructor(live: {
+    inFlight: () => number;
+    queued: () => number;
+    breaker: () => keyof typeof BREAKER_VALUES;
+  }) {
     new Gauge({
       name: 'claude_code_in_flight',
       help: 'Runs in progress',

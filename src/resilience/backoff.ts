@@ -17,7 +17,10 @@ export interface BackoffSettings {
 
 /** The delay before retry number `attempt` (1-based), ignoring hints. */
 export function computeBackoffDelay(attempt: number, settings: BackoffSettings): number {
-  const base = Math.min(settings.maxRetryDelayMs, settings.retryDelayMs * settings.retryBackoffFactor ** (attempt - 1));
+  const base = Math.min(
+    settings.maxRetryDelayMs,
+    settings.retryDelayMs * settings.retryBackoffFactor ** (attempt - 1),
+  );
   const jitter = 1 - 0.25 * (settings.random ?? Math.random)();
   return Math.round(base * jitter);
 }

@@ -18,7 +18,9 @@ export interface CallRateLimiter {
 export function createRateLimiter(requestsPerMinute: number, redisUrl?: string): CallRateLimiter {
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const options = { points: requestsPerMinute, duration: 60, keyPrefix: 'ccw-rate' };
-  const limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options);
+  const limiter = redis
+    ? new RateLimiterRedis({ ...options, storeClient: redis })
+    : new RateLimiterMemory(options);
   const queue = new RateLimiterQueue(limiter, { maxQueueSize: 10_000 });
   return {
     async acquire(signal) {

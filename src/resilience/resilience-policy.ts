@@ -15,7 +15,6 @@ import {
   isTaskCancelledError,
   retry,
   CircuitState,
-  type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import {
@@ -26,6 +25,7 @@ import {
   ClaudeCodeTimeoutError,
 } from '../core/errors/index.js';
 import { createBackoff, type BackoffSettings } from './backoff.js';
+import { QueuedBulkhead } from './queued-execute.js';
 import { createRateLimiter, type CallRateLimiter } from './rate-limiter.js';
 
 /** Settings of the stack (from the wrapper configuration, defaults applied). */
@@ -61,7 +61,7 @@ export interface ExecuteOptions {
 export class ResiliencePolicy {
   readonly #settings: ResilienceSettings;
   readonly #hooks: ResilienceHooks;
-  readonly #bulkhead: BulkheadPolicy | undefined;
+  readonly #bulkhead: QueuedBulkhead | undefined;
   readonly #breaker: CircuitBreakerPolicy | undefined;
   readonly #limiter: CallRateLimiter | undefined;
   #openedAt = 0;
@@ -69,7 +69,10 @@ export class ResiliencePolicy {
   constructor(settings: ResilienceSettings, hooks: ResilienceHooks = {}) {
     this.#settings = settings;
     this.#hooks = hooks;
-    this.#bulkhead = settings.maxConcurrent > 0 ? bulkhead(settings.maxConcurrent, settings.maxQueue) : undefined;
+    this.#bulkhead =
+      settings.maxConcurrent > 0
+        ? new QueuedBulkhead(bulkhead(settings.maxConcurrent, settings.maxQueue))
+        : undefined;
     if (settings.circuitBreaker) {
       this.#breaker = circuitBreaker(handleWhen(isTransientFailure), {
         halfOpenAfter: settings.circuitBreaker.halfOpenAfterMs,
@@ -80,7 +83,10 @@ export class ResiliencePolicy {
       });
       this.#breaker.onStateChange(() => hooks.onBreakerStateChange?.(this.breakerState));
     }
-    this.#limiter = settings.requestsPerMinute > 0 ? createRateLimiter(settings.requestsPerMinute, settings.redisUrl) : undefined;
+    this.#limiter =
+      settings.requestsPerMinute > 0
+        ? createRateLimiter(settings.requestsPerMinute, settings.redisUrl)
+        : undefined;
   }
 
   /** Current breaker state. */
@@ -104,7 +110,7 @@ export class ResiliencePolicy {
 
   /** Calls waiting for a slot. */
   get queued(): number {
-    return this.#bulkhead ? this.#settings.maxQueue - this.#bulkhead.queueSlots : 0;
+    return this.#bulkhead?.waiting ?? 0;
   }
 
   /**
@@ -119,7 +125,13 @@ export class ResiliencePolicy {
       handleWhen((error) => retryAllowed() && this.#isRetryable(error)),
       { maxAttempts: this.#settings.maxRetries, backoff: createBackoff(this.#settings) },
     );
-    policy.onRetry((event) => this.#hooks.onRetry?.({ attempt: event.attempt, delayMs: event.delay, error: 'error' in event ? event.error : undefined }));
+    policy.onRetry((event) =>
+      this.#hooks.onRetry?.({
+        attempt: event.attempt,
+        delayMs: event.delay,
+        error: 'error' in event ? event.error : undefined,
+      }),
+    );
     const once = async (attemptNumber: number): Promise<T> => {
       await this.#limiter?.acquire(signal);
       return attempt(attemptNumber);
@@ -149,9 +161,12 @@ export class ResiliencePolicy {
   #translate(error: unknown, signal: AbortSignal | undefined): unknown {
     if (error instanceof BrokenCircuitError) {
       const halfOpenAfter = this.#settings.circuitBreaker?.halfOpenAfterMs ?? 0;
-      return new ClaudeCodeCircuitOpenError(Math.max(0, this.#openedAt + halfOpenAfter - Date.now()), { cause: error });
+      return new ClaudeCodeCircuitOpenError(Math.max(0, this.#openedAt + halfOpenAfter - Date.now()), {
+        cause: error,
+      });
     }
-    if (isBulkheadRejectedError(error)) return new ClaudeCodeQueueFullError(this.#settings.maxConcurrent, this.#settings.maxQueue);
+    if (isBulkheadRejectedError(error))
+      return new ClaudeCodeQueueFullError(this.#settings.maxConcurrent, this.#settings.maxQueue);
     if (isTaskCancelledError(error)) return new ClaudeCodeAbortError(signal?.reason);
     return error;
   }
@@ -159,5 +174,7 @@ export class ResiliencePolicy {
 
 /** Failures that say the backend is unwell (and so count towards opening the breaker). */
 function isTransientFailure(error: unknown): boolean {
-  return ClaudeCodeError.isInstance(error) && error.isRetryable && !(error instanceof ClaudeCodeCircuitOpenError);
+  return (
+    ClaudeCodeError.isInstance(error) && error.isRetryable && !(error instanceof ClaudeCodeCircuitOpenError)
+  );
 }

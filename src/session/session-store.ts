@@ -64,5 +64,7 @@ export interface SessionStoreLocation {
 export function openSessionStore({ path, redisUrl }: SessionStoreLocation = {}): SessionStore {
   if (redisUrl) return new KeyValueSessionStore(new RedisKeyValueStore(redisUrl, 'ccw:session:'));
   if (path === ':memory:') return new MemorySessionStore();
-  return new KeyValueSessionStore(new LmdbKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions')));
+  return new KeyValueSessionStore(
+    new LmdbKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions')),
+  );
 }

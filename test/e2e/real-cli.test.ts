@@ -146,6 +146,23 @@ describe('real CLI end to end', () => {
     expect(hung).toBeInstanceOf(ClaudeCodeTimeoutError);
   });
 
+  it('retries an upstream 529 in a new process and succeeds on the 200', async () => {
+    wrapper = await freshWrapper();
+    const retrying = new ClaudeCodeWrapper({
+      claudeBinary: realClaudeBinary(),
+      env: cli.env,
+      workingDirectory: cli.cwd,
+      cliMaxRetries: 0,
+      maxRetries: 1,
+      retryDelayMs: 50,
+      logLevel: 'silent',
+    });
+    api.enqueue({ kind: 'error', status: 529 });
+    const response = await retrying.run('retry me');
+    expect(response).toMatchObject({ isError: false, content: 'You said: retry me', retries: 1 });
+    expect(api.messageRequests()).toHaveLength(2);
+  });
+
   it('aborts a running request', async () => {
     wrapper = await freshWrapper();
     api.setDefault({ kind: 'hang' });

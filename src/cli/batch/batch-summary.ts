@@ -33,7 +33,10 @@ export interface BatchSummary {
 /** The summary as text for people. */
 export function formatBatchSummary(s: BatchSummary): string {
   const rows = [
-    ['items', `${s.total} (done ${s.done}, failed ${s.failed}, skipped ${s.skipped}${s.notRun ? `, not run ${s.notRun}` : ''})`],
+    [
+      'items',
+      `${s.total} (done ${s.done}, failed ${s.failed}, skipped ${s.skipped}${s.notRun ? `, not run ${s.notRun}` : ''})`,
+    ],
     ['cost', formatUsd(s.costUsd)],
     [
       'latency',
@@ -43,7 +46,10 @@ export function formatBatchSummary(s: BatchSummary): string {
     ],
     ['time', formatDuration(s.durationMs)],
   ];
-  const lines = [`batch ${s.input} -> ${s.output}${s.interrupted ? ' (interrupted)' : ''}`, indent(formatTable(rows))];
+  const lines = [
+    `batch ${s.input} -> ${s.output}${s.interrupted ? ' (interrupted)' : ''}`,
+    indent(formatTable(rows)),
+  ];
   const failing = s.failed + s.previouslyFailed;
   if (failing > 0) {
     lines.push(`${failing} item${failing === 1 ? '' : 's'} failed; re-run with --retry-failed to try again`);

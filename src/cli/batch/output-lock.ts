@@ -26,7 +26,9 @@ export function lockOutput(output: string): OutputLock {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readOwner(path));
       if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-        throw new CliUsageError(`another batch (pid ${owner}) is writing to ${output}; remove ${path} if it is not`);
+        throw new CliUsageError(
+          `another batch (pid ${owner}) is writing to ${output}; remove ${path} if it is not`,
+        );
       }
       rmSync(path, { force: true });
     }

@@ -4,7 +4,16 @@
  * the item finishes, so Ctrl-C, a crash or SIGKILL loses nothing that finished. Readers take the
  * last record per id (a `--retry-failed` run appends a newer record after the failed one).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readSync,
+  fstatSync,
+  writeSync,
+} from 'node:fs';
 
 /** A finished item. */
 export interface BatchSuccess {
@@ -54,7 +63,8 @@ export function readResults(path: string): PreviousResults {
     if (line.trim() === '') continue;
     try {
       const record = JSON.parse(line) as Partial<BatchRecord>;
-      if (typeof record.id === 'string' && typeof record.ok === 'boolean') latest.set(record.id, record as BatchRecord);
+      if (typeof record.id === 'string' && typeof record.ok === 'boolean')
+        latest.set(record.id, record as BatchRecord);
       else unreadable += 1;
     } catch {
       unreadable += 1;

@@ -44,7 +44,9 @@ export async function runBatch(input: string, flags: BatchFlags): Promise<void> 
   try {
     const previous = readResults(output);
     if (previous.unreadable > 0) {
-      process.stderr.write(`claude-wrapper: ignoring ${previous.unreadable} unreadable line(s) in ${output}\n`);
+      process.stderr.write(
+        `claude-wrapper: ignoring ${previous.unreadable} unreadable line(s) in ${output}\n`,
+      );
     }
     const pending = items.filter((item) => {
       const last = previous.latest.get(item.id);

@@ -22,12 +22,21 @@ export async function runItem(
   signal: AbortSignal,
 ): Promise<BatchRecord | undefined> {
   const started = performance.now();
-  const finished = () => ({ durationMs: Math.round(performance.now() - started), finishedAt: new Date().toISOString() });
+  const finished = () => ({
+    durationMs: Math.round(performance.now() - started),
+    finishedAt: new Date().toISOString(),
+  });
   try {
     const r = await wrapper.run(item.prompt, { ...base, ...item.options, signal });
     if (r.isError) {
       const error = new ClaudeCodeRunError(r);
-      return { id: item.id, ok: false, error: { code: error.code, message: error.message }, costUsd: r.metrics.costUsd, ...finished() };
+      return {
+        id: item.id,
+        ok: false,
+        error: { code: error.code, message: error.message },
+        costUsd: r.metrics.costUsd,
+        ...finished(),
+      };
     }
     return {
       id: item.id,

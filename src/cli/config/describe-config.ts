@@ -52,7 +52,10 @@ export function describeConfig(file: string | undefined, env: Env = process.env)
     const origin = config.origins[field as keyof typeof config.origins];
     if (origin) wrapper[field] = entry(field, values[field], origin);
     else if (field === 'claudeBinary') wrapper[field] = describeBinaryLookup(env);
-    else if (field in WRAPPER_DEFAULTS) wrapper[field] = entry(field, WRAPPER_DEFAULTS[field as keyof typeof WRAPPER_DEFAULTS], { kind: 'default' });
+    else if (field in WRAPPER_DEFAULTS)
+      wrapper[field] = entry(field, WRAPPER_DEFAULTS[field as keyof typeof WRAPPER_DEFAULTS], {
+        kind: 'default',
+      });
   }
 
   const serverEntries: Record<string, ConfigEntry> = {};
@@ -61,7 +64,7 @@ export function describeConfig(file: string | undefined, env: Env = process.env)
     const origin: ConfigOrigin =
       variable && field in envServer
         ? { kind: 'env', variable }
-        : config.file && field in fileServer
+        : config.file && field in config.server
           ? { kind: 'file', path: config.file }
           : { kind: 'default' };
     serverEntries[field] = entry(field, value, origin);
@@ -87,6 +90,10 @@ function describeBinaryLookup(env: Env): ConfigEntry {
     const found = findClaudeBinary(undefined, env);
     return { value: found.path, source: 'default', note: `found via ${found.source}` };
   } catch {
-    return { value: null, source: 'default', note: 'not found: install @anthropic-ai/claude-code or set CLAUDE_BINARY' };
+    return {
+      value: null,
+      source: 'default',
+      note: 'not found: install @anthropic-ai/claude-code or set CLAUDE_BINARY',
+    };
   }
 }

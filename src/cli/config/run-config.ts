@@ -36,7 +36,11 @@ export function runConfigValidate(file: string | undefined, flags: ConfigFlags):
     if (!flags.json) throw error;
     const field = error instanceof ClaudeCodeValidationError ? error.field : null;
     const code = ClaudeCodeError.isInstance(error) ? error.code : 'UNKNOWN';
-    const verdict = { valid: false, file: file ?? process.env['CLAUDE_CONFIG_PATH'] ?? null, error: { code, field, message: messageOf(error) } };
+    const verdict = {
+      valid: false,
+      file: file ?? process.env['CLAUDE_CONFIG_PATH'] ?? null,
+      error: { code, field, message: messageOf(error) },
+    };
     process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
     process.exitCode = exitCodeFor(error) === EXIT.usage ? EXIT.usage : EXIT.runFailed;
   }
@@ -47,7 +51,6 @@ function formatReport(report: ConfigReport): string {
   const section = (title: string, entries: Readonly<Record<string, ConfigEntry>>): string => {
     const rows = Object.entries(entries).map(([field, e]) => [field, formatValue(e.value), formatSource(e)]);
     const table = formatTable([['field', 'value', 'source'], ...rows]).split('\n');
-    // Left-align every column: values and sources are text here, not numbers.
     return [style.bold(title), ...table.map((line) => `  ${line}`)].join('\n');
   };
   return [

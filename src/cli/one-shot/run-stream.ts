@@ -84,7 +84,9 @@ class TextPrinter {
         this.#note(`[tool ${event.name}]`);
         break;
       case 'api_retry':
-        this.#note(`[API error${event.errorStatus ? ` ${event.errorStatus}` : ''}, retry ${event.attempt}/${event.maxRetries}]`);
+        this.#note(
+          `[API error${event.errorStatus ? ` ${event.errorStatus}` : ''}, retry ${event.attempt}/${event.maxRetries}]`,
+        );
         break;
       default:
         break;

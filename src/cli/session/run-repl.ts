@@ -68,7 +68,9 @@ export async function runRepl(chat: Chat, verbose: boolean): Promise<ReplOutcome
       });
       if (!atLineStart) out('\n');
       if (response.isError) out(`${style.red(`error: ${response.content || response.errors.join('; ')}`)}\n`);
-      out(`${style.dim(`${formatUsd(response.metrics.costUsd)} · ${formatDuration(response.executionTimeMs)}`)}\n`);
+      out(
+        `${style.dim(`${formatUsd(response.metrics.costUsd)} · ${formatDuration(response.executionTimeMs)}`)}\n`,
+      );
     } catch (error) {
       if (!atLineStart) out('\n');
       if (isInterrupt(error)) out(`${style.dim('(interrupted)')}\n`);

@@ -78,7 +78,9 @@ function formatCost(chat: Chat): string {
     `cost: ${formatUsd(current.costUsd)} over ${current.turns} turn${current.turns === 1 ? '' : 's'}` +
     ` (tokens: ${current.inputTokens} in, ${current.outputTokens} out)` +
     (chat.sessionId ? ` · session ${chat.sessionId}` : '');
-  return all.turns === current.turns ? line : `${line}\ntotal since start: ${formatUsd(all.costUsd)} over ${all.turns} turns`;
+  return all.turns === current.turns
+    ? line
+    : `${line}\ntotal since start: ${formatUsd(all.costUsd)} over ${all.turns} turns`;
 }
 
 function formatSaved(chat: Chat, file: string): string {
@@ -95,7 +97,12 @@ function formatSaved(chat: Chat, file: string): string {
     timestamp: entry.timestamp,
     ...(entry.role === 'assistant' ? { costUsd: entry.response.metrics.costUsd } : {}),
   }));
-  const saved = { sessionId: chat.sessionId ?? null, savedAt: new Date().toISOString(), costUsd: chat.current.costUsd, turns };
+  const saved = {
+    sessionId: chat.sessionId ?? null,
+    savedAt: new Date().toISOString(),
+    costUsd: chat.current.costUsd,
+    turns,
+  };
   return `${JSON.stringify(saved, null, 2)}\n`;
 }
 

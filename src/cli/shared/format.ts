@@ -19,16 +19,21 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Lay out rows as aligned columns (first column left-aligned, the others right-aligned, as numbers
- * read best).
+ * Lay out rows as aligned columns, left-aligned except the column indexes in `rightAligned`
+ * (numbers read best right-aligned).
  */
-export function formatTable(rows: readonly (readonly string[])[]): string {
+export function formatTable(
+  rows: readonly (readonly string[])[],
+  rightAligned: readonly number[] = [],
+): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows
     .map((row) =>
       row
-        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .map((cell, i) =>
+          rightAligned.includes(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+        )
         .join('  ')
         .trimEnd(),
     )

@@ -45,7 +45,9 @@ export function loadCliConfig(file?: string, env: Env = process.env): CliConfig 
   // The library's loader owns the environment variables and their parsing.
   const envConfig = loadConfig({ env: { ...env, CLAUDE_CONFIG_PATH: undefined } });
   const origins: Partial<Record<keyof ClaudeCodeConfig, ConfigOrigin>> = {};
-  if (path) for (const key of Object.keys(fileConfig)) origins[key as keyof ClaudeCodeConfig] = { kind: 'file', path };
+  if (path)
+    for (const key of Object.keys(fileConfig))
+      origins[key as keyof ClaudeCodeConfig] = { kind: 'file', path };
   for (const [variable, [field]] of Object.entries(CONFIG_ENV_VARS)) {
     if (env[variable]) origins[field] = { kind: 'env', variable };
   }
@@ -73,9 +75,12 @@ function readConfigObject(path: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ClaudeCodeConfigurationError(`Config file ${path} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new ClaudeCodeConfigurationError(
+      `Config file ${path} is not valid JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ClaudeCodeConfigurationError(`Config file ${path} must contain a JSON object`);

@@ -190,7 +190,12 @@ export class ClaudeCodeCircuitOpenError extends ClaudeCodeError {
     super(
       `Claude Code calls are failing repeatedly; the circuit breaker is open until ${retryAt} (${Math.ceil(retryAfterMs / 1000)} s)`,
       'CIRCUIT_OPEN',
-      { retryable: true, severity: 'transient', ...options, context: { retryAt, retryAfterMs, ...options.context } },
+      {
+        retryable: true,
+        severity: 'transient',
+        ...options,
+        context: { retryAt, retryAfterMs, ...options.context },
+      },
     );
     this.retryAt = retryAt;
     this.retryAfterMs = retryAfterMs;

@@ -5,21 +5,20 @@
  * `retry-after`, which both official SDKs retry. A queued request whose client goes away leaves the
  * queue at once.
  */
-import { bulkhead, isBulkheadRejectedError, isTaskCancelledError, type BulkheadPolicy } from 'cockatiel';
+import { bulkhead, isBulkheadRejectedError, isTaskCancelledError } from 'cockatiel';
+import { QueuedBulkhead } from '../../resilience/queued-execute.js';
 import { ClaudeCodeAbortError } from '../../core/errors/index.js';
 import { HttpProblem } from '../http-problem.js';
 
 /** A concurrency gate shared by all routes that start CLI runs. */
 export class ConcurrencyGate {
-  readonly #policy: BulkheadPolicy;
+  readonly #policy: QueuedBulkhead;
   readonly #retryAfterSeconds: number;
   readonly #maxConcurrent: number;
-  readonly #maxQueue: number;
 
   constructor(maxConcurrent: number, maxQueue: number, retryAfterSeconds = 2) {
-    this.#policy = bulkhead(maxConcurrent, maxQueue);
+    this.#policy = new QueuedBulkhead(bulkhead(maxConcurrent, maxQueue));
     this.#maxConcurrent = maxConcurrent;
-    this.#maxQueue = maxQueue;
     this.#retryAfterSeconds = retryAfterSeconds;
   }
 
@@ -30,7 +29,7 @@ export class ConcurrencyGate {
 
   /** Requests waiting for a slot. */
   get queued(): number {
-    return this.#maxQueue - this.#policy.queueSlots;
+    return this.#policy.waiting;
   }
 
   /**
@@ -54,7 +53,7 @@ export class ConcurrencyGate {
                 },
               ),
             );
-          } else if (isTaskCancelledError(error)) {
+          } else if (isTaskCancelledError(error) || ClaudeCodeAbortError.isInstance(error)) {
             reject(new ClaudeCodeAbortError('client went away while queued'));
           } else {
             reject(error);
