@@ -50,3 +50,10 @@ export {
 } from './session/session-store.js';
 export { createServer, type ProxyServer, type CreateServerDependencies } from './http/server.js';
 export { serverOptionsSchema, type ServerOptions, type ServerOptionsInput } from './http/server-options.js';
+export {
+  ClaudeCodeAnthropic,
+  AnthropicMessagesService,
+  AnthropicApiError,
+  toAnthropicError,
+  type ResultMeta,
+} from './compat/anthropic/index.js';

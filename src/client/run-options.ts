@@ -62,6 +62,8 @@ export function resolveRunOptions(
   }
   const callOptions = parseOrThrow(runOptionsSchema, stripUndefined(rest), 'options');
   const merged: ClaudeRunConfig = { ...defaults, ...base, ...callOptions };
+  // Environment variables merge key by key: a per-call variable must not drop the configured ones.
+  if (base.env || callOptions.env) merged.env = { ...base.env, ...callOptions.env };
   return {
     options: {
       ...merged,

@@ -40,7 +40,6 @@ export interface WrapperDependencies {
 export class ClaudeCodeWrapper {
   readonly #config: ClaudeCodeConfig;
   readonly #runDefaults: ClaudeRunConfig;
-  readonly #logger: WrapperLogger;
   readonly #metrics: RunMetricsRecorder | undefined;
   readonly #policy: ResiliencePolicy;
   readonly #cache: ResponseCache | undefined;
@@ -72,7 +71,6 @@ export class ClaudeCodeWrapper {
     } = this.#config;
     this.#runDefaults = runDefaults;
     const logger = dependencies.logger ?? createLogger(logLevel ?? 'warn');
-    this.#logger = logger;
     this.#metrics = enableMetrics === false ? undefined : new RunMetricsRecorder(metricsWindow);
     this.#policy = new ResiliencePolicy(
       {

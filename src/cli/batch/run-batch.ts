@@ -23,6 +23,7 @@ export interface BatchFlags extends RunFlags {
   readonly concurrency: number;
   readonly output?: string;
   readonly retryFailed?: boolean;
+  readonly retries?: number;
   readonly json?: boolean;
 }
 
@@ -56,7 +57,8 @@ export async function runBatch(input: string, flags: BatchFlags): Promise<void> 
     const finished: BatchRecord[] = [];
     let interrupted = false;
     if (pending.length > 0) {
-      const wrapper = createWrapper();
+      // Retries go through the library's resilience layer (backoff, only retryable failures).
+      const wrapper = createWrapper(flags.retries === undefined ? {} : { maxRetries: flags.retries });
       const log = new ResultsLog(output);
       const progress = createProgress(pending.length);
       const interrupt = listenForInterrupt();

@@ -20,6 +20,10 @@ export const WRAPPER_DEFAULTS: Readonly<Partial<Record<keyof ClaudeCodeConfig, u
   retryDelayMs: 500,
   retryBackoffFactor: 2,
   maxRetryDelayMs: 8000,
+  retryOnTimeout: false,
+  maxConcurrent: 0,
+  maxQueue: 100,
+  requestsPerMinute: 0,
   enableMetrics: true,
   metricsWindow: 1000,
 };

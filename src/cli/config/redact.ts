@@ -12,9 +12,13 @@ export function isSecretName(name: string): boolean {
   return /key|token|secret/i.test(name);
 }
 
-/** A copy of `value` (named `name`) with secret values replaced by {@link REDACTED}. */
+/**
+ * A copy of `value` (named `name`) with secret values replaced by {@link REDACTED}. Passwords in
+ * URLs (`redis://user:pass@host`) are redacted too.
+ */
 export function redact(name: string, value: unknown): unknown {
   if (isSecretName(name) && value !== undefined && value !== null) return REDACTED;
+  if (typeof value === 'string') return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:)[^/@]+@/i, `$1${REDACTED}@`);
   if (Array.isArray(value)) return value.map((item) => redact('', item));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redact(key, inner)]));

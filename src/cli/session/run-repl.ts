@@ -80,5 +80,10 @@ export async function runRepl(chat: Chat, verbose: boolean): Promise<ReplOutcome
     }
     rl.prompt();
   }
+  rl.close();
+  // A terminal stdin that was read from stays referenced after readline closes; release it so the
+  // process can exit once the session's CLI process is gone.
+  process.stdin.pause();
+  process.stdin.unref();
   return outcome;
 }

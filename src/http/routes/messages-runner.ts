@@ -25,6 +25,8 @@ export interface MessagesRun {
 export interface StartedStream {
   readonly events: AsyncIterable<RawMessageStreamEvent>;
   readonly meta: Promise<ResultMeta>;
+  /** Headers known when output starts (`x-claude-code-context`, `x-claude-code-warnings`). */
+  readonly headers: Record<string, string>;
   /** Stop the run (client went away). */
   abort(): void;
   /** Free the slot and the workspace; call when the response is finished. */
@@ -143,11 +145,17 @@ export async function startMessages(
           release();
         }
       }
+      const start = await started.started.catch(() => undefined);
+      const warnings = [...extraWarnings, ...(start?.warnings ?? [])];
+      const headers: Record<string, string> = start ? { 'x-claude-code-context': start.context } : {};
+      if (warnings.length > 0)
+        headers['x-claude-code-warnings'] = warnings.join('; ').replace(/[\r\n]+/g, ' ');
       const meta = started.meta.then(withWarnings);
       // Routes may never read it (the client went away); that must not be an unhandled rejection.
       meta.catch(() => {});
       return {
         events: events(),
+        headers,
         meta,
         abort: () => abort.abort(),
         release,

@@ -31,6 +31,7 @@ export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void 
     const started = await runner.stream();
     c.header('content-type', 'text/event-stream; charset=utf-8');
     c.header('cache-control', 'no-cache');
+    for (const [name, value] of Object.entries(started.headers)) c.header(name, value);
     return stream(c, async (out) => {
       out.onAbort(() => started.abort());
       try {
