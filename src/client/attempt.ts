@@ -1,15 +1,19 @@
 /**
  * @module
- * One attempt of a one-shot run: spawn a CLI process, send the prompt, collect the response, close
- * the process. Retries, caching and bookkeeping happen around it.
+ * One attempt of a one-shot run: get a CLI process (a warm one from the pool when possible, else a
+ * fresh one), send the prompt, collect the response, and end or recycle the process. Retries,
+ * caching and bookkeeping happen around it.
  */
+import { ClaudeCodeProcessError, ClaudeCodeProtocolError } from '../core/errors/index.js';
 import type { ClaudeEvent } from '../core/events.js';
 import type { Prompt } from '../core/prompt.js';
 import type { ClaudeCodeResponse } from '../core/response.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import type { SessionTarget } from '../process/build-args.js';
+import type { CliProcess } from '../process/cli-process.js';
 import { driveTurn } from '../process/drive-turn.js';
-import { launchCli } from '../process/launch.js';
+import { resolveLaunchSpec, spawnFromSpec } from '../process/launch.js';
+import type { WarmPool } from '../process/warm-pool.js';
 import type { ResolvedRunOptions } from './run-options.js';
 
 /** Inputs of {@link runAttempt}. */
@@ -22,23 +26,44 @@ export interface AttemptRequest {
   readonly startedAt: number;
   readonly onEvent: (event: ClaudeEvent) => void;
   readonly logger: WrapperLogger;
+  readonly pool?: WarmPool | undefined;
 }
 
-/** Run the prompt once in a fresh CLI process. The process is always ended before this settles or soon after. */
+/** Run the prompt once. The process is ended (or returned to the pool) before this settles or soon after. */
 export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeResponse> {
-  const cli = launchCli(request.options, request.target);
+  const { target, pool } = request;
+  // Only fresh conversations can use a pre-spawned process: resume/continue/session ids are argv.
+  const poolable = pool !== undefined && !target.resume && !target.continueLast && !target.sessionId;
+  const spec = resolveLaunchSpec(request.options, target, poolable ? pool.extraArgs : []);
+  if (poolable) {
+    const pooled = pool.take(spec);
+    if (pooled) {
+      let sawOutput = false;
+      try {
+        const response = await turn(pooled.cli, request, (event) => {
+          sawOutput = true;
+          request.onEvent(event);
+        });
+        pool.giveBack(pooled, response);
+        return response;
+      } catch (error) {
+        pool.giveBack(pooled, undefined);
+        // A parked process that died just before hand-off is the pool's problem, not the caller's.
+        const diedUnused =
+          !sawOutput &&
+          !request.signal.aborted &&
+          (error instanceof ClaudeCodeProcessError || error instanceof ClaudeCodeProtocolError);
+        if (!diedUnused) throw error;
+        request.logger.warn(
+          { event: 'pool_handoff_failed', message: (error as Error).message },
+          'warm process failed; starting a fresh one',
+        );
+      }
+    }
+  }
+  const cli = spawnFromSpec(spec);
   try {
-    const response = await driveTurn(cli, request.prompt, {
-      startedAt: request.startedAt,
-      timeoutMs: request.options.timeoutMs,
-      idleTimeoutMs: request.options.idleTimeoutMs,
-      interruptGraceMs: request.options.killGraceMs,
-      stopMode: 'terminate',
-      signal: request.signal,
-      onEvent: request.onEvent,
-      onMessage: (message) =>
-        request.logger.trace({ event: 'cli_message', type: message.type, subtype: message.subtype }),
-    });
+    const response = await turn(cli, request, request.onEvent);
     // Nothing more to say to this process: let it exit by itself, kill it if it lingers.
     void cli.close(request.options.killGraceMs);
     return response;
@@ -46,4 +71,22 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
     void cli.terminate();
     throw error;
   }
+}
+
+function turn(
+  cli: CliProcess,
+  request: AttemptRequest,
+  onEvent: (event: ClaudeEvent) => void,
+): Promise<ClaudeCodeResponse> {
+  return driveTurn(cli, request.prompt, {
+    startedAt: request.startedAt,
+    timeoutMs: request.options.timeoutMs,
+    idleTimeoutMs: request.options.idleTimeoutMs,
+    interruptGraceMs: request.options.killGraceMs,
+    stopMode: 'terminate',
+    signal: request.signal,
+    onEvent,
+    onMessage: (message) =>
+      request.logger.trace({ event: 'cli_message', type: message.type, subtype: message.subtype }),
+  });
 }

@@ -12,6 +12,7 @@ import type { Prompt } from '../core/prompt.js';
 import type { ClaudeCodeResponse } from '../core/response.js';
 import type { SessionTarget } from '../process/build-args.js';
 import { findClaudeBinary } from '../process/find-binary.js';
+import type { WarmPool } from '../process/warm-pool.js';
 import type { ResiliencePolicy } from '../resilience/resilience-policy.js';
 import { runAttempt } from './attempt.js';
 import { ClaudeRun, type RunController } from './claude-run.js';
@@ -25,6 +26,8 @@ export interface OrchestratorServices extends RunServices {
   readonly cache: ResponseCache | undefined;
   /** Whether retries are configured (then the preamble of each attempt is held back). */
   readonly retriesEnabled: boolean;
+  /** Pre-spawned processes, when `warmPool` is configured. */
+  readonly pool: WarmPool | undefined;
 }
 
 /** One one-shot run request. */
@@ -87,6 +90,7 @@ async function orchestrate(
             startedAt: lifecycle.startedAt,
             onEvent: gate.push,
             logger: services.logger,
+            pool: services.pool,
           });
           // A failure the CLI reports (529, 429...) is retried like a thrown one.
           if (

@@ -13,6 +13,8 @@ import type { Registry } from 'prom-client';
 import { ResponseCache } from '../cache/response-cache.js';
 import { WrapperPrometheus } from '../observability/wrapper-prometheus.js';
 import { ResiliencePolicy, type BreakerState } from '../resilience/resilience-policy.js';
+import { resolveLaunchSpec } from '../process/launch.js';
+import { WarmPool, type WarmPoolStats } from '../process/warm-pool.js';
 import type { ClaudeRun } from './claude-run.js';
 import { healthCheck, type HealthReport } from './health-check.js';
 import { startRun, type OrchestratorServices } from './run-orchestrator.js';
@@ -45,6 +47,7 @@ export class ClaudeCodeWrapper {
   readonly #cache: ResponseCache | undefined;
   readonly #prometheus: WrapperPrometheus;
   readonly #services: OrchestratorServices;
+  readonly #pool: WarmPool | undefined;
 
   /**
    * @param config Any {@link ClaudeCodeConfig} fields; validated now.
@@ -65,6 +68,7 @@ export class ClaudeCodeWrapper {
       requestsPerMinute,
       redisUrl,
       cache,
+      warmPool,
       enableMetrics,
       metricsWindow,
       ...runDefaults
@@ -104,6 +108,18 @@ export class ClaudeCodeWrapper {
       },
     );
     this.#cache = cache ? ResponseCache.open(cache, redisUrl) : undefined;
+    this.#pool = warmPool
+      ? new WarmPool(
+          {
+            size: warmPool.size,
+            maxIdleMs: warmPool.maxIdleMs ?? 300_000,
+            maxUses: warmPool.maxUses ?? 1,
+            reuse: warmPool.reuse ?? 'clear',
+            maxConfigs: warmPool.maxConfigs ?? 4,
+          },
+          logger,
+        )
+      : undefined;
     this.#prometheus = new WrapperPrometheus({
       inFlight: () => this.#metrics?.snapshot().inFlight ?? 0,
       queued: () => this.#policy.queued,
@@ -116,6 +132,7 @@ export class ClaudeCodeWrapper {
       policy: this.#policy,
       cache: this.#cache,
       retriesEnabled: (maxRetries ?? 0) > 0,
+      pool: this.#pool,
     };
   }
 
@@ -143,9 +160,26 @@ export class ClaudeCodeWrapper {
     return { ...report, breaker: this.#policy.breakerState };
   }
 
-  /** Release the cache store and Redis connections. Runs in progress are not affected. */
+  /**
+   * Start warm processes for this option set now, so even the first request skips start-up.
+   * No-op without `warmPool`. Resolves when they are ready.
+   */
+  async prewarm(options: RunOptions = {}): Promise<void> {
+    if (!this.#pool) return;
+    const resolved = resolveRunOptions(this.#runDefaults, options, {
+      includePartialMessages: options.includePartialMessages ?? false,
+    });
+    await this.#pool.warm(resolveLaunchSpec(resolved.options, {}, this.#pool.extraArgs));
+  }
+
+  /** Warm pool state (undefined without `warmPool`). */
+  getPoolStats(): WarmPoolStats | undefined {
+    return this.#pool?.stats();
+  }
+
+  /** Kill pooled processes and release the cache store and Redis connections. */
   async close(): Promise<void> {
-    await Promise.all([this.#cache?.close(), this.#policy.close()]);
+    await Promise.all([this.#cache?.close(), this.#policy.close(), this.#pool?.close()]);
   }
 
   /** The validated configuration (a copy). */

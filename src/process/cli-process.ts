@@ -9,6 +9,7 @@ import { parseCliLine, type CliMessage } from '../core/cli-message.js';
 import { ClaudeCodeSpawnError } from '../core/errors/index.js';
 import { killGroup, registerChild } from './child-registry.js';
 import { LineDecoder } from './line-decoder.js';
+import { withParentDeathSignal } from './parent-death.js';
 
 /** How to start the CLI. */
 export interface CliProcessOptions {
@@ -20,6 +21,10 @@ export interface CliProcessOptions {
   readonly killGraceMs: number;
   /** How much stderr to keep. @default 16384 */
   readonly stderrLimit?: number;
+  /** Kill the CLI when this process dies, even by SIGKILL (Linux). @default true */
+  readonly dieWithParent?: boolean;
+  /** Called once after the process exited (e.g. to remove its temporary directory). */
+  readonly onExit?: () => void;
 }
 
 /** How the process ended. */
@@ -60,7 +65,11 @@ export class CliProcess {
   constructor(options: CliProcessOptions) {
     this.#killGraceMs = options.killGraceMs;
     this.#stderrLimit = options.stderrLimit ?? 16_384;
-    this.#child = spawn(options.binary, [...options.args], {
+    const { command, args } =
+      options.dieWithParent === false
+        ? { command: options.binary, args: [...options.args] }
+        : withParentDeathSignal(options.binary, options.args);
+    this.#child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -70,6 +79,13 @@ export class CliProcess {
     });
     registerChild(this.#child);
     this.#exited = new Promise<ExitInfo>((resolve) => {
+      if (options.onExit) {
+        const onExit = options.onExit;
+        this.#child.once('close', () => onExit());
+        this.#child.once('error', () => {
+          if (this.#child.pid === undefined) onExit();
+        });
+      }
       this.#child.once('close', (exitCode, signal) => {
         this.#finishExit({ exitCode, signal }, resolve);
       });

@@ -1,8 +1,13 @@
 /**
  * @module
  * Start a CLI process for resolved run options: binary lookup, argv, environment, working directory.
+ * A {@link LaunchSpec} is everything fixed at spawn time; its `key` groups interchangeable processes
+ * in the warm pool.
  */
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClaudeRunConfig } from '../core/config/schema.js';
 import { ClaudeCodeValidationError } from '../core/errors/index.js';
 import { buildCliArgs, type SessionTarget } from './build-args.js';
@@ -15,13 +20,32 @@ export interface LaunchOptions extends ClaudeRunConfig {
   readonly killGraceMs: number;
 }
 
+/** What a CLI process is started with. */
+export interface LaunchSpec {
+  readonly binary: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** A fixed directory, or `isolated` for a fresh empty one per process. */
+  readonly cwd: string | 'isolated' | undefined;
+  readonly killGraceMs: number;
+  /** Hash of binary, argv, env and cwd: equal keys mean interchangeable processes. */
+  readonly key: string;
+}
+
+/** Root of the per-process directories used by `isolateWorkingDirectory`. */
+export const ISOLATED_ROOT = join(tmpdir(), 'claude-code-wrapper');
+
 /**
- * Spawn the CLI for one run or session.
+ * Resolve the spec for `options` and `target` (no process is started).
  * @throws {@link ClaudeCodeConfigurationError} when the binary cannot be found.
  * @throws {@link ClaudeCodeValidationError} when `workingDirectory` is not a directory.
  */
-export function launchCli(options: LaunchOptions, target: SessionTarget = {}): CliProcess {
-  const binary = findClaudeBinary(options.claudeBinary);
+export function resolveLaunchSpec(
+  options: LaunchOptions,
+  target: SessionTarget = {},
+  extraArgs: readonly string[] = [],
+): LaunchSpec {
+  const binary = findClaudeBinary(options.claudeBinary).path;
   if (options.workingDirectory !== undefined && !isDirectory(options.workingDirectory)) {
     throw new ClaudeCodeValidationError(
       'workingDirectory',
@@ -29,13 +53,38 @@ export function launchCli(options: LaunchOptions, target: SessionTarget = {}): C
       'is not an existing directory',
     );
   }
+  const args = [...buildCliArgs(options, target), ...extraArgs];
+  const env = buildCliEnv(options);
+  const cwd = options.isolateWorkingDirectory ? 'isolated' : options.workingDirectory;
+  const key = createHash('sha256')
+    .update(JSON.stringify([binary, args, env, cwd ?? null]))
+    .digest('hex');
+  return { binary, args, env, cwd, killGraceMs: options.killGraceMs, key };
+}
+
+/** Start a process from a spec. An isolated directory is created now and removed when it exits. */
+export function spawnFromSpec(spec: LaunchSpec): CliProcess {
+  let cwd: string | undefined = spec.cwd === 'isolated' ? undefined : spec.cwd;
+  let cleanup: (() => void) | undefined;
+  if (spec.cwd === 'isolated') {
+    mkdirSync(ISOLATED_ROOT, { recursive: true, mode: 0o700 });
+    const dir = mkdtempSync(join(ISOLATED_ROOT, 'run-'));
+    cwd = dir;
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  }
   return new CliProcess({
-    binary: binary.path,
-    args: buildCliArgs(options, target),
-    env: buildCliEnv(options),
-    cwd: options.workingDirectory,
-    killGraceMs: options.killGraceMs,
+    binary: spec.binary,
+    args: spec.args,
+    env: spec.env,
+    cwd,
+    killGraceMs: spec.killGraceMs,
+    ...(cleanup ? { onExit: cleanup } : {}),
   });
+}
+
+/** Resolve and spawn in one step. */
+export function launchCli(options: LaunchOptions, target: SessionTarget = {}): CliProcess {
+  return spawnFromSpec(resolveLaunchSpec(options, target));
 }
 
 function isDirectory(path: string): boolean {

@@ -124,7 +124,11 @@ describe('claude-wrapper ask', () => {
       env: { FAKE_CLAUDE_SCENARIO: JSON.stringify({ default: { kind: 'api_error', status: 500 } }) },
     });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ isError: true, errorType: 'api_error', apiErrorStatus: 500 });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      isError: true,
+      errorType: 'api_error',
+      apiErrorStatus: 500,
+    });
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^claude-wrapper: Claude Code run failed \(api_error, HTTP 500\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -154,6 +158,7 @@ describe('claude-wrapper ask', () => {
     expect(empty.stderr).toContain('empty');
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toMatch(/CLAUDE_TIMEOUT_MS -> timeoutMs/);
-    for (const r of [unknown, badValue, empty, badConfig]) expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    for (const r of [unknown, badValue, empty, badConfig])
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

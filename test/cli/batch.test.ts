@@ -26,11 +26,21 @@ describe('claude-wrapper batch', () => {
     );
     const r = await h.run(['batch', input, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ total: 3, done: 3, failed: 0, skipped: 0, costUsd: 0.000624 });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      total: 3,
+      done: 3,
+      failed: 0,
+      skipped: 0,
+      costUsd: 0.000624,
+    });
     const out = records(join(h.dir, 'basic.out.jsonl'));
     // ids default to the line number; per-item options reach the CLI.
     expect(out.map((o) => o['id']).sort()).toEqual(['1', '4', 'b']);
-    expect(out.find((o) => o['id'] === 'b')).toMatchObject({ ok: true, content: 'fake reply 1 to: two', model: 'sonnet' });
+    expect(out.find((o) => o['id'] === 'b')).toMatchObject({
+      ok: true,
+      content: 'fake reply 1 to: two',
+      model: 'sonnet',
+    });
     // Plain progress lines on a non-terminal stderr.
     expect(r.stderr).toMatch(/\[3\/3\] ok /);
   });

@@ -7,7 +7,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withFakeClaude, type FakeClaude, type FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
+import {
+  withFakeClaude,
+  type FakeClaude,
+  type FakeClaudeScenario,
+} from '../fixtures/fake-claude-helpers.mjs';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,7 +54,11 @@ export function baseEnv(home: string): Record<string, string> {
 }
 
 /** Start the CLI; the caller reads its streams. */
-export function spawnCli(args: readonly string[], env: Record<string, string | undefined>, cwd?: string): ChildProcess {
+export function spawnCli(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  cwd?: string,
+): ChildProcess {
   return spawn(process.execPath, [MAIN, ...args], {
     cwd: cwd ?? ROOT,
     env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>,
@@ -163,10 +171,14 @@ export function ensureBuilt(): void {
   }
   try {
     if (isStale()) {
-      spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
+      spawnSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+        {
+          cwd: ROOT,
+          stdio: 'ignore',
+        },
+      );
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -11,15 +11,23 @@ afterAll(async () => h.cleanup());
 describe('claude-wrapper stream', () => {
   it('prints the text deltas as they arrive', async () => {
     const r = await h.run(['stream', 'hi'], {
-      env: { FAKE_CLAUDE_SCENARIO: JSON.stringify({ default: { kind: 'reply', chunks: ['one ', 'two ', 'three'] } }) },
+      env: {
+        FAKE_CLAUDE_SCENARIO: JSON.stringify({
+          default: { kind: 'reply', chunks: ['one ', 'two ', 'three'] },
+        }),
+      },
     });
     expect(r).toMatchObject({ code: 0, stdout: 'one two three\n' });
   });
 
   it('Ctrl-C kills the Claude Code CLI, prints "interrupted" and exits 130', async () => {
-    const slow = { default: { kind: 'reply', chunks: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], chunkDelayMs: 400 } };
+    const slow = {
+      default: { kind: 'reply', chunks: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], chunkDelayMs: 400 },
+    };
     const before = h.prompts().length;
-    const child = h.spawn(['stream', 'count slowly'], { env: { FAKE_CLAUDE_SCENARIO: JSON.stringify(slow) } });
+    const child = h.spawn(['stream', 'count slowly'], {
+      env: { FAKE_CLAUDE_SCENARIO: JSON.stringify(slow) },
+    });
     child.stdin?.end();
     const done = collect(child);
     let seen = '';

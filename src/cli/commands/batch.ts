@@ -16,7 +16,11 @@ export function registerBatch(program: Command): void {
     .option('-j, --concurrency <n>', 'prompts run at once', parseInteger(), 2)
     .option('-o, --output <file>', 'results file (JSONL); default: <input without extension>.out.jsonl')
     .option('--retry-failed', 'also re-run items whose last result is a failure')
-    .option('--retries <n>', 'retry rate limits, overload and 5xx errors up to n times, with backoff', parseInteger(0))
+    .option(
+      '--retries <n>',
+      'retry rate limits, overload and 5xx errors up to n times, with backoff',
+      parseInteger(0),
+    )
     .option('--json', 'print the summary as JSON');
   addRunFlags(command)
     .addHelpText(

@@ -18,7 +18,8 @@ export function isSecretName(name: string): boolean {
  */
 export function redact(name: string, value: unknown): unknown {
   if (isSecretName(name) && value !== undefined && value !== null) return REDACTED;
-  if (typeof value === 'string') return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:)[^/@]+@/i, `$1${REDACTED}@`);
+  if (typeof value === 'string')
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:)[^/@]+@/i, `$1${REDACTED}@`);
   if (Array.isArray(value)) return value.map((item) => redact('', item));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redact(key, inner)]));

@@ -62,6 +62,8 @@ export const runOptionsSchema = z
     permissionMode: z.enum(PERMISSION_MODES).optional(),
     /** Working directory of the CLI process; sessions are stored per directory. @default process.cwd() */
     workingDirectory: z.string().min(1).optional(),
+    /** Run each CLI process in a fresh, empty temporary directory (removed when it exits), so it sees no files of yours. The proxy's default for remote callers. @default false */
+    isolateWorkingDirectory: z.boolean().optional(),
     /** Extra directories the tools may access (`--add-dir`). */
     addDirs: z.array(z.string().min(1)).optional(),
     /** Environment variables added to the CLI's environment (on top of `process.env`). */
@@ -129,6 +131,22 @@ export const wrapperSettingsSchema = z
         store: z.enum(['lmdb', 'redis', 'memory']).optional(),
         /** Directory of the embedded store. @default `~/.claude-code-wrapper/cache` */
         path: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Pre-spawned, initialised CLI processes per distinct launch configuration, handed a request at once. Off by default. */
+    warmPool: z
+      .object({
+        /** Idle processes kept ready per launch configuration. */
+        size: z.number().int().positive().max(32),
+        /** Retire idle processes after this long; a configuration unused this long is not refilled. @unit milliseconds @default 300000 */
+        maxIdleMs: z.number().int().positive().optional(),
+        /** Requests one process may serve (1 = fresh process each time). @default 1 */
+        maxUses: z.number().int().positive().optional(),
+        /** How a reused process forgets the previous request: `clear` (/clear: new session id, resumable) or `rewind` (rewind_conversation: nothing injected, no session persistence). @default 'clear' */
+        reuse: z.enum(['clear', 'rewind']).optional(),
+        /** Distinct launch configurations kept warm at once (least recently used dropped). @default 4 */
+        maxConfigs: z.number().int().positive().optional(),
       })
       .strict()
       .optional(),
