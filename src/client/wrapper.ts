@@ -233,6 +233,11 @@ export class ClaudeCodeWrapper {
     return this.#start(prompt, options, { continueLast: true }, 'continue').result;
   }
 
+  /** Streaming variant of {@link continueLastSession}. */
+  continueLastSessionStreaming(prompt: Prompt, options?: RunOptions): ClaudeRun {
+    return this.#start(prompt, options, { continueLast: true }, 'continue', { includePartialMessages: true });
+  }
+
   /**
    * Open a multi-turn session that keeps one CLI process alive between turns.
    * Close it with `close()` or `await using`.

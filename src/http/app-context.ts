@@ -8,7 +8,6 @@ import type { ProxyMetrics } from '../observability/prometheus.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { ConcurrencyGate } from './middleware/concurrency.js';
 import type { ServerOptions } from './server-options.js';
-import type { RequestWorkspaces } from './workspace.js';
 
 /** Shared services of one server. */
 export interface AppServices {
@@ -16,7 +15,6 @@ export interface AppServices {
   readonly wrapper: ClaudeCodeWrapper;
   readonly sessionStore: SessionStore;
   readonly gate: ConcurrencyGate;
-  readonly workspaces: RequestWorkspaces;
   readonly metrics: ProxyMetrics;
   readonly logger: WrapperLogger;
 }

@@ -35,8 +35,6 @@ export const serverOptionsSchema = z
     systemPromptMode: z.enum(['replace', 'append']).default('replace'),
     /** On SIGTERM, how long in-flight runs may finish before they are killed. @unit milliseconds @default 30000 */
     drainTimeoutMs: z.number().int().nonnegative().default(30_000),
-    /** Where per-request working directories are created. @default `<os tmpdir>/claude-code-wrapper` */
-    workspaceRoot: z.string().min(1).optional(),
     /** Directory of the embedded store mapping conversation prefixes to CLI sessions (survives restarts). @default `~/.claude-code-wrapper/sessions`; `:memory:` keeps it in memory */
     sessionStorePath: z.string().min(1).optional(),
     /** Keep that map in Redis instead, shared by several proxy processes. */

@@ -20,7 +20,6 @@ import {
   type ServerOptions,
   type ServerOptionsInput,
 } from './server-options.js';
-import { RequestWorkspaces } from './workspace.js';
 
 /** A running (or ready to run) proxy server. */
 export interface ProxyServer {
@@ -67,11 +66,10 @@ export function createServer(
     options,
     logger,
     gate,
-    wrapper: new ClaudeCodeWrapper(options.wrapper, { logger }),
+    wrapper: new ClaudeCodeWrapper(wrapperConfigFor(options), { logger }),
     sessionStore:
       dependencies.sessionStore ??
       openSessionStore({ path: options.sessionStorePath, redisUrl: options.sessionStoreRedisUrl }),
-    workspaces: new RequestWorkspaces(options.workspaceRoot),
     metrics: new ProxyMetrics({ inFlight: () => gate.active, queued: () => gate.queued }),
   };
   const app = createApp(services);
@@ -111,12 +109,25 @@ export function createServer(
           );
         }
         killAllNow();
+        await services.wrapper.close();
         if ('closeAllConnections' in s && typeof s.closeAllConnections === 'function')
           s.closeAllConnections();
         await closed;
       }
       await services.sessionStore.close();
     },
+  };
+}
+
+/**
+ * The wrapper configuration the proxy runs with: remote callers get an empty per-process directory
+ * unless tools are enabled, and a warm pool (one ready process) unless configured otherwise.
+ */
+function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
+  return {
+    ...options.wrapper,
+    isolateWorkingDirectory: options.wrapper.isolateWorkingDirectory ?? !options.allowCliTools,
+    warmPool: options.wrapper.warmPool ?? { size: 1 },
   };
 }
 

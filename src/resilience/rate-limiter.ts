@@ -1,11 +1,12 @@
 /**
  * @module
  * Client-side rate limit (rate-limiter-flexible): calls wait for a token instead of failing. Memory by
- * default; Redis when several processes share one budget.
+ * default; Redis when several processes share one budget (ioredis loaded only then).
  */
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
 import { ClaudeCodeAbortError } from '../core/errors/index.js';
+import { connectRedis } from '../storage/redis-store.js';
 
 /** Something that admits calls at a bounded rate. */
 export interface CallRateLimiter {
@@ -16,16 +17,22 @@ export interface CallRateLimiter {
 
 /** Create a limiter for `requestsPerMinute` (memory, or Redis with `redisUrl`). */
 export function createRateLimiter(requestsPerMinute: number, redisUrl?: string): CallRateLimiter {
-  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const options = { points: requestsPerMinute, duration: 60, keyPrefix: 'ccw-rate' };
-  const limiter = redis
-    ? new RateLimiterRedis({ ...options, storeClient: redis })
-    : new RateLimiterMemory(options);
-  const queue = new RateLimiterQueue(limiter, { maxQueueSize: 10_000 });
+  let redis: Promise<Redis> | undefined;
+  let queue: Promise<RateLimiterQueue> | undefined;
+  const getQueue = (): Promise<RateLimiterQueue> => {
+    queue ??= (async () => {
+      if (!redisUrl) return new RateLimiterQueue(new RateLimiterMemory(options), { maxQueueSize: 10_000 });
+      redis = connectRedis(redisUrl);
+      const limiter = new RateLimiterRedis({ ...options, storeClient: await redis });
+      return new RateLimiterQueue(limiter, { maxQueueSize: 10_000 });
+    })();
+    return queue;
+  };
   return {
     async acquire(signal) {
       if (signal?.aborted) throw new ClaudeCodeAbortError(signal.reason);
-      const waiting = queue.removeTokens(1);
+      const waiting = getQueue().then((q) => q.removeTokens(1));
       if (!signal) {
         await waiting;
         return;
@@ -47,7 +54,9 @@ export function createRateLimiter(requestsPerMinute: number, redisUrl?: string):
       });
     },
     async close() {
-      await redis?.quit().catch(() => redis.disconnect());
+      if (!redis) return;
+      const client = await redis;
+      await client.quit().catch(() => client.disconnect());
     },
   };
 }

@@ -1,10 +1,11 @@
 /**
  * @module
  * The embedded store: LMDB (memory-mapped, crash-safe, prebuilt binaries from npm), one directory,
- * survives restarts. Expiry is checked on read; expired entries are removed then.
+ * survives restarts. Expiry is checked on read; expired entries are removed then. The native module
+ * is loaded on first use.
  */
 import { mkdirSync } from 'node:fs';
-import { open, type RootDatabase } from 'lmdb';
+import type { RootDatabase } from 'lmdb';
 import type { KeyValueStore } from './key-value-store.js';
 
 interface StoredValue {
@@ -15,28 +16,37 @@ interface StoredValue {
 
 /** {@link KeyValueStore} in an LMDB environment at `path`. */
 export class LmdbKeyValueStore implements KeyValueStore {
-  readonly #db: RootDatabase<StoredValue, string>;
+  readonly #path: string;
+  #db: Promise<RootDatabase<StoredValue, string>> | undefined;
 
   constructor(path: string) {
+    this.#path = path;
     mkdirSync(path, { recursive: true, mode: 0o700 });
-    this.#db = open<StoredValue, string>({ path, compression: true });
   }
 
   async get(key: string): Promise<string | undefined> {
-    const stored = this.#db.get(key);
+    const db = await this.#open();
+    const stored = db.get(key);
     if (!stored) return undefined;
     if (stored.e !== 0 && stored.e <= Date.now()) {
-      await this.#db.remove(key);
+      await db.remove(key);
       return undefined;
     }
     return stored.v;
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    await this.#db.put(key, { v: value, e: ttlMs === undefined ? 0 : Date.now() + ttlMs });
+    await (await this.#open()).put(key, { v: value, e: ttlMs === undefined ? 0 : Date.now() + ttlMs });
   }
 
   async close(): Promise<void> {
-    await this.#db.close();
+    const db = this.#db;
+    this.#db = undefined;
+    if (db) await (await db).close();
+  }
+
+  #open(): Promise<RootDatabase<StoredValue, string>> {
+    this.#db ??= import('lmdb').then(({ open }) => open<StoredValue, string>({ path: this.#path, compression: true }));
+    return this.#db;
   }
 }

@@ -70,7 +70,9 @@ export function loadConfig({ file, env = process.env }: LoadConfigOptions = {}):
     const one = parseOrThrow(configSchema, { [field]: parse(raw) }, `environment variable ${name} ->`);
     fromEnv[field] = one[field];
   }
-  const fileConfig = parseOrThrow(configSchema, fromFile, path ? `config file ${path} ->` : 'config');
+  // A `server` section holds the proxy's settings (see `claude-wrapper serve --config`); it is not ours.
+  const { server: _server, ...wrapperPart } = (fromFile ?? {}) as Record<string, unknown>;
+  const fileConfig = parseOrThrow(configSchema, wrapperPart, path ? `config file ${path} ->` : 'config');
   const envConfig = fromEnv as ClaudeCodeConfig;
   return { ...fileConfig, ...envConfig };
 }

@@ -1,7 +1,7 @@
 /**
  * @module
  * Runs one Messages request for the HTTP routes: validate, take a concurrency slot, give the run an
- * isolated working directory, and release both when the answer (or the stream) ends. A client that
+ * isolated working directory (via the wrapper), and release the slot when the answer (or the stream) ends. A client that
  * disconnects aborts the run, which kills the CLI.
  */
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
@@ -56,8 +56,7 @@ export async function startMessages(
   body: unknown,
   extraWarnings: readonly string[] = [],
 ): Promise<MessagesRun> {
-  const { options, wrapper, sessionStore, workspaces, gate, metrics } = services;
-  const workspace = options.allowCliTools ? undefined : await workspaces.create();
+  const { options, wrapper, sessionStore, gate, metrics } = services;
   const abort = new AbortController();
   const signal = AbortSignal.any([c.req.raw.signal, abort.signal]);
   const service = new AnthropicMessagesService({
@@ -67,7 +66,9 @@ export async function startMessages(
     systemPromptMode: options.systemPromptMode,
     allowCliTools: options.allowCliTools,
     defaultModel: options.defaultModel,
-    workingDirectory: workspace?.path ?? wrapper.config.workingDirectory,
+    // Isolation (a fresh empty directory per CLI process) comes from the wrapper's
+    // `isolateWorkingDirectory`, which keeps warm-pool processes interchangeable.
+    workingDirectory: wrapper.config.workingDirectory,
   });
   let releaseSlot: (() => void) | undefined;
   let released = false;
@@ -75,7 +76,6 @@ export async function startMessages(
     if (released) return;
     released = true;
     releaseSlot?.();
-    void workspace?.release();
   };
   let started: ReturnType<AnthropicMessagesService['stream']>;
   try {
