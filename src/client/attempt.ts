@@ -44,7 +44,8 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
           sawOutput = true;
           request.onEvent(event);
         });
-        pool.giveBack(pooled, response);
+        // An extension may have changed the process (e.g. registered MCP servers): never reuse it.
+        pool.giveBack(pooled, request.options.turnExtension ? undefined : response);
         return response;
       } catch (error) {
         pool.giveBack(pooled, undefined);
@@ -85,6 +86,7 @@ function turn(
     interruptGraceMs: request.options.killGraceMs,
     stopMode: 'terminate',
     signal: request.signal,
+    extension: request.options.turnExtension,
     onEvent,
     onMessage: (message) =>
       request.logger.trace({ event: 'cli_message', type: message.type, subtype: message.subtype }),

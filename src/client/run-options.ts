@@ -5,6 +5,7 @@
 import { runOptionsSchema, type ClaudeRunConfig } from '../core/config/schema.js';
 import { parseOrThrow } from '../core/config/validate.js';
 import { ClaudeCodeValidationError } from '../core/errors/index.js';
+import type { TurnExtension } from '../process/drive-turn.js';
 
 /** Options accepted by `run`, `runStreaming` and friends: any run setting, plus call-only fields. */
 export interface RunOptions extends ClaudeRunConfig {
@@ -12,6 +13,11 @@ export interface RunOptions extends ClaudeRunConfig {
   readonly signal?: AbortSignal;
   /** Start a new session with this UUID (`--session-id`). */
   readonly sessionId?: string;
+  /**
+   * Advanced: takes part in the CLI's control protocol on every attempt (client tool calling uses
+   * it, see `src/tools/`). Runs with one are never cached, and their pooled process is not reused.
+   */
+  readonly turnExtension?: TurnExtension;
 }
 
 /** Options for `resumeSession`. */
@@ -25,6 +31,8 @@ export type ResolvedRunOptions = ClaudeRunConfig & {
   readonly timeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly killGraceMs: number;
+  /** See {@link RunOptions.turnExtension}. */
+  readonly turnExtension?: TurnExtension | undefined;
 };
 
 /** Default limits. */
@@ -50,7 +58,7 @@ export function resolveRunOptions(
   sessionId: string | undefined;
   fork: boolean;
 } {
-  const { signal, sessionId, fork, ...rest } = call ?? {};
+  const { signal, sessionId, fork, turnExtension, ...rest } = call ?? {};
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ClaudeCodeValidationError('options.signal', signal, 'must be an AbortSignal');
   }
@@ -59,6 +67,9 @@ export function resolveRunOptions(
   }
   if (fork !== undefined && typeof fork !== 'boolean') {
     throw new ClaudeCodeValidationError('options.fork', fork, 'must be a boolean');
+  }
+  if (turnExtension !== undefined && (typeof turnExtension !== 'object' || turnExtension === null)) {
+    throw new ClaudeCodeValidationError('options.turnExtension', turnExtension, 'must be an object');
   }
   const callOptions = parseOrThrow(runOptionsSchema, stripUndefined(rest), 'options');
   const merged: ClaudeRunConfig = { ...defaults, ...base, ...callOptions };
@@ -70,6 +81,7 @@ export function resolveRunOptions(
       timeoutMs: merged.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
       idleTimeoutMs: merged.idleTimeoutMs ?? RUN_DEFAULTS.idleTimeoutMs,
       killGraceMs: merged.killGraceMs ?? RUN_DEFAULTS.killGraceMs,
+      ...(turnExtension === undefined ? {} : { turnExtension }),
     },
     signal,
     sessionId,

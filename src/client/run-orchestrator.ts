@@ -63,9 +63,10 @@ async function orchestrate(
 ): Promise<void> {
   const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
   const { cache } = services;
-  // A resumed or continued conversation depends on its history: never answered from cache.
+  // A resumed or continued conversation depends on its history, and a run with a turn extension
+  // (client tools) on what the caller answers: neither is ever answered from cache.
   const cacheKey =
-    cache && !request.target.resume && !request.target.continueLast
+    cache && !request.target.resume && !request.target.continueLast && !request.options.turnExtension
       ? ResponseCache.keyFor(request.prompt, request.options)
       : undefined;
   let attempts = 0;

@@ -51,6 +51,36 @@ export interface ToolInputDeltaEvent extends EventBase {
   readonly index: number;
 }
 
+/**
+ * A model message (one API call) started streaming (needs `includePartialMessages`). Usage counts are
+ * the API's at `message_start`: input tokens are final, output tokens are not.
+ */
+export interface MessageStartEvent extends EventBase {
+  readonly type: 'message_start';
+  /** The API message id (`msg_...`), when the CLI reported one. */
+  readonly messageId: string | undefined;
+  readonly inputTokens: number;
+  readonly cacheReadInputTokens: number;
+  readonly cacheCreationInputTokens: number;
+}
+
+/** The model started a tool call block; its input follows as `tool_input_delta` (needs `includePartialMessages`). */
+export interface ToolUseStartEvent extends EventBase {
+  readonly type: 'tool_use_start';
+  readonly id: string;
+  readonly name: string;
+  /** Content block index within the current model message. */
+  readonly index: number;
+}
+
+/** The model message's stop reason and output token count (needs `includePartialMessages`). */
+export interface MessageDeltaEvent extends EventBase {
+  readonly type: 'message_delta';
+  /** e.g. `end_turn`, `tool_use`, `max_tokens`; null when the API did not say. */
+  readonly stopReason: string | null;
+  readonly outputTokens: number;
+}
+
 /** One complete model message (text, thinking and tool_use blocks). */
 export interface AssistantMessageEvent extends EventBase {
   readonly type: 'assistant_message';
@@ -113,6 +143,9 @@ export type ClaudeEvent =
   | TextDeltaEvent
   | ThinkingDeltaEvent
   | ToolInputDeltaEvent
+  | MessageStartEvent
+  | ToolUseStartEvent
+  | MessageDeltaEvent
   | AssistantMessageEvent
   | ToolUseEvent
   | ToolResultEvent

@@ -58,7 +58,41 @@ function systemToEvent(message: CliMessage): ClaudeEvent {
 
 function streamEventToEvents(message: CliMessage): ClaudeEvent[] {
   const event = asRecord(message['event']);
-  if (event?.['type'] !== 'content_block_delta') return [];
+  switch (event?.['type']) {
+    case 'message_start': {
+      const body = asRecord(event['message']);
+      const usage = asRecord(body?.['usage']);
+      return [
+        {
+          type: 'message_start',
+          messageId: stringField(message, 'api_message_id') ?? stringField(body, 'id'),
+          inputTokens: numberField(usage, 'input_tokens'),
+          cacheReadInputTokens: numberField(usage, 'cache_read_input_tokens'),
+          cacheCreationInputTokens: numberField(usage, 'cache_creation_input_tokens'),
+          message,
+        },
+      ];
+    }
+    case 'content_block_start': {
+      const block = asRecord(event['content_block']);
+      if (block?.['type'] !== 'tool_use') return [];
+      const id = stringField(block, 'id') ?? '';
+      const name = stringField(block, 'name') ?? '';
+      return [{ type: 'tool_use_start', id, name, index: numberField(event, 'index'), message }];
+    }
+    case 'message_delta': {
+      const stopReason = stringField(asRecord(event['delta']), 'stop_reason') ?? null;
+      const outputTokens = numberField(asRecord(event['usage']), 'output_tokens');
+      return [{ type: 'message_delta', stopReason, outputTokens, message }];
+    }
+    case 'content_block_delta':
+      return contentDeltaToEvents(event, message);
+    default:
+      return [];
+  }
+}
+
+function contentDeltaToEvents(event: Record<string, unknown>, message: CliMessage): ClaudeEvent[] {
   const delta = asRecord(event['delta']);
   const index = numberField(event, 'index');
   switch (delta?.['type']) {

@@ -1,7 +1,9 @@
 /**
  * @module
  * One turn over a running CLI process: send the prompt, fold the output into events and a
- * response, enforce the total and idle timeouts, and stop the CLI on abort.
+ * response, enforce the total and idle timeouts, and stop the CLI on abort. A {@link TurnExtension}
+ * can take part in the CLI's control protocol (answer its control requests, send its own), which is
+ * how client tool calls are served (see `src/tools/README.md`).
  */
 import { RunAccumulator } from '../core/accumulator.js';
 import type { CliMessage } from '../core/cli-message.js';
@@ -16,7 +18,35 @@ import type { Prompt } from '../core/prompt.js';
 import type { ClaudeCodeResponse } from '../core/response.js';
 import { errorFromExit } from './classify-exit.js';
 import type { CliProcess } from './cli-process.js';
-import { controlRequestLine, userMessageLine } from './stdin-protocol.js';
+import { controlRequestLine, PendingControlRequests, userMessageLine } from './stdin-protocol.js';
+
+/** What a {@link TurnExtension} may do with the running turn. */
+export interface TurnControls {
+  /** Write one JSON line to the CLI's stdin; false when stdin is closed. */
+  send(line: Record<string, unknown>): boolean;
+  /**
+   * Send a control request and resolve with the CLI's `response` payload.
+   * @throws Error when the CLI answers with an error, or the turn ends first.
+   */
+  request(subtype: string, fields?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * Pause the total and idle timeouts (e.g. while a tool call waits for a result from the caller);
+   * they resume, with the time already spent, when every returned release function was called.
+   */
+  holdTimers(): () => void;
+  /** End the turn with `error`; the process is stopped as {@link StopMode} says. */
+  stop(error: ClaudeCodeError): void;
+}
+
+/** Hooks into one turn's control protocol. Called again for every attempt (a retry is a new turn). */
+export interface TurnExtension {
+  /** Runs before the prompt is written; the prompt waits for it. A rejection fails the turn. */
+  start?(controls: TurnControls): Promise<void>;
+  /** A `control_request` from the CLI. Return true when it was handled (answered now or later). */
+  onControlRequest?(message: CliMessage, controls: TurnControls): boolean;
+  /** The turn ended (result, failure or abort); pending work tied to this process is void. */
+  end?(): void;
+}
 
 /** How to stop the CLI when the turn must end early. */
 export type StopMode =
@@ -39,6 +69,8 @@ export interface DriveTurnOptions {
   readonly onEvent: (event: ClaudeEvent) => void;
   /** Called with each raw CLI message (debug logging). */
   readonly onMessage?: (message: CliMessage) => void;
+  /** Takes part in the control protocol (client tools). */
+  readonly extension?: TurnExtension | undefined;
 }
 
 /**
@@ -54,9 +86,16 @@ export function driveTurn(
   return new Promise<ClaudeCodeResponse>((resolve, reject) => {
     const accumulator = new RunAccumulator(options.startedAt);
     const unparsed: string[] = [];
+    const { extension } = options;
+    const pending = new PendingControlRequests();
     let finished = false;
     let stopping: ClaudeCodeError | undefined;
     let idleTimer: NodeJS.Timeout | undefined;
+    let totalTimer: NodeJS.Timeout | undefined;
+    // The total deadline moves forward by the time the timers were held.
+    let deadline = performance.now() + options.timeoutMs;
+    let holds = 0;
+    let heldSince = 0;
 
     const cleanup = (): void => {
       finished = true;
@@ -64,6 +103,8 @@ export function driveTurn(
       clearTimeout(idleTimer);
       options.signal?.removeEventListener('abort', onAbort);
       process.setSink(undefined);
+      pending.rejectAll(new Error('the turn ended'));
+      extension?.end?.();
     };
     const succeed = (response: ClaudeCodeResponse): void => {
       if (finished) return;
@@ -97,20 +138,46 @@ export function driveTurn(
     };
 
     const armIdle = (): void => {
-      if (options.idleTimeoutMs <= 0 || finished) return;
+      if (options.idleTimeoutMs <= 0 || finished || holds > 0) return;
       clearTimeout(idleTimer);
       idleTimer = setTimeout(
         () => stop(new ClaudeCodeTimeoutError(options.idleTimeoutMs, 'idle')),
         options.idleTimeoutMs,
       );
     };
-    const totalTimer = setTimeout(
-      () => stop(new ClaudeCodeTimeoutError(options.timeoutMs, 'total')),
-      options.timeoutMs,
-    );
+    const armTotal = (): void => {
+      clearTimeout(totalTimer);
+      totalTimer = setTimeout(
+        () => stop(new ClaudeCodeTimeoutError(options.timeoutMs, 'total')),
+        Math.max(0, deadline - performance.now()),
+      );
+    };
     const onAbort = (): void => {
       const reason: unknown = options.signal?.reason;
       stop(ClaudeCodeError.isInstance(reason) ? reason : new ClaudeCodeAbortError(reason));
+    };
+
+    const controls: TurnControls = {
+      send: (line) => !finished && process.send(line),
+      request: (subtype, fields = {}) =>
+        pending.send((line) => !finished && process.send(line), subtype, fields),
+      holdTimers: () => {
+        if (holds++ === 0) {
+          heldSince = performance.now();
+          clearTimeout(totalTimer);
+          clearTimeout(idleTimer);
+        }
+        let released = false;
+        return () => {
+          if (released || finished) return;
+          released = true;
+          if (--holds > 0) return;
+          deadline += performance.now() - heldSince;
+          armTotal();
+          armIdle();
+        };
+      },
+      stop,
     };
 
     process.setSink({
@@ -118,6 +185,8 @@ export function driveTurn(
         if (finished) return;
         armIdle();
         options.onMessage?.(message);
+        if (message.type === 'control_response' && pending.settle(message)) return;
+        if (message.type === 'control_request' && !stopping) extension?.onControlRequest?.(message, controls);
         const events = accumulator.push(message);
         if (stopping) {
           // While stopping, only the closing result matters.
@@ -148,6 +217,7 @@ export function driveTurn(
       },
     });
 
+    armTotal();
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     armIdle();
@@ -165,6 +235,20 @@ export function driveTurn(
       );
       return;
     }
-    process.send(userMessageLine(prompt));
+    const sendPrompt = (): void => {
+      if (!finished) process.send(userMessageLine(prompt));
+    };
+    if (!extension?.start) return sendPrompt();
+    extension.start(controls).then(sendPrompt, (error: unknown) => {
+      if (finished) return;
+      void process.terminate();
+      fail(
+        ClaudeCodeError.isInstance(error)
+          ? error
+          : new ClaudeCodeProtocolError(`Cannot prepare the CLI turn: ${(error as Error).message}`, {
+              cause: error,
+            }),
+      );
+    });
   });
 }

@@ -96,19 +96,31 @@ const thinking = z.discriminatedUnion('type', [
   z.object({ type: z.literal('between_tools') }).loose(),
 ]);
 
+const disableParallel = { disable_parallel_tool_use: z.boolean().optional() };
 const toolChoice = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('auto') }).loose(),
-  z.object({ type: z.literal('any') }).loose(),
-  z.object({ type: z.literal('tool'), name: z.string() }).loose(),
+  z.object({ type: z.literal('auto'), ...disableParallel }).loose(),
+  z.object({ type: z.literal('any'), ...disableParallel }).loose(),
+  z.object({ type: z.literal('tool'), name: z.string(), ...disableParallel }).loose(),
   z.object({ type: z.literal('none') }).loose(),
 ]);
+
+// Custom tools carry `input_schema`; Anthropic-defined and server tools carry a versioned `type`
+// instead. Which combinations are usable is decided by the translation (`client-tools.ts`).
+const tool = z
+  .object({
+    name: z.string().min(1),
+    type: z.string().nullable().optional(),
+    description: z.string().optional(),
+    input_schema: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
 
 /** Fields shared by `messages.create` and `messages.countTokens`. */
 const commonShape = {
   model: z.string().min(1),
   messages: z.array(message).min(1),
   system: textBlocks.optional(),
-  tools: z.array(z.object({ name: z.string().min(1) }).loose()).optional(),
+  tools: z.array(tool).optional(),
   tool_choice: toolChoice.optional(),
   thinking: thinking.optional(),
   output_config: z
@@ -153,6 +165,8 @@ export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
 /** One validated input message. */
 export type RequestMessage = MessagesRequest['messages'][number];
+/** One validated entry of `tools`. */
+export type RequestTool = NonNullable<MessagesRequest['tools']>[number];
 /** One validated content block of a user or assistant message. */
 export type RequestContentBlock = Extract<RequestMessage, { role: 'user' }>['content'][number];
 

@@ -3,8 +3,18 @@
  * The state machine behind `toStreamEvents`: which content block is open, what text is held back
  * for stop sequences, and the API events each CLI event turns into. Pure (no I/O), so it is unit
  * tested without a CLI.
+ *
+ * Client tools: a `tool_use` block whose name is one of the caller's tools is written as the API
+ * writes it (`content_block_start` with `input: {}`, then `input_json_delta` fragments). When the
+ * model message ends with `stop_reason: tool_use` and holds such calls, the writer reports
+ * {@link StreamEventWriter.suspendedOn}: the answer ends there and the run waits for the results.
+ * Calls of Claude Code's own tools stay internal, as before.
  */
-import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  MessageDeltaUsage,
+  RawMessageStreamEvent,
+  StopReason,
+} from '@anthropic-ai/sdk/resources/messages';
 import type { CliMessage } from '../../core/cli-message.js';
 import type { ClaudeEvent } from '../../core/events.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
@@ -18,13 +28,20 @@ import {
   toUsage,
 } from './to-message.js';
 
-type BlockKind = 'text' | 'thinking';
+type BlockKind = 'text' | 'thinking' | 'tool_use';
 
 /** Options of {@link StreamEventWriter}. */
 export interface StreamEventWriterOptions {
   readonly model: string;
   readonly stopSequences?: readonly string[] | undefined;
   readonly includeThinking?: boolean | undefined;
+  /** Names of the caller's tools: their calls are shown and end the answer. */
+  readonly clientTools?: ReadonlySet<string> | undefined;
+  /**
+   * Ignore events until the next model message starts: a continued run still has the tail of the
+   * message that suspended it buffered.
+   */
+  readonly awaitMessageStart?: boolean | undefined;
 }
 
 /** Turns CLI events into API stream events, one call per CLI event. */
@@ -33,16 +50,30 @@ export class StreamEventWriter {
   readonly #includeThinking: boolean;
   readonly #scanner: StopSequenceScanner;
   #started = false;
+  readonly #clientTools: ReadonlySet<string>;
   #open: { kind: BlockKind; index: number } | undefined;
   #blocks = 0;
   #text = '';
   #deltasInMessage = false;
   #stopReason: StopReason = 'end_turn';
+  #awaitingStart: boolean;
+  /** CLI block index → our block index, for the client tool calls of the current model message. */
+  #toolBlocks = new Map<number, number>();
+  #callsInMessage: string[] = [];
+  #suspendedOn: readonly string[] | undefined;
+  #usage = { input: 0, cacheRead: 0, cacheCreation: 0, output: 0 };
 
   constructor(options: StreamEventWriterOptions) {
     this.#model = options.model;
     this.#includeThinking = options.includeThinking ?? false;
     this.#scanner = new StopSequenceScanner(options.stopSequences ?? []);
+    this.#clientTools = options.clientTools ?? new Set();
+    this.#awaitingStart = options.awaitMessageStart ?? false;
+  }
+
+  /** The client tool calls (ids) the answer ended with, once the model stopped for them. */
+  get suspendedOn(): readonly string[] | undefined {
+    return this.#suspendedOn;
   }
 
   /** The stop sequence that ended the answer, once one did. */
@@ -62,20 +93,53 @@ export class StreamEventWriter {
 
   /** The API events for one CLI event (often none). */
   write(event: ClaudeEvent): RawMessageStreamEvent[] {
-    if (this.stopSequence !== null || !isTopLevel(event.message)) return [];
+    if (this.stopSequence !== null || this.#suspendedOn || !isTopLevel(event.message)) return [];
+    if (this.#awaitingStart && event.type !== 'message_start') return [];
     switch (event.type) {
+      case 'message_start':
+        this.#awaitingStart = false;
+        this.#toolBlocks = new Map();
+        this.#callsInMessage = [];
+        this.#usage = {
+          ...this.#usage,
+          input: event.inputTokens,
+          cacheRead: event.cacheReadInputTokens,
+          cacheCreation: event.cacheCreationInputTokens,
+        };
+        return [];
       case 'text_delta':
         this.#deltasInMessage = true;
         return this.#writeText(event.text, event.message);
       case 'thinking_delta':
         this.#deltasInMessage = true;
         return this.#includeThinking ? this.#writeThinking(event.thinking, event.message) : [];
+      case 'tool_use_start':
+        this.#deltasInMessage = true;
+        if (!this.#clientTools.has(event.name)) return [];
+        return this.#startToolUse(event.id, event.name, event.index, event.message);
+      case 'tool_input_delta': {
+        const index = this.#toolBlocks.get(event.index);
+        if (index === undefined || this.#open?.index !== index) return [];
+        return [
+          {
+            type: 'content_block_delta',
+            index,
+            delta: { type: 'input_json_delta', partial_json: event.partialJson },
+          },
+        ];
+      }
+      case 'message_delta':
+        this.#usage.output += event.outputTokens;
+        if (event.stopReason === 'tool_use' && this.#callsInMessage.length > 0) {
+          this.#suspendedOn = [...this.#callsInMessage];
+        }
+        return [];
       case 'assistant_message': {
         // Without partial messages the whole text only arrives here; with them it was already sent.
         const sawDeltas = this.#deltasInMessage;
         this.#deltasInMessage = false;
-        if (sawDeltas || event.isApiError || event.text === '') return [];
-        return this.#writeText(event.text, event.message);
+        if (sawDeltas || event.isApiError) return [];
+        return this.#writeWholeBlocks(event);
       }
       default:
         return [];
@@ -89,9 +153,11 @@ export class StreamEventWriter {
     if (this.#blocks === 0) events.push(...this.#openBlock('text'));
     events.push(...this.#closeBlock());
     const stopSequence = this.stopSequence;
-    this.#stopReason = stopSequence === null ? toStopReason(response?.stopReason) : 'stop_sequence';
-    // A run stopped early reports no usage; estimate its output at ~4 characters per token.
-    const outputTokens = response === undefined ? Math.ceil(this.#text.length / 4) : undefined;
+    this.#stopReason = this.#suspendedOn
+      ? 'tool_use'
+      : stopSequence === null
+        ? toStopReason(response?.stopReason)
+        : 'stop_sequence';
     events.push(
       {
         type: 'message_delta',
@@ -101,10 +167,62 @@ export class StreamEventWriter {
           container: null,
           stop_details: null,
         },
-        usage: toDeltaUsage(response?.metrics, outputTokens),
+        usage: this.#finalUsage(response),
       },
       { type: 'message_stop' },
     );
+    return events;
+  }
+
+  #finalUsage(response: ClaudeCodeResponse | undefined): MessageDeltaUsage {
+    if (response !== undefined) return toDeltaUsage(response.metrics);
+    // A suspended run has no result yet: report what the API said for the messages written.
+    if (this.#suspendedOn) {
+      const { input, cacheRead, cacheCreation, output } = this.#usage;
+      return {
+        ...toDeltaUsage(undefined, output),
+        input_tokens: input,
+        cache_read_input_tokens: cacheRead,
+        cache_creation_input_tokens: cacheCreation,
+      };
+    }
+    // A run stopped early reports no usage; estimate its output at ~4 characters per token.
+    return toDeltaUsage(undefined, Math.ceil(this.#text.length / 4));
+  }
+
+  /** Blocks of a complete assistant message (the path without token-level events). */
+  #writeWholeBlocks(event: Extract<ClaudeEvent, { type: 'assistant_message' }>): RawMessageStreamEvent[] {
+    const events: RawMessageStreamEvent[] = [];
+    for (const block of event.content) {
+      if (block.type === 'text' && typeof block['text'] === 'string' && block['text'] !== '') {
+        events.push(...this.#writeText(block['text'], event.message));
+      } else if (block.type === 'tool_use') {
+        const { id, name, input } = block as { id?: unknown; name?: unknown; input?: unknown };
+        if (typeof id !== 'string' || typeof name !== 'string' || !this.#clientTools.has(name)) continue;
+        const cliIndex = -1 - this.#toolBlocks.size;
+        events.push(...this.#startToolUse(id, name, cliIndex, event.message));
+        const index = this.#toolBlocks.get(cliIndex) ?? 0;
+        events.push({
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: JSON.stringify(input ?? {}) },
+        });
+      }
+    }
+    return events;
+  }
+
+  #startToolUse(id: string, name: string, cliIndex: number, source: CliMessage): RawMessageStreamEvent[] {
+    const events = [...this.#start(source), ...this.#closeBlock()];
+    const index = this.#blocks++;
+    this.#open = { kind: 'tool_use', index };
+    this.#toolBlocks.set(cliIndex, index);
+    this.#callsInMessage.push(id);
+    events.push({
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'tool_use', id, name, input: {}, caller: { type: 'direct' } },
+    });
     return events;
   }
 
@@ -155,9 +273,9 @@ export class StreamEventWriter {
       type: 'content_block_start',
       index,
       content_block:
-        kind === 'text'
-          ? { type: 'text', text: '', citations: null }
-          : { type: 'thinking', thinking: '', signature: '' },
+        kind === 'thinking'
+          ? { type: 'thinking', thinking: '', signature: '' }
+          : { type: 'text', text: '', citations: null },
     });
     return events;
   }

@@ -7,11 +7,17 @@
  * `message_start` is held back until the model produces its first output (or the run ends), so a
  * failure before any output (not logged in, overloaded, unknown session) rejects the iteration
  * before the first event and the HTTP layer can still answer with a proper error status.
+ *
+ * With client tools the answer can also end while the run goes on: when the model stops for the
+ * caller's tool calls, the events end with `stop_reason: 'tool_use'` and the run stays suspended;
+ * `onFinish` hears about it (`suspendedOn`) and the next request continues the same
+ * {@link RunCursor}.
  */
 import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
-import type { ClaudeRun } from '../../client/claude-run.js';
+import { ClaudeRun } from '../../client/claude-run.js';
 import { ClaudeCodeRunError } from '../../core/errors/index.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
+import { RunCursor } from '../../tools/run-cursor.js';
 import { StreamEventWriter } from './stream-event-writer.js';
 
 /** Options of {@link toStreamEvents}. */
@@ -22,6 +28,10 @@ export interface StreamEventsOptions {
   readonly stopSequences?: readonly string[] | undefined;
   /** Emit thinking blocks (only when the request enabled thinking). @default false */
   readonly includeThinking?: boolean | undefined;
+  /** Names of the caller's tools; a model message ending in calls to them suspends the run. */
+  readonly clientTools?: ReadonlySet<string> | undefined;
+  /** The run continues after a suspension: skip the rest of the message that suspended it. */
+  readonly continued?: boolean | undefined;
   /**
    * Called (and awaited) once the answer is complete, BEFORE the closing events are yielded: a
    * consumer may stop reading at `message_stop`, and then code after the last event never runs.
@@ -35,42 +45,59 @@ export interface StreamOutcome {
   readonly text: string;
   readonly stopReason: StopReason;
   readonly stopSequence: string | null;
-  /** The run's response; undefined when a stop sequence ended the run early. */
+  /** The run's response; undefined when a stop sequence ended the run early or it is suspended. */
   readonly response: ClaudeCodeResponse | undefined;
+  /** The run waits for the results of these client tool calls (ids); the cursor is still live. */
+  readonly suspendedOn: readonly string[] | undefined;
   /** The CLI session id, when known. */
   readonly sessionId: string | undefined;
 }
 
 /**
- * Translate a run's events. Breaking out of the iteration aborts the run (and kills the CLI).
+ * Translate a run's events. Stopping the iteration early aborts the run (and kills the CLI), unless
+ * the run is suspended on client tool calls, which leaves it running for the next request.
  * @throws {@link ClaudeCodeRunError} when the CLI reports the run as failed, or whatever the run
  * fails with (timeout, abort, process errors).
  */
 export async function* toStreamEvents(
-  run: ClaudeRun,
+  source: ClaudeRun | RunCursor,
   options: StreamEventsOptions,
 ): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
-  const writer = new StreamEventWriter(options);
-  for await (const event of run) {
-    yield* writer.write(event);
-    // Nothing after a stop sequence is wanted: stop the CLI now instead of paying for the rest.
-    if (writer.stopSequence !== null) {
-      run.abort();
-      break;
+  const cursor = source instanceof ClaudeRun ? new RunCursor(source) : source;
+  const writer = new StreamEventWriter({ ...options, awaitMessageStart: options.continued });
+  let settled = false;
+  try {
+    for (;;) {
+      const next = await cursor.next();
+      if (next.done === true) break;
+      yield* writer.write(next.value);
+      // Nothing after a stop sequence is wanted: stop the CLI now instead of paying for the rest.
+      if (writer.stopSequence !== null) {
+        cursor.abort();
+        break;
+      }
+      if (writer.suspendedOn) break;
     }
+    let response: ClaudeCodeResponse | undefined;
+    if (writer.stopSequence === null && !writer.suspendedOn) {
+      response = await cursor.result;
+      if (response.isError) throw new ClaudeCodeRunError(response);
+    }
+    const closing = writer.finish(response);
+    await options.onFinish?.({
+      text: writer.text,
+      stopReason: writer.stopReason,
+      stopSequence: writer.stopSequence,
+      response,
+      sessionId: response?.sessionId || cursor.sessionId,
+      suspendedOn: writer.suspendedOn,
+    });
+    // From here the run is either over or parked by `onFinish`: nothing to stop any more.
+    settled = true;
+    yield* closing;
+  } finally {
+    // Leaving early (consumer gone, error) must stop the CLI. A run that now waits for tool results
+    // belongs to whoever `onFinish` handed it to.
+    if (!settled) cursor.abort();
   }
-  let response: ClaudeCodeResponse | undefined;
-  if (writer.stopSequence === null) {
-    response = await run.result;
-    if (response.isError) throw new ClaudeCodeRunError(response);
-  }
-  const closing = writer.finish(response);
-  await options.onFinish?.({
-    text: writer.text,
-    stopReason: writer.stopReason,
-    stopSequence: writer.stopSequence,
-    response,
-    sessionId: response?.sessionId || run.sessionId,
-  });
-  yield* closing;
 }
