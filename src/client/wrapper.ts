@@ -124,6 +124,7 @@ export class ClaudeCodeWrapper {
       inFlight: () => this.#metrics?.snapshot().inFlight ?? 0,
       queued: () => this.#policy.queued,
       breaker: () => this.#policy.breakerState,
+      pool: () => this.#pool?.stats(),
     });
     this.#services = {
       logger,

@@ -4,22 +4,13 @@
  * `subtype: "success"` with `is_error: true`, so the subtype alone is not enough.
  */
 import { asRecord, numberField, stringField, type CliMessage } from './cli-message.js';
-import type { ClaudeErrorType, PermissionDenial, RunMetrics } from './response.js';
+import type { ClaudeCodeResponse, ClaudeErrorType, PermissionDenial, RunMetrics } from './response.js';
 
 /** What the result line says, before the accumulator adds the run-wide facts. */
-export interface ResultSummary {
-  readonly content: string;
-  readonly sessionId: string;
-  readonly isError: boolean;
-  readonly errorType?: ClaudeErrorType;
-  readonly errorSubtype?: string;
-  readonly apiErrorStatus?: number;
-  readonly errors: readonly string[];
-  readonly metrics: RunMetrics;
-  readonly stopReason?: string;
-  readonly structuredOutput?: unknown;
-  readonly permissionDenials: readonly PermissionDenial[];
-}
+export type ResultSummary = Omit<
+  ClaudeCodeResponse,
+  'executionTimeMs' | 'model' | 'messages' | 'raw' | 'cached' | 'retries'
+>;
 
 /** Parse a `result` line into a {@link ResultSummary}. */
 export function summarizeResult(raw: CliMessage): ResultSummary {

@@ -2,7 +2,8 @@
  * @module
  * Prometheus metrics (prom-client) on a registry of our own, so embedding applications keep theirs.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { liveGauge } from './live-gauge.js';
 
 /** Cost and token counts of one run, as far as they are known. */
 export interface RunUsageSample {
@@ -50,22 +51,8 @@ export class ProxyMetrics {
   /** @param gauges Live values read at scrape time. */
   constructor(gauges: { inFlight: () => number; queued: () => number }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'claude_wrapper_' });
-    new Gauge({
-      name: 'claude_wrapper_runs_in_flight',
-      help: 'CLI runs executing now',
-      registers: [this.registry],
-      collect() {
-        this.set(gauges.inFlight());
-      },
-    });
-    new Gauge({
-      name: 'claude_wrapper_runs_queued',
-      help: 'Requests waiting for a CLI slot',
-      registers: [this.registry],
-      collect() {
-        this.set(gauges.queued());
-      },
-    });
+    liveGauge(this.registry, 'claude_wrapper_runs_in_flight', 'CLI runs executing now', gauges.inFlight);
+    liveGauge(this.registry, 'claude_wrapper_runs_queued', 'Requests waiting for a CLI slot', gauges.queued);
   }
 
   /** Record a finished run with what is known of its cost and usage. */

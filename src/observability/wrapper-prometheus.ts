@@ -3,7 +3,9 @@
  * prom-client metrics of the library itself, on a registry the user can expose (the proxy merges it
  * into `/metrics`). Fed from run outcomes and resilience events, not scattered calls.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { WarmPoolStats } from '../process/warm-pool.js';
+import { liveGauge } from './live-gauge.js';
 import type { ClaudeCodeResponse } from '../core/response.js';
 
 const BREAKER_VALUES = { disabled: -1, closed: 0, 'half-open': 1, open: 2 } as const;
@@ -51,31 +53,46 @@ export class WrapperPrometheus {
     inFlight: () => number;
     queued: () => number;
     breaker: () => keyof typeof BREAKER_VALUES;
+    pool: () => WarmPoolStats | undefined;
   }) {
-    new Gauge({
-      name: 'claude_code_in_flight',
-      help: 'Runs in progress',
-      registers: [this.registry],
-      collect() {
-        this.set(live.inFlight());
-      },
-    });
-    new Gauge({
-      name: 'claude_code_queued',
-      help: 'Runs waiting for a concurrency slot',
-      registers: [this.registry],
-      collect() {
-        this.set(live.queued());
-      },
-    });
-    new Gauge({
-      name: 'claude_code_circuit_state',
-      help: 'Circuit breaker: -1 disabled, 0 closed, 1 half-open, 2 open',
-      registers: [this.registry],
-      collect() {
-        this.set(BREAKER_VALUES[live.breaker()]);
-      },
-    });
+    liveGauge(this.registry, 'claude_code_in_flight', 'Runs in progress', live.inFlight);
+    liveGauge(this.registry, 'claude_code_queued', 'Runs waiting for a concurrency slot', live.queued);
+    liveGauge(
+      this.registry,
+      'claude_code_circuit_state',
+      'Circuit breaker: -1 disabled, 0 closed, 1 half-open, 2 open',
+      () => BREAKER_VALUES[live.breaker()],
+    );
+    liveGauge(
+      this.registry,
+      'claude_code_pool_idle',
+      'Warm pool processes ready',
+      () => live.pool()?.idle ?? 0,
+    );
+    liveGauge(
+      this.registry,
+      'claude_code_pool_busy',
+      'Warm pool processes serving or resetting',
+      () => live.pool()?.busy ?? 0,
+    );
+    liveGauge(
+      this.registry,
+      'claude_code_pool_spawns',
+      'Warm pool processes started so far',
+      () => live.pool()?.spawns ?? 0,
+    );
+    liveGauge(
+      this.registry,
+      'claude_code_pool_reuses',
+      'Requests served by a reused warm process',
+      () => live.pool()?.reuses ?? 0,
+    );
+    liveGauge(
+      this.registry,
+      'claude_code_pool_handoff_ms',
+      'Warm pool hand-off latency p50',
+      () => live.pool()?.handoffLatencyMs ?? 0,
+    );
   }
 
   /** A run finished with a response. */

@@ -1,6 +1,7 @@
 /**
  * Shared helpers for integration tests against the fake `claude` executable.
  */
+import { afterEach } from 'vitest';
 import { ClaudeCodeWrapper, type ClaudeCodeConfig } from '../../src/index.js';
 import {
   withFakeClaude,
@@ -42,4 +43,23 @@ export async function eventually(check: () => boolean, timeoutMs = 3000): Promis
     await new Promise((r) => setTimeout(r, 20));
   }
   return check();
+}
+
+/**
+ * For a test file: returns `setup(scenario?, config?)`, which makes a wrapper on a fresh fake CLI,
+ * and closes both after each test.
+ */
+export function useFakeClaude(): typeof fakeWrapper {
+  const made: Array<{ wrapper: ClaudeCodeWrapper; fake: FakeClaude }> = [];
+  afterEach(async () => {
+    for (const { wrapper, fake } of made.splice(0)) {
+      await wrapper.close();
+      await fake.cleanup();
+    }
+  });
+  return async (...args) => {
+    const result = await fakeWrapper(...args);
+    made.push(result);
+    return result;
+  };
 }

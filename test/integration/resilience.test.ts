@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ClaudeCodeCircuitOpenError,
   ClaudeCodeProcessError,
@@ -9,22 +9,9 @@ import {
   type ClaudeEvent,
 } from '../../src/index.js';
 import type { FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
-import { fakeWrapper } from './helpers.js';
+import { useFakeClaude } from './helpers.js';
 
-let fake: FakeClaude | undefined;
-const wrappers: ClaudeCodeWrapper[] = [];
-afterEach(async () => {
-  await Promise.all(wrappers.splice(0).map((w) => w.close()));
-  await fake?.cleanup();
-  fake = undefined;
-});
-
-async function setup(...args: Parameters<typeof fakeWrapper>) {
-  const made = await fakeWrapper(...args);
-  fake = made.fake;
-  wrappers.push(made.wrapper);
-  return made;
-}
+const setup = useFakeClaude();
 
 const runs = (f: FakeClaude) => f.invocations().filter((i) => !i.argv.includes('--version'));
 const fastRetries = { maxRetries: 2, retryDelayMs: 10, maxRetryDelayMs: 20 };
@@ -161,8 +148,11 @@ describe('response cache', () => {
       logLevel: 'silent',
       cache: { ttlMs: 60_000, path },
     });
-    wrappers.push(restarted);
-    expect((await restarted.run('q')).cached).toBe(true);
-    expect(runs(fake)).toHaveLength(3);
+    try {
+      expect((await restarted.run('q')).cached).toBe(true);
+      expect(runs(fake)).toHaveLength(3);
+    } finally {
+      await restarted.close();
+    }
   });
 });

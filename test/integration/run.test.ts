@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ClaudeCodeAbortError,
   ClaudeCodeProcessError,
@@ -10,20 +10,10 @@ import {
   ClaudeCodeValidationError,
   type ClaudeEvent,
 } from '../../src/index.js';
-import type { FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
-import { eventually, fakeWrapper, isRunning } from './helpers.js';
 
-let fake: FakeClaude | undefined;
-afterEach(async () => {
-  await fake?.cleanup();
-  fake = undefined;
-});
+import { eventually, isRunning, useFakeClaude } from './helpers.js';
 
-async function setup(...args: Parameters<typeof fakeWrapper>) {
-  const made = await fakeWrapper(...args);
-  fake = made.fake;
-  return made;
-}
+const setup = useFakeClaude();
 
 describe('run()', () => {
   it('returns the text, session id, metrics and every message', async () => {
@@ -101,7 +91,7 @@ describe('run()', () => {
   });
 
   it('classifies 401, 429 and max-turns correctly for retries', async () => {
-    const { wrapper } = await setup({
+    const { wrapper, fake } = await setup({
       turns: [{ kind: 'api_error', status: 401 }],
       default: { kind: 'max_turns' },
     });
@@ -114,9 +104,9 @@ describe('run()', () => {
       errorType: 'authentication_error',
     });
     expect(auth.message).toMatch(/claude \/login|ANTHROPIC_API_KEY/);
-    await fake?.setScenario({ default: { kind: 'api_error', status: 429 } });
+    await fake.setScenario({ default: { kind: 'api_error', status: 429 } });
     expect((await wrapper.run('x')).errorType).toBe('rate_limit_error');
-    await fake?.setScenario({ default: { kind: 'max_turns' } });
+    await fake.setScenario({ default: { kind: 'max_turns' } });
     const maxTurns = await wrapper.run('x');
     expect(maxTurns).toMatchObject({ isError: true, errorType: 'max_turns', errorSubtype: 'max_turns' });
     expect(maxTurns.content).toMatch(/Reached maximum number of turns/);
@@ -138,19 +128,19 @@ describe('run()', () => {
   });
 
   it('reassembles split writes and multi-megabyte lines', async () => {
-    const { wrapper } = await setup({
+    const { wrapper, fake } = await setup({
       turns: [
         { kind: 'reply', text: 'ok2', splitWrites: true },
         { kind: 'reply', hugeTextBytes: 3_000_000 },
       ],
     });
     expect((await wrapper.run('a')).content).toBe('ok2');
-    await fake?.setScenario({ turns: [{ kind: 'reply', hugeTextBytes: 3_000_000 }] });
+    await fake.setScenario({ turns: [{ kind: 'reply', hugeTextBytes: 3_000_000 }] });
     expect((await wrapper.run('b')).content).toHaveLength(3_000_000);
   });
 
   it('maps known CLI start-up failures to clear errors', async () => {
-    const { wrapper } = await setup({
+    const { wrapper, fake } = await setup({
       startup: {
         stderr: 'No conversation found with session ID: 00000000-0000-4000-8000-000000000000',
         exitCode: 1,
@@ -160,7 +150,7 @@ describe('run()', () => {
       .resumeSession('00000000-0000-4000-8000-000000000000', 'x')
       .catch((e: unknown) => e);
     expect(notFound).toBeInstanceOf(ClaudeCodeSessionNotFoundError);
-    await fake?.setScenario({
+    await fake.setScenario({
       startup: {
         stderr: 'Error: Session ID 6c8923dd-0d2b-47f5-8110-ae37428b1477 is already in use.',
         exitCode: 1,
@@ -173,7 +163,7 @@ describe('run()', () => {
   });
 
   it('reports a crash with exit code, signal and stderr tail', async () => {
-    const { wrapper } = await setup({
+    const { wrapper, fake } = await setup({
       default: { kind: 'crash', exitCode: 3, stderr: 'boom: out of cheese' },
     });
     const error = (await wrapper.run('x').catch((e: unknown) => e)) as ClaudeCodeProcessError;
@@ -181,7 +171,7 @@ describe('run()', () => {
     expect(error).toMatchObject({ exitCode: 3, signal: null, code: 'PROCESS_FAILED' });
     expect(error.stderrTail).toContain('out of cheese');
     expect(error.message).toContain('out of cheese');
-    await fake?.setScenario({ default: { kind: 'crash', signal: 'SIGKILL' } });
+    await fake.setScenario({ default: { kind: 'crash', signal: 'SIGKILL' } });
     const killed = (await wrapper.run('x').catch((e: unknown) => e)) as ClaudeCodeProcessError;
     expect(killed.signal).toBe('SIGKILL');
     expect(killed.isRetryable).toBe(true);
@@ -340,7 +330,7 @@ describe('sessions across processes', () => {
 
 describe('getMetrics()', () => {
   it('counts requests, errors, cost, tokens and latency', async () => {
-    const { wrapper } = await setup({
+    const { wrapper, fake } = await setup({
       turns: [
         { kind: 'reply', costUsd: 0.5, usage: { input_tokens: 10, output_tokens: 2 } },
         { kind: 'api_error', status: 529 },
@@ -348,9 +338,9 @@ describe('getMetrics()', () => {
       default: { kind: 'crash' },
     });
     await wrapper.run('a');
-    await fake?.setScenario({ default: { kind: 'api_error', status: 529 } });
+    await fake.setScenario({ default: { kind: 'api_error', status: 529 } });
     await wrapper.run('b');
-    await fake?.setScenario({ default: { kind: 'crash' } });
+    await fake.setScenario({ default: { kind: 'crash' } });
     await wrapper.run('c').catch(() => undefined);
     const m = wrapper.getMetrics();
     expect(m).toMatchObject({

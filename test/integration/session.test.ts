@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ClaudeCodeAbortError,
   ClaudeCodeSessionClosedError,
   ClaudeCodeTimeoutError,
 } from '../../src/index.js';
 import type { FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
-import { eventually, fakeWrapper, isRunning } from './helpers.js';
+import { eventually, isRunning, useFakeClaude } from './helpers.js';
 
-let fake: FakeClaude | undefined;
-afterEach(async () => {
-  await fake?.cleanup();
-  fake = undefined;
-});
-
-async function setup(...args: Parameters<typeof fakeWrapper>) {
-  const made = await fakeWrapper(...args);
-  fake = made.fake;
-  return made;
-}
+const setup = useFakeClaude();
 
 function cliInvocations(f: FakeClaude) {
   return f.invocations().filter((i) => !i.argv.includes('--version'));

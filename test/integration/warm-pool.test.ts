@@ -1,24 +1,10 @@
 import { spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ClaudeCodeWrapper } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+
 import type { FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
-import { eventually, fakeWrapper, isRunning } from './helpers.js';
+import { eventually, isRunning, useFakeClaude } from './helpers.js';
 
-let fake: FakeClaude | undefined;
-let wrapper: ClaudeCodeWrapper | undefined;
-afterEach(async () => {
-  await wrapper?.close();
-  await fake?.cleanup();
-  fake = undefined;
-  wrapper = undefined;
-});
-
-async function setup(...args: Parameters<typeof fakeWrapper>) {
-  const made = await fakeWrapper(...args);
-  fake = made.fake;
-  wrapper = made.wrapper;
-  return made;
-}
+const setup = useFakeClaude();
 
 const runs = (f: FakeClaude) => f.invocations().filter((i) => !i.argv.includes('--version'));
 const userPrompts = (stdin: unknown[]) =>

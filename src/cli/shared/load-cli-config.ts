@@ -5,8 +5,7 @@
  * proxy), then `CLAUDE_*` environment variables. Also records where each value came from, for
  * `config show`.
  */
-import { readFileSync } from 'node:fs';
-import { CONFIG_ENV_VARS, loadConfig } from '../../core/config/load-config.js';
+import { CONFIG_ENV_VARS, loadConfig, readConfigFile } from '../../core/config/load-config.js';
 import { configSchema, type ClaudeCodeConfig } from '../../core/config/schema.js';
 import { parseOrThrow } from '../../core/config/validate.js';
 import { ClaudeCodeConfigurationError } from '../../core/errors/index.js';
@@ -40,7 +39,7 @@ export interface CliConfig {
  */
 export function loadCliConfig(file?: string, env: Env = process.env): CliConfig {
   const path = file ?? (env['CLAUDE_CONFIG_PATH'] || undefined);
-  const { server = {}, ...fromFile } = path ? readConfigObject(path) : {};
+  const { server = {}, ...fromFile } = path ? readConfigFile(path) : {};
   const fileConfig = parseOrThrow(configSchema, fromFile, path ? `config file ${path} ->` : 'config');
   // The library's loader owns the environment variables and their parsing.
   const envConfig = loadConfig({ env: { ...env, CLAUDE_CONFIG_PATH: undefined } });
@@ -60,30 +59,4 @@ export function loadCliConfig(file?: string, env: Env = process.env): CliConfig 
     server: server as Record<string, unknown>,
     origins,
   };
-}
-
-function readConfigObject(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ClaudeCodeConfigurationError(`Cannot read config file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ClaudeCodeConfigurationError(
-      `Config file ${path} is not valid JSON: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ClaudeCodeConfigurationError(`Config file ${path} must contain a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
 }

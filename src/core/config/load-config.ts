@@ -71,13 +71,17 @@ export function loadConfig({ file, env = process.env }: LoadConfigOptions = {}):
     fromEnv[field] = one[field];
   }
   // A `server` section holds the proxy's settings (see `claude-wrapper serve --config`); it is not ours.
-  const { server: _server, ...wrapperPart } = (fromFile ?? {}) as Record<string, unknown>;
+  const { server: _server, ...wrapperPart } = fromFile;
   const fileConfig = parseOrThrow(configSchema, wrapperPart, path ? `config file ${path} ->` : 'config');
   const envConfig = fromEnv as ClaudeCodeConfig;
   return { ...fileConfig, ...envConfig };
 }
 
-function readConfigFile(path: string): unknown {
+/**
+ * Read a JSON config file as an object.
+ * @throws {@link ClaudeCodeConfigurationError} when it is unreadable, not JSON, or not an object.
+ */
+export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -86,8 +90,9 @@ function readConfigFile(path: string): unknown {
       cause: error,
     });
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ClaudeCodeConfigurationError(
       `Config file ${path} is not valid JSON: ${(error as Error).message}`,
@@ -96,4 +101,8 @@ function readConfigFile(path: string): unknown {
       },
     );
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ClaudeCodeConfigurationError(`Config file ${path} must contain a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
 }

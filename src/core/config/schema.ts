@@ -84,6 +84,8 @@ export const runOptionsSchema = z
     throwOnError: z.boolean().optional(),
     /** How often the CLI itself retries a failed API call (`CLAUDE_CODE_MAX_RETRIES`). The CLI's own default is 10 with backoff up to ~30 s; the wrapper defaults to 2, like the Anthropic SDK. @default 2 */
     cliMaxRetries: z.number().int().nonnegative().max(20).optional(),
+    /** How long a run suspended on client tool calls (the caller's own tools, see `src/tools/`) waits for the caller's results before it is stopped and its process freed. @unit milliseconds @default 300000 */
+    toolResultTimeoutMs: z.number().int().positive().optional(),
     /** Extra CLI flags for options this wrapper does not model: `{ '--betas': 'x' }`, `null` for a bare flag. */
     extraArgs: z
       .record(z.string().regex(/^--[a-z0-9-]+$/, 'must look like --some-flag'), z.string().nullable())
