@@ -60,26 +60,39 @@ async function waitForIdle(wrapper, size) {
   const deadline = Date.now() + 5000;
   const before = wrapper.getPoolStats()?.spawns ?? 0;
   while ((wrapper.getPoolStats()?.idle ?? 0) < size && Date.now() < deadline) await settle(10);
-  if ((wrapper.getPoolStats()?.spawns ?? 0) > before || !(wrapper.getPoolStats()?.reuses)) await settle(1000);
+  if ((wrapper.getPoolStats()?.spawns ?? 0) > before || !wrapper.getPoolStats()?.reuses) await settle(1000);
 }
 
 const rows = {
   noop: async () => ({ latencies: [0], wallMs: 0 }),
   raw: () =>
-    measure(() => timeProcess(binary, ['-p', prompt, '--output-format', 'json', '--tools', ''], { env: { ...process.env, ...env }, cwd })),
+    measure(() =>
+      timeProcess(binary, ['-p', prompt, '--output-format', 'json', '--tools', ''], {
+        env: { ...process.env, ...env },
+        cwd,
+      }),
+    ),
   cold: async () => {
     const wrapper = new ClaudeCodeWrapper(base);
     return measure(() => wrapper.run(prompt));
   },
   warm: () => withWarmWrapper({ size: Math.max(1, concurrency) }, (w) => w.run(prompt)),
-  'warm-reuse': () => withWarmWrapper({ size: Math.max(1, concurrency), maxUses: 1000 }, (w) => w.run(prompt)),
-  'warm-rewind': () => withWarmWrapper({ size: Math.max(1, concurrency), maxUses: 1000, reuse: 'rewind' }, (w) => w.run(prompt)),
+  'warm-reuse': () =>
+    withWarmWrapper({ size: Math.max(1, concurrency), maxUses: 1000 }, (w) => w.run(prompt)),
+  'warm-rewind': () =>
+    withWarmWrapper({ size: Math.max(1, concurrency), maxUses: 1000, reuse: 'rewind' }, (w) => w.run(prompt)),
   'sdk-query': async () => {
     const { query } = await import('./node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs');
     return measure(async () => {
       for await (const message of query({
         prompt,
-        options: { pathToClaudeCodeExecutable: binary, env: { ...process.env, ...env }, cwd, tools: [], maxTurns: 1 },
+        options: {
+          pathToClaudeCodeExecutable: binary,
+          env: { ...process.env, ...env },
+          cwd,
+          tools: [],
+          maxTurns: 1,
+        },
       })) {
         if (message.type === 'result') break;
       }
@@ -96,10 +109,19 @@ async function proxyRow(stream) {
     wrapper: { ...base, warmPool: { size: Math.max(1, concurrency), maxUses: 1000 } },
   });
   const { url } = await server.listen();
-  const body = JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 64, stream, messages: [{ role: 'user', content: prompt }] });
+  const body = JSON.stringify({
+    model: 'claude-sonnet-5-5',
+    max_tokens: 64,
+    stream,
+    messages: [{ role: 'user', content: prompt }],
+  });
   const call = async () => {
     const started = performance.now();
-    const response = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     const reader = response.body.getReader();
     await reader.read();
     const ttfb = performance.now() - started;

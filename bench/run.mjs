@@ -34,11 +34,15 @@ import json, resource, subprocess, sys
 p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": p.returncode, "out": p.stdout, "err": p.stderr[-2000:], "cpu": r.ru_utime + r.ru_stime, "maxrss_kb": r.ru_maxrss}))`;
-  const result = await execFileAsync('python3', ['-c', rusage, process.execPath, `${here}driver.mjs`, row, String(n), String(concurrency)], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const result = await execFileAsync(
+    'python3',
+    ['-c', rusage, process.execPath, `${here}driver.mjs`, row, String(n), String(concurrency)],
+    {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const outer = JSON.parse(result.stdout);
   if (outer.rc !== 0) throw new Error(`row ${row} failed: ${outer.err}`);
   const inner = JSON.parse(outer.out.trim().split('\n').at(-1));
@@ -69,7 +73,8 @@ async function suite(label, ttftMs) {
   for (const [name, row, concurrency] of plan) {
     // Reuse rows are cheap and their CPU per call only shows once start-up is amortised.
     const reuse = row.startsWith('warm-re') || row.startsWith('proxy');
-    const n = concurrency > 1 ? Math.max(iterations, concurrency * 3) : reuse ? Math.max(iterations, 30) : iterations;
+    const n =
+      concurrency > 1 ? Math.max(iterations, concurrency * 3) : reuse ? Math.max(iterations, 30) : iterations;
     process.stderr.write(`${label}: ${name}...\n`);
     const r = await runRow(row, n, concurrency, env);
     const s = stats(r.ttfb ?? r.latencies);
@@ -105,13 +110,84 @@ async function suite(label, ttftMs) {
 
 /** The overhead benchmarks of issues 2 and 4, as Markdown. */
 async function overheads() {
-  const core = await execFileAsync(process.execPath, [`${here}core-overhead.mjs`, '--iterations', String(iterations)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  const proxy = await execFileAsync(process.execPath, [`${here}proxy-overhead.mjs`, '--iterations', String(Math.max(iterations, 30))], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  return ['### Library overhead over the raw CLI', '', core.stdout.trim(), '', '### HTTP proxy overhead over the library', '', proxy.stdout.trim(), ''];
+  const core = await execFileAsync(
+    process.execPath,
+    [`${here}core-overhead.mjs`, '--iterations', String(iterations)],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  const proxy = await execFileAsync(
+    process.execPath,
+    [`${here}proxy-overhead.mjs`, '--iterations', String(Math.max(iterations, 30))],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  return [
+    '### Library overhead over the raw CLI',
+    '',
+    core.stdout.trim(),
+    '',
+    '### HTTP proxy overhead over the library',
+    '',
+    proxy.stdout.trim(),
+    '',
+  ];
 }
 
-const overheadSection = await overheads();
-const suites = [await suite('zero-latency API', 0), await suite(`API with ${values['ttft-ms']} ms to first token`, Number(values['ttft-ms']))];
+/** What reaches the API for a one-line prompt: the CLI's default, and through the proxy. */
+async function upstreamSizes() {
+  const api = await startFakeApi();
+  const cli = await makeCliEnv(api.url);
+  const { createServer } = await import('../dist/index.js');
+  const { realClaudeBinary } = await import('../test/fixtures/real-cli.mjs');
+  await execFileAsync(realClaudeBinary(), ['-p', 'hello', '--output-format', 'json'], {
+    env: { ...process.env, ...cli.env },
+    cwd: cli.cwd,
+  });
+  const defaultBody = JSON.stringify(api.messageRequests().at(-1).body);
+  const server = createServer({
+    port: 0,
+    sessionStorePath: ':memory:',
+    wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, logLevel: 'silent' },
+  });
+  const { url } = await server.listen();
+  const clientBody = JSON.stringify({
+    model: 'claude-sonnet-5-5',
+    max_tokens: 64,
+    system: 'Be brief.',
+    messages: [{ role: 'user', content: 'hello' }],
+  });
+  await (
+    await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: clientBody,
+    })
+  ).json();
+  const proxyBody = JSON.stringify(api.messageRequests().at(-1).body);
+  await server.close();
+  await api.close();
+  await cli.cleanup();
+  return [
+    '### What reaches the API for a one-line prompt',
+    '',
+    markdownTable(
+      ['request', 'body bytes'],
+      [
+        ['what the client sent to the proxy', String(clientBody.length)],
+        ['`claude -p hello` with the CLI defaults', String(defaultBody.length)],
+        ['through the proxy (`system` replaces the CLI prompt, no CLI tools)', String(proxyBody.length)],
+      ],
+    ),
+    '',
+    `The proxy adds ${proxyBody.length - clientBody.length} bytes upstream (the CLI's billing header, its one-line identity, an environment note and request metadata), against ${defaultBody.length} bytes for the CLI's defaults.`,
+    '',
+  ];
+}
+
+const overheadSection = [...(await overheads()), ...(await upstreamSizes())];
+const suites = [
+  await suite('zero-latency API', 0),
+  await suite(`API with ${values['ttft-ms']} ms to first token`, Number(values['ttft-ms'])),
+];
 const header = `Real Claude Code CLI ${spawnSync(process.execPath, ['-e', "console.log(require('./node_modules/@anthropic-ai/claude-code/package.json').version)"], { encoding: 'utf8' }).stdout.trim()}, fake Messages API on 127.0.0.1, ${cpus().length} cores, Node ${process.version}, ${iterations} iterations per row (concurrency rows: at least 3 per worker). Run on ${new Date().toISOString().slice(0, 10)}.`;
 const findings = (rows) => {
   const by = (name) => rows.find((r) => r.name === name);
@@ -133,7 +209,13 @@ const markdown = [
 ].join('\n');
 mkdirSync(`${here}results`, { recursive: true });
 writeFileSync(`${here}results/latest.md`, `${markdown}\n`);
-writeFileSync(`${here}results/latency.svg`, barChartSvg(suites[0].rows.filter((r) => r.concurrency === 1), 'Median latency, zero-latency API (ms)'));
+writeFileSync(
+  `${here}results/latency.svg`,
+  barChartSvg(
+    suites[0].rows.filter((r) => r.concurrency === 1),
+    'Median latency, zero-latency API (ms)',
+  ),
+);
 console.log(markdown);
 
 // Refresh the README between the markers.

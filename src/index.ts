@@ -39,7 +39,7 @@ export {
 export type { BreakerState } from './resilience/resilience-policy.js';
 export { ResponseCache, type CacheSettings } from './cache/response-cache.js';
 export { MemoryKeyValueStore, type KeyValueStore } from './storage/key-value-store.js';
-export { LmdbKeyValueStore } from './storage/lmdb-store.js';
+export { FileKeyValueStore } from './storage/file-store.js';
 export { RedisKeyValueStore } from './storage/redis-store.js';
 export {
   openSessionStore,

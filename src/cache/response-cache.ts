@@ -12,7 +12,7 @@ import type { ClaudeRunConfig } from '../core/config/schema.js';
 import type { Prompt } from '../core/prompt.js';
 import type { ClaudeCodeResponse } from '../core/response.js';
 import { MemoryKeyValueStore, type KeyValueStore } from '../storage/key-value-store.js';
-import { LmdbKeyValueStore } from '../storage/lmdb-store.js';
+import { FileKeyValueStore } from '../storage/file-store.js';
 import { RedisKeyValueStore } from '../storage/redis-store.js';
 
 /** Option fields that change the answer, and so belong in the key. */
@@ -38,7 +38,7 @@ const KEYED_FIELDS = [
 /** Cache settings from the configuration. */
 export interface CacheSettings {
   readonly ttlMs: number;
-  readonly store?: 'lmdb' | 'redis' | 'memory' | undefined;
+  readonly store?: 'file' | 'redis' | 'memory' | undefined;
   readonly path?: string | undefined;
 }
 
@@ -54,13 +54,13 @@ export class ResponseCache {
 
   /** Open the configured store. */
   static open(settings: CacheSettings, redisUrl?: string): ResponseCache {
-    const kind = settings.store ?? 'lmdb';
+    const kind = settings.store ?? 'file';
     let store: KeyValueStore;
     if (kind === 'memory') store = new MemoryKeyValueStore();
     else if (kind === 'redis') {
       if (!redisUrl) throw new TypeError('cache.store "redis" needs redisUrl');
       store = new RedisKeyValueStore(redisUrl, 'ccw:cache:');
-    } else store = new LmdbKeyValueStore(settings.path ?? join(homedir(), '.claude-code-wrapper', 'cache'));
+    } else store = new FileKeyValueStore(settings.path ?? join(homedir(), '.claude-code-wrapper', 'cache'));
     return new ResponseCache(store, settings.ttlMs);
   }
 

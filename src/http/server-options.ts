@@ -39,6 +39,8 @@ export const serverOptionsSchema = z
     sessionStorePath: z.string().min(1).optional(),
     /** Keep that map in Redis instead, shared by several proxy processes. */
     sessionStoreRedisUrl: z.string().url().optional(),
+    /** Pre-spawned CLI processes per launch configuration (see `warmPool` in the wrapper config, which wins when set); 0 disables. @default 1 */
+    warmPoolSize: z.number().int().nonnegative().max(32).default(1),
     /** Model used when a client asks for a model the CLI does not know (e.g. `gpt-4o`). */
     defaultModel: z.string().min(1).optional(),
     /** Options for every CLI run (model, timeouts, env...). */

@@ -121,13 +121,15 @@ export function createServer(
 
 /**
  * The wrapper configuration the proxy runs with: remote callers get an empty per-process directory
- * unless tools are enabled, and a warm pool (one ready process) unless configured otherwise.
+ * unless tools are enabled, and a warm pool (`warmPoolSize` ready processes) unless configured otherwise.
  */
 function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
   return {
     ...options.wrapper,
     isolateWorkingDirectory: options.wrapper.isolateWorkingDirectory ?? !options.allowCliTools,
-    warmPool: options.wrapper.warmPool ?? { size: 1 },
+    ...(options.wrapper.warmPool || options.warmPoolSize === 0
+      ? {}
+      : { warmPool: { size: options.warmPoolSize } }),
   };
 }
 

@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryKeyValueStore, type KeyValueStore } from '../storage/key-value-store.js';
-import { LmdbKeyValueStore } from '../storage/lmdb-store.js';
+import { FileKeyValueStore } from '../storage/file-store.js';
 import { RedisKeyValueStore } from '../storage/redis-store.js';
 
 /** Key-value store for conversation-prefix hashes → CLI session ids. */
@@ -54,7 +54,7 @@ export class MemorySessionStore extends KeyValueSessionStore {
 
 /** Where to keep the conversation map. */
 export interface SessionStoreLocation {
-  /** `:memory:`, or a directory for the embedded LMDB store. @default `~/.claude-code-wrapper/sessions` */
+  /** `:memory:`, or a directory for the embedded file store. @default `~/.claude-code-wrapper/sessions` */
   readonly path?: string | undefined;
   /** Use Redis instead (shared between processes). */
   readonly redisUrl?: string | undefined;
@@ -65,6 +65,6 @@ export function openSessionStore({ path, redisUrl }: SessionStoreLocation = {}):
   if (redisUrl) return new KeyValueSessionStore(new RedisKeyValueStore(redisUrl, 'ccw:session:'));
   if (path === ':memory:') return new MemorySessionStore();
   return new KeyValueSessionStore(
-    new LmdbKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions')),
+    new FileKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions')),
   );
 }

@@ -1,6 +1,6 @@
 /**
  * @module
- * A small string key-value interface with expiry, implemented by memory, LMDB (embedded file) and
+ * A small string key-value interface with expiry, implemented by memory, LevelDB (embedded directory) and
  * Redis. The response cache and the conversation → session store both sit on it.
  */
 

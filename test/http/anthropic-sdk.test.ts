@@ -42,6 +42,29 @@ describe('@anthropic-ai/sdk 1.x against the proxy', () => {
     expect(argv[argv.indexOf('--tools') + 1]).toBe('');
   });
 
+  it('serves requests from the warm pool', async () => {
+    harness = await startHarness({ default: { kind: 'reply', text: 'pooled' } }, { warmPoolSize: 1 });
+    const client = new Anthropic({ baseURL: harness.url, apiKey: 'unused', maxRetries: 0 });
+    await client.messages.create(params); // first request of this configuration starts the pool
+    const fake = harness.fake;
+    await eventually(() => cliRuns(fake).some((r) => r.stdin.length === 1));
+    await new Promise((r) => setTimeout(r, 200));
+    const message = await client.messages.create(params);
+    expect(message.content[0]).toMatchObject({ text: 'pooled' });
+    const served = cliRuns(fake).filter((r) => r.stdin.some((l) => (l as { type?: string }).type === 'user'));
+    expect(served).toHaveLength(2);
+    const pooled = served.filter(
+      (r) => (r.stdin[0] as { request?: { subtype?: string } }).request?.subtype === 'initialize',
+    );
+    expect(pooled).toHaveLength(1);
+    // Remote callers run in a fresh, empty directory per process.
+    expect(pooled[0]?.cwd).toMatch(/claude-code-wrapper\/run-/);
+    const health = (await (await fetch(`${harness.url}/health`)).json()) as {
+      warmPool: { handoffs: number };
+    };
+    expect(health.warmPool.handoffs).toBe(1);
+  });
+
   it('streams with text events, finalText and finalMessage', async () => {
     harness = await startHarness({ default: { kind: 'reply', chunks: ['Hel', 'lo', ' there'] } });
     const client = new Anthropic({ baseURL: harness.url, apiKey: 'unused', maxRetries: 0 });

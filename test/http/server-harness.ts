@@ -27,6 +27,9 @@ export async function startHarness(
     port: 0,
     sessionStorePath: ':memory:',
     drainTimeoutMs: 2000,
+    // Most tests switch the fake's scenario between requests, which a pre-spawned process would
+    // not see; the pool has its own test below and in test/integration/warm-pool.test.ts.
+    warmPoolSize: 0,
     ...options,
     wrapper: {
       claudeBinary: fake.binary,

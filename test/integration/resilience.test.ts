@@ -131,7 +131,7 @@ describe('response cache', () => {
     expect(runs(fake)).toHaveLength(1);
   });
 
-  it('does not cache failures or resumed sessions, and survives a restart (lmdb)', async () => {
+  it('does not cache failures or resumed sessions, and survives a restart (file store)', async () => {
     const path = mkdtempSync(join(tmpdir(), 'ccw-cache-'));
     const { wrapper, fake } = await setup(
       { byInvocation: [{ kind: 'api_error', status: 400 }] },

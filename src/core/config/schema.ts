@@ -129,8 +129,8 @@ export const wrapperSettingsSchema = z
       .object({
         /** Entry lifetime. @unit milliseconds */
         ttlMs: z.number().int().positive(),
-        /** `lmdb` (embedded file, survives restarts), `redis` (shared, needs `redisUrl`) or `memory`. @default 'lmdb' */
-        store: z.enum(['lmdb', 'redis', 'memory']).optional(),
+        /** `file` (embedded LevelDB directory, survives restarts), `redis` (shared, needs `redisUrl`) or `memory`. @default 'file' */
+        store: z.enum(['file', 'redis', 'memory']).optional(),
         /** Directory of the embedded store. @default `~/.claude-code-wrapper/cache` */
         path: z.string().min(1).optional(),
       })
