@@ -23,6 +23,8 @@ export function mountHealth(app: Hono<AppEnv>, services: AppServices): void {
           queued: services.gate.queued,
           maxConcurrent: services.options.maxConcurrent,
         },
+        warmPool: services.wrapper.getPoolStats() ?? null,
+        breaker: services.wrapper.breakerState,
       },
       report.status === 'ok' ? 200 : 503,
     );
