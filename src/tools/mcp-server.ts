@@ -52,7 +52,8 @@ export function handleMcpMessage(message: JsonRpcMessage, server: McpServerInfo)
         kind: 'result',
         result: {
           // Echo the client's version: the server has no version-specific behaviour.
-          protocolVersion: typeof params?.['protocolVersion'] === 'string' ? params['protocolVersion'] : '2025-06-18',
+          protocolVersion:
+            typeof params?.['protocolVersion'] === 'string' ? params['protocolVersion'] : '2025-06-18',
           capabilities: { tools: { listChanged: false } },
           serverInfo: { name: server.name, version: server.version },
         },
@@ -88,7 +89,11 @@ export function handleMcpMessage(message: JsonRpcMessage, server: McpServerInfo)
     default:
       // Notifications (`notifications/initialized`, `notifications/cancelled`) need only an ack.
       if (message.method?.startsWith('notifications/')) return { kind: 'result', result: {} };
-      return { kind: 'error', code: METHOD_NOT_FOUND, message: `Method not found: ${String(message.method)}` };
+      return {
+        kind: 'error',
+        code: METHOD_NOT_FOUND,
+        message: `Method not found: ${String(message.method)}`,
+      };
   }
 }
 
@@ -97,6 +102,9 @@ export function mcpResponse(
   id: JsonRpcMessage['id'],
   answer: { readonly result: Record<string, unknown> } | { readonly code: number; readonly message: string },
 ): Record<string, unknown> {
-  const body = 'result' in answer ? { result: answer.result } : { error: { code: answer.code, message: answer.message } };
+  const body =
+    'result' in answer
+      ? { result: answer.result }
+      : { error: { code: answer.code, message: answer.message } };
   return { mcp_response: { jsonrpc: '2.0', id: id ?? 0, ...body } };
 }

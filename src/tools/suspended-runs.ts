@@ -29,7 +29,11 @@ export type ClaimResult<T extends SuspendedRun> =
   /** No run ever waited for these ids here (another server, a restart, or made-up ids). */
   | { readonly kind: 'unknown' }
   /** A live run waits for a different set of results. The run stays suspended. */
-  | { readonly kind: 'mismatch'; readonly missing: readonly string[]; readonly unexpected: readonly string[] };
+  | {
+      readonly kind: 'mismatch';
+      readonly missing: readonly string[];
+      readonly unexpected: readonly string[];
+    };
 
 /** Settings of {@link SuspendedRuns}. */
 export interface SuspendedRunsOptions {
@@ -70,7 +74,10 @@ export class SuspendedRuns<T extends SuspendedRun = SuspendedRun> {
     run.cursor.result.then(
       () => this.#expire(run, 'the suspended run ended before the tool results arrived'),
       (error: unknown) =>
-        this.#expire(run, `the suspended run failed: ${error instanceof Error ? error.message : String(error)}`),
+        this.#expire(
+          run,
+          `the suspended run failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
     );
   }
 

@@ -120,8 +120,7 @@ describe('translateRequest', () => {
       temperature: 0.2,
       top_p: 0.9,
       top_k: 5,
-      tools: [{ name: 'calc', input_schema: { type: 'object' } }],
-      tool_choice: { type: 'any' },
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
       thinking: { type: 'enabled', budget_tokens: 2048 },
       mystery: true,
     });
@@ -129,10 +128,9 @@ describe('translateRequest', () => {
       'temperature',
       'top_p',
       'top_k',
-      'tools',
-      'tool_choice',
       'thinking.budget_tokens',
       'mystery',
+      'tools.0',
     ]);
     expect(t.warnings.every((w) => w.endsWith('; ignored'))).toBe(true);
   });

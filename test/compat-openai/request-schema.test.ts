@@ -74,16 +74,22 @@ describe('parseChatCompletionRequest', () => {
     ],
     [{ model: 'm', messages: [user], stream: 'yes' }, 'stream', "Invalid type for 'stream'", 'invalid_type'],
     [
-      { model: 'm', messages: [{ role: 'tool', tool_call_id: 'c1', content: 'x' }] },
+      { model: 'm', messages: [{ role: 'function', name: 'f', content: 'x' }] },
       'messages[0].role',
-      "Invalid value for 'messages[0].role': tool messages are not supported yet.",
+      "Invalid value for 'messages[0].role': function messages are not supported; use tool messages.",
       'unsupported_value',
     ],
     [
+      { model: 'm', messages: [{ role: 'tool', content: 'x' }] },
+      'messages[0].tool_call_id',
+      "Missing required parameter: 'messages[0].tool_call_id'.",
+      'missing_required_parameter',
+    ],
+    [
       { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c1' }] }] },
-      'messages[0].tool_calls',
-      'assistant tool_calls are not supported yet',
-      'unsupported_value',
+      'messages[0].tool_calls[0].type',
+      'Invalid value for \'messages[0].tool_calls[0].type\': expected "function".',
+      'invalid_value',
     ],
   ])('rejects %j naming %s', (body, param, message, code) => {
     const { status, body: error } = errorFor(body);

@@ -137,8 +137,6 @@ describe('toAnthropicRequest', () => {
       "'presence_penalty' is not supported and was ignored",
       "'seed' is not supported and was ignored",
       "'logprobs' is not supported and was ignored",
-      "'tools' is not supported and was ignored",
-      "'tool_choice' is not supported and was ignored",
       "'response_format' of type 'json_schema' is not supported and was ignored; the reply is free text",
     ]);
     const quiet = toAnthropicRequest({

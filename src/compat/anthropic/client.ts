@@ -10,6 +10,7 @@ import type { SessionStore } from '../../session/session-store.js';
 import { ClaudeCodeMessages } from './messages-resource.js';
 import { AnthropicMessagesService } from './messages-service.js';
 import { ClaudeCodeModels } from './models-resource.js';
+import type { ExpiredToolResultsPolicy } from './tool-runs.js';
 
 /** Options of {@link ClaudeCodeAnthropic}: any wrapper configuration, plus how requests are translated. */
 export interface ClaudeCodeAnthropicOptions extends Partial<ClaudeCodeConfig> {
@@ -23,13 +24,21 @@ export interface ClaudeCodeAnthropicOptions extends Partial<ClaudeCodeConfig> {
   readonly defaultModel?: string | undefined;
   /** Conversation key → session id store, for multi-turn continuation. @default in-memory */
   readonly sessionStore?: SessionStore | undefined;
+  /**
+   * Tool results for a call whose suspended run is gone (`toolResultTimeoutMs` passed): `replay`
+   * answers from the conversation history, `reject` throws a 400 {@link AnthropicApiError}.
+   * @default 'replay'
+   */
+  readonly expiredToolResults?: ExpiredToolResultsPolicy | undefined;
   /** Use this wrapper instead of creating one from the configuration fields. */
   readonly wrapper?: ClaudeCodeWrapper | undefined;
 }
 
 /**
  * An Anthropic-SDK-shaped client backed by the Claude Code CLI. Errors are {@link AnthropicApiError}s
- * with `status` and `type` like the SDK's `APIError`.
+ * with `status` and `type` like the SDK's `APIError`. Client tools work as with the API: a response
+ * with `stop_reason: 'tool_use'` leaves the CLI run waiting, and the next call carrying the
+ * `tool_result` blocks continues it (see `src/tools/README.md`).
  *
  * @example
  * ```ts
@@ -54,8 +63,16 @@ export class ClaudeCodeAnthropic {
    * @throws {@link ClaudeCodeValidationError} for invalid configuration fields.
    */
   constructor(options: ClaudeCodeAnthropicOptions = {}) {
-    const { strict, systemPromptMode, allowCliTools, defaultModel, sessionStore, wrapper, ...config } =
-      options;
+    const {
+      strict,
+      systemPromptMode,
+      allowCliTools,
+      defaultModel,
+      sessionStore,
+      expiredToolResults,
+      wrapper,
+      ...config
+    } = options;
     this.wrapper = wrapper ?? new ClaudeCodeWrapper(config);
     const service = new AnthropicMessagesService({
       wrapper: this.wrapper,
@@ -64,6 +81,7 @@ export class ClaudeCodeAnthropic {
       systemPromptMode,
       allowCliTools,
       defaultModel,
+      expiredToolResults,
     });
     this.messages = new ClaudeCodeMessages(service);
     this.models = new ClaudeCodeModels();

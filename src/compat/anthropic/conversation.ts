@@ -23,8 +23,11 @@ import { conversationKey } from './conversation-key.js';
 import { buildContextForUnknownHistory } from './flatten-history.js';
 import type { TranslatedRequest } from './translate-request.js';
 
-/** How the conversation's earlier turns reached the CLI. Reported as `x-claude-code-context`. */
-export type ContextMode = 'new' | 'resumed' | 'flattened';
+/**
+ * How the conversation's earlier turns reached the CLI. Reported as `x-claude-code-context`.
+ * `continued`: the request carried client tool results and the run that waited for them went on.
+ */
+export type ContextMode = 'new' | 'resumed' | 'flattened' | 'continued';
 
 /** What to run for one request. */
 export interface ConversationPlan {

@@ -57,3 +57,6 @@ export {
   type StopMatch,
 } from './stop-sequences.js';
 export { estimateInputTokens } from './count-tokens.js';
+export { planClientTools, toolChoiceInstruction, type ClientToolPlan } from './client-tools.js';
+export { readToolResults, resultsForDelivery, type ToolResultsTurn } from './tool-results.js';
+export { claimToolRun, toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';

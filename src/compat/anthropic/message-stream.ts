@@ -2,8 +2,8 @@
  * @module
  * What `messages.stream()` returns: a small `MessageStream` like the SDK's. It starts at once,
  * accumulates the message from the events (the same fold as `messages.create`), emits `text`,
- * `streamEvent`, `message`, `finalMessage`, `error`, `abort` and `end`, and can be iterated for the
- * raw events (every iterator sees every event, from the first).
+ * `inputJson`, `streamEvent`, `message`, `finalMessage`, `error`, `abort` and `end`, and can be
+ * iterated for the raw events (every iterator sees every event, from the first).
  */
 import type { ContentBlock, Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { AnthropicApiError, toAnthropicApiError } from './errors.js';
@@ -14,6 +14,8 @@ export interface MessageStreamEvents {
   streamEvent: (event: RawMessageStreamEvent, snapshot: Message) => void;
   text: (textDelta: string, textSnapshot: string) => void;
   thinking: (thinkingDelta: string, thinkingSnapshot: string) => void;
+  /** A fragment of a tool call's input, and the input parsed so far. */
+  inputJson: (partialJson: string, jsonSnapshot: unknown) => void;
   contentBlock: (block: ContentBlock) => void;
   message: (message: Message) => void;
   finalMessage: (message: Message) => void;
@@ -173,6 +175,9 @@ export class ClaudeCodeMessageStream implements AsyncIterable<RawMessageStreamEv
         this.#emit('text', event.delta.text, block.text);
       if (event.delta.type === 'thinking_delta' && block?.type === 'thinking') {
         this.#emit('thinking', event.delta.thinking, block.thinking);
+      }
+      if (event.delta.type === 'input_json_delta' && block?.type === 'tool_use') {
+        this.#emit('inputJson', event.delta.partial_json, block.input);
       }
     } else if (event.type === 'content_block_stop') {
       const block = snapshot.content[event.index];

@@ -2,42 +2,28 @@
  * @module
  * `AnthropicMessagesService`: the Messages API over the Claude Code CLI, shared by the HTTP route
  * (`POST /v1/messages`, `/v1/messages/count_tokens`) and the {@link ClaudeCodeAnthropic} client.
- * It only wires the steps: validate → translate → plan the conversation → run → stream events →
- * remember the session. `create` is the fold of `stream`, so both always agree.
+ * It only wires the steps: validate → translate → (continue a run suspended on client tool calls |
+ * plan the conversation → run) → stream events → remember the session, or park the run until the
+ * tool results come. `create` is the fold of `stream`, so both always agree.
  */
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { ClaudeCodeWrapper } from '../../client/wrapper.js';
 import { ClaudeCodeAbortError } from '../../core/errors/index.js';
 import { MemorySessionStore, type SessionStore } from '../../session/session-store.js';
-import {
-  flattenedPlan,
-  isStaleSession,
-  planConversation,
-  rememberAnswer,
-  startPlannedRun,
-  type ContextMode,
-  type ConversationPlan,
-} from './conversation.js';
+import type { RunCursor } from '../../tools/run-cursor.js';
+import type { SuspendedRuns } from '../../tools/suspended-runs.js';
+import type { ClientToolBridge } from '../../tools/tool-bridge.js';
+import { flattenedPlan, isStaleSession, planConversation, type ConversationPlan } from './conversation.js';
 import { estimateInputTokens } from './count-tokens.js';
 import { Deferred } from './deferred.js';
 import { collectMessage } from './message-accumulator.js';
 import { parseCountTokensRequest, parseMessagesRequest } from './request-schema.js';
-import { toStreamEvents, type StreamOutcome } from './to-stream-events.js';
+import { serveRun, startRun, type ResultMeta, type StreamStart } from './serve-run.js';
+import { resultsForDelivery } from './tool-results.js';
+import { claimToolRun, toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
 import { translateRequest, type TranslatedRequest, type TranslateOptions } from './translate-request.js';
 
-/** Facts about one answered request, for response headers, logs and metrics. */
-export interface ResultMeta {
-  /** Cost of this run as the CLI computed it (0 when a stop sequence ended it early). @unit USD */
-  readonly costUsd: number;
-  /** The CLI session holding this conversation now (resume target of the next turn). */
-  readonly sessionId: string | undefined;
-  /** Parameters that were ignored and other notes; the server sends them as `x-claude-code-warnings`. */
-  readonly warnings: readonly string[];
-  /** How the history reached the CLI; the server sends it as `x-claude-code-context`. */
-  readonly context: ContextMode;
-  /** Wall time of the request in this process. @unit milliseconds */
-  readonly durationMs: number;
-}
+export type { ResultMeta, StreamStart } from './serve-run.js';
 
 /** Options of {@link AnthropicMessagesService}. */
 export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 'baseEnv'> {
@@ -45,14 +31,14 @@ export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 
   readonly wrapper: ClaudeCodeWrapper;
   /** Where conversation keys → session ids live. @default a new {@link MemorySessionStore} */
   readonly sessionStore?: SessionStore | undefined;
-}
-
-/** What is known once the first event is ready, i.e. when an HTTP response would start. */
-export interface StreamStart {
-  /** How the history reached the CLI (`x-claude-code-context`). */
-  readonly context: ContextMode;
-  /** Ignored parameters and other notes (`x-claude-code-warnings`). */
-  readonly warnings: readonly string[];
+  /**
+   * Results for a client tool call whose suspended run is gone (deadline passed, process died):
+   * `replay` answers from the conversation history with a warning, `reject` fails with 400.
+   * @default 'replay'
+   */
+  readonly expiredToolResults?: ExpiredToolResultsPolicy | undefined;
+  /** Runs suspended on client tool calls. @default shared per wrapper */
+  readonly toolRuns?: SuspendedRuns<ToolRun> | undefined;
 }
 
 /**
@@ -82,11 +68,21 @@ export class AnthropicMessagesService {
   readonly #wrapper: ClaudeCodeWrapper;
   readonly #store: SessionStore;
   readonly #translateOptions: TranslateOptions;
+  readonly #toolRuns: SuspendedRuns<ToolRun>;
+  readonly #expiredToolResults: ExpiredToolResultsPolicy;
 
-  constructor({ wrapper, sessionStore, ...translateOptions }: AnthropicMessagesServiceOptions) {
+  constructor({
+    wrapper,
+    sessionStore,
+    expiredToolResults,
+    toolRuns,
+    ...translateOptions
+  }: AnthropicMessagesServiceOptions) {
     this.#wrapper = wrapper;
     this.#store = sessionStore ?? new MemorySessionStore();
     this.#translateOptions = translateOptions;
+    this.#toolRuns = toolRuns ?? toolRunsFor(wrapper);
+    this.#expiredToolResults = expiredToolResults ?? 'replay';
   }
 
   /**
@@ -129,30 +125,32 @@ export class AnthropicMessagesService {
     meta: Deferred<ResultMeta>,
   ): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
     const startedAt = performance.now();
-    const runOptions = signal === undefined ? request.runOptions : { ...request.runOptions, signal };
+    const context = { wrapper: this.#wrapper, store: this.#store, toolRuns: this.#toolRuns };
+    const serve = (cursor: RunCursor, plan: ConversationPlan, bridge?: ClientToolBridge, toolRun?: ToolRun) =>
+      serveRun(context, { request, cursor, plan, bridge, toolRun, signal, started, meta, startedAt });
     try {
-      let plan = await planConversation(this.#store, request);
+      const notes: string[] = [];
+      const live = claimToolRun(this.#toolRuns, request, this.#expiredToolResults, notes);
+      const turn = request.toolResults;
+      if (live !== undefined && turn !== undefined && request.tools?.choice !== 'none') {
+        live.bridge.deliver(resultsForDelivery(turn, live.toolUseIds, request.tools?.instruction));
+        yield* serve(live.cursor, { context: 'continued', prompt: [], warnings: notes }, live.bridge, live);
+        return;
+      }
+      if (live !== undefined) {
+        // `tool_choice: none` cannot be imposed on a run that already has the tools: replay without them.
+        live.cursor.abort(new ClaudeCodeAbortError('continued with tool_choice none'));
+        notes.push(
+          'tool_choice none: the suspended run was released and the conversation replayed without tools',
+        );
+      }
+      let plan = withNotes(await planConversation(this.#store, request), notes);
       for (;;) {
         const current = plan;
-        const onFinish = async (outcome: StreamOutcome): Promise<void> => {
-          // A cut answer differs from what the session holds, and without persistence there is no
-          // session to resume: in both cases the next turn is flattened, which stays exact.
-          if (outcome.stopSequence === null && this.#wrapper.config.sessionPersistence !== false) {
-            await rememberAnswer(this.#store, request, outcome.text, outcome.sessionId);
-          }
-          meta.resolve(toMeta(request, current, outcome, startedAt));
-        };
-        const events = toStreamEvents(startPlannedRun(this.#wrapper, current, runOptions), {
-          model: request.model,
-          stopSequences: request.stopSequences,
-          includeThinking: request.includeThinking,
-          onFinish,
-        });
+        const { cursor, bridge } = startRun(this.#wrapper, current, request);
         let yielded = false;
         try {
-          for await (const event of events) {
-            if (!yielded)
-              started.resolve({ context: current.context, warnings: warningsOf(request, current) });
+          for await (const event of serve(cursor, current, bridge)) {
             yielded = true;
             yield event;
           }
@@ -173,24 +171,9 @@ export class AnthropicMessagesService {
   }
 }
 
+function withNotes(plan: ConversationPlan, notes: readonly string[]): ConversationPlan {
+  return notes.length === 0 ? plan : { ...plan, warnings: [...notes, ...plan.warnings] };
+}
+
 const STALE_SESSION_WARNING =
   'the stored CLI session for this conversation no longer exists; history was flattened';
-
-function toMeta(
-  request: TranslatedRequest,
-  plan: ConversationPlan,
-  outcome: StreamOutcome,
-  startedAt: number,
-): ResultMeta {
-  return {
-    costUsd: outcome.response?.metrics.costUsd ?? 0,
-    sessionId: outcome.sessionId,
-    warnings: warningsOf(request, plan),
-    context: plan.context,
-    durationMs: Math.round(performance.now() - startedAt),
-  };
-}
-
-function warningsOf(request: TranslatedRequest, plan: ConversationPlan): string[] {
-  return [...request.warnings, ...plan.warnings];
-}

@@ -18,6 +18,7 @@ import type {
 import type { CliMessage } from '../../core/cli-message.js';
 import type { ClaudeEvent } from '../../core/events.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
+import { ClientCalls } from './client-calls.js';
 import { StopSequenceScanner } from './stop-sequences.js';
 import {
   cliMessageId,
@@ -50,30 +51,25 @@ export class StreamEventWriter {
   readonly #includeThinking: boolean;
   readonly #scanner: StopSequenceScanner;
   #started = false;
-  readonly #clientTools: ReadonlySet<string>;
   #open: { kind: BlockKind; index: number } | undefined;
   #blocks = 0;
   #text = '';
   #deltasInMessage = false;
   #stopReason: StopReason = 'end_turn';
   #awaitingStart: boolean;
-  /** CLI block index → our block index, for the client tool calls of the current model message. */
-  #toolBlocks = new Map<number, number>();
-  #callsInMessage: string[] = [];
-  #suspendedOn: readonly string[] | undefined;
-  #usage = { input: 0, cacheRead: 0, cacheCreation: 0, output: 0 };
+  readonly #calls: ClientCalls;
 
   constructor(options: StreamEventWriterOptions) {
     this.#model = options.model;
     this.#includeThinking = options.includeThinking ?? false;
     this.#scanner = new StopSequenceScanner(options.stopSequences ?? []);
-    this.#clientTools = options.clientTools ?? new Set();
+    this.#calls = new ClientCalls(options.clientTools);
     this.#awaitingStart = options.awaitMessageStart ?? false;
   }
 
   /** The client tool calls (ids) the answer ended with, once the model stopped for them. */
   get suspendedOn(): readonly string[] | undefined {
-    return this.#suspendedOn;
+    return this.#calls.suspendedOn;
   }
 
   /** The stop sequence that ended the answer, once one did. */
@@ -93,19 +89,12 @@ export class StreamEventWriter {
 
   /** The API events for one CLI event (often none). */
   write(event: ClaudeEvent): RawMessageStreamEvent[] {
-    if (this.stopSequence !== null || this.#suspendedOn || !isTopLevel(event.message)) return [];
+    if (this.stopSequence !== null || this.suspendedOn || !isTopLevel(event.message)) return [];
     if (this.#awaitingStart && event.type !== 'message_start') return [];
     switch (event.type) {
       case 'message_start':
         this.#awaitingStart = false;
-        this.#toolBlocks = new Map();
-        this.#callsInMessage = [];
-        this.#usage = {
-          ...this.#usage,
-          input: event.inputTokens,
-          cacheRead: event.cacheReadInputTokens,
-          cacheCreation: event.cacheCreationInputTokens,
-        };
+        this.#calls.messageStarted(event);
         return [];
       case 'text_delta':
         this.#deltasInMessage = true;
@@ -115,10 +104,10 @@ export class StreamEventWriter {
         return this.#includeThinking ? this.#writeThinking(event.thinking, event.message) : [];
       case 'tool_use_start':
         this.#deltasInMessage = true;
-        if (!this.#clientTools.has(event.name)) return [];
+        if (!this.#calls.isClientTool(event.name)) return [];
         return this.#startToolUse(event.id, event.name, event.index, event.message);
       case 'tool_input_delta': {
-        const index = this.#toolBlocks.get(event.index);
+        const index = this.#calls.blockFor(event.index);
         if (index === undefined || this.#open?.index !== index) return [];
         return [
           {
@@ -129,10 +118,7 @@ export class StreamEventWriter {
         ];
       }
       case 'message_delta':
-        this.#usage.output += event.outputTokens;
-        if (event.stopReason === 'tool_use' && this.#callsInMessage.length > 0) {
-          this.#suspendedOn = [...this.#callsInMessage];
-        }
+        this.#calls.messageEnded(event);
         return [];
       case 'assistant_message': {
         // Without partial messages the whole text only arrives here; with them it was already sent.
@@ -153,7 +139,7 @@ export class StreamEventWriter {
     if (this.#blocks === 0) events.push(...this.#openBlock('text'));
     events.push(...this.#closeBlock());
     const stopSequence = this.stopSequence;
-    this.#stopReason = this.#suspendedOn
+    this.#stopReason = this.suspendedOn
       ? 'tool_use'
       : stopSequence === null
         ? toStopReason(response?.stopReason)
@@ -177,15 +163,7 @@ export class StreamEventWriter {
   #finalUsage(response: ClaudeCodeResponse | undefined): MessageDeltaUsage {
     if (response !== undefined) return toDeltaUsage(response.metrics);
     // A suspended run has no result yet: report what the API said for the messages written.
-    if (this.#suspendedOn) {
-      const { input, cacheRead, cacheCreation, output } = this.#usage;
-      return {
-        ...toDeltaUsage(undefined, output),
-        input_tokens: input,
-        cache_read_input_tokens: cacheRead,
-        cache_creation_input_tokens: cacheCreation,
-      };
-    }
+    if (this.suspendedOn) return this.#calls.usage();
     // A run stopped early reports no usage; estimate its output at ~4 characters per token.
     return toDeltaUsage(undefined, Math.ceil(this.#text.length / 4));
   }
@@ -198,10 +176,11 @@ export class StreamEventWriter {
         events.push(...this.#writeText(block['text'], event.message));
       } else if (block.type === 'tool_use') {
         const { id, name, input } = block as { id?: unknown; name?: unknown; input?: unknown };
-        if (typeof id !== 'string' || typeof name !== 'string' || !this.#clientTools.has(name)) continue;
-        const cliIndex = -1 - this.#toolBlocks.size;
+        if (typeof id !== 'string' || typeof name !== 'string' || !this.#calls.isClientTool(name)) continue;
+        // No CLI block index on this path: number the calls below zero so they never collide.
+        const cliIndex = -1 - this.#calls.openedInMessage;
         events.push(...this.#startToolUse(id, name, cliIndex, event.message));
-        const index = this.#toolBlocks.get(cliIndex) ?? 0;
+        const index = this.#calls.blockFor(cliIndex) ?? 0;
         events.push({
           type: 'content_block_delta',
           index,
@@ -216,8 +195,7 @@ export class StreamEventWriter {
     const events = [...this.#start(source), ...this.#closeBlock()];
     const index = this.#blocks++;
     this.#open = { kind: 'tool_use', index };
-    this.#toolBlocks.set(cliIndex, index);
-    this.#callsInMessage.push(id);
+    this.#calls.opened(cliIndex, index, id);
     events.push({
       type: 'content_block_start',
       index,

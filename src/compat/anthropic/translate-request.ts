@@ -3,8 +3,8 @@
  * A validated Messages API request → what one CLI run needs: the new user turn as a prompt, run
  * options, and warnings for what cannot be honoured.
  *
- * **Policy for parameters the CLI cannot honour** (`temperature`, `top_p`, `top_k`, non-empty
- * `tools`, `tool_choice` `any`/`tool`, `thinking.budget_tokens`, `output_config.format`,
+ * **Policy for parameters the CLI cannot honour** (`temperature`, `top_p`, `top_k`,
+ * Anthropic-defined and server tools, `thinking.budget_tokens`, `output_config.format`,
  * `speed: 'fast'`, platform fields such as `container`, and unknown top-level fields):
  * - default (lenient): the request runs without them and each one is listed in `warnings`, which
  *   the HTTP server sends back in the `x-claude-code-warnings` header. Code written for the real API
@@ -15,16 +15,19 @@
  * What is honoured: `model` (via {@link resolveCliModel}), `max_tokens` (as the CLI's
  * `CLAUDE_CODE_MAX_OUTPUT_TOKENS`), `system` (replaces Claude Code's system prompt, or is appended
  * to it with `systemPromptMode: 'append'`), `stop_sequences` (the answer is cut at the first one;
- * see `stop-sequences.ts`), `output_config.effort` (`--effort`), text and base64 image content.
+ * see `stop-sequences.ts`), `output_config.effort` (`--effort`), text and base64 image content,
+ * client `tools` and `tool_choice` (see `client-tools.ts`; `any`/`tool` are approximated).
  * Claude Code's own tools are off (`--tools ""`) unless `allowCliTools` is set, so the backend
  * behaves like a plain model.
  */
 import type { RunOptions } from '../../client/run-options.js';
 import type { PromptBlock } from '../../core/prompt.js';
+import { planClientTools, type ClientToolPlan } from './client-tools.js';
 import { contentToPromptBlocks, hasPromptContent } from './content-to-prompt.js';
 import { invalidRequest } from './errors.js';
 import { resolveCliModel } from './model-aliases.js';
 import type { MessagesRequest, ParsedRequest, RequestMessage } from './request-schema.js';
+import { readToolResults, type ToolResultsTurn } from './tool-results.js';
 import { findUnsupportedParams } from './unsupported-params.js';
 
 /** How requests are translated; all fields optional. */
@@ -66,6 +69,10 @@ export interface TranslatedRequest {
   readonly stopSequences: readonly string[];
   /** Whether thinking blocks should be returned (`thinking` enabled or adaptive, not `omitted`). */
   readonly includeThinking: boolean;
+  /** The caller's tools, when it defined any. */
+  readonly tools: ClientToolPlan | undefined;
+  /** The tool results the new turn carries, when it carries any. */
+  readonly toolResults: ToolResultsTurn | undefined;
 }
 
 /**
@@ -86,6 +93,8 @@ export function translateRequest(
     );
   }
   const { leadingSystem, history, newTurn } = splitConversation(request.messages);
+  const warnings = unsupported.map((p) => `${p.field}: ${p.problem}; ignored`);
+  const tools = planClientTools(request, options, warnings);
   const prompt = contentToPromptBlocks(newTurn.content);
   if (!hasPromptContent(prompt)) {
     throw invalidRequest(
@@ -93,16 +102,20 @@ export function translateRequest(
     );
   }
   const system = joinSystem([...(request.system ?? []), ...leadingSystem.flatMap((m) => m.content)]);
+  // tool_choice any/tool cannot be enforced by the CLI: ask for it in this turn only.
+  if (tools?.instruction !== undefined) prompt.push({ type: 'text', text: tools.instruction });
   return {
     prompt,
     runOptions: buildRunOptions(request, system, options),
-    warnings: unsupported.map((p) => `${p.field}: ${p.problem}; ignored`),
+    warnings,
     model: request.model,
     system,
     history,
     newTurn,
     stopSequences: request.stop_sequences ?? [],
     includeThinking: wantsThinking(request.thinking),
+    tools,
+    toolResults: readToolResults(newTurn),
   };
 }
 

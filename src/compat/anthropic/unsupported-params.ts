@@ -28,7 +28,8 @@ const PLATFORM_FIELDS = [
  * List the parameters of `request` the CLI cannot honour, in a stable order.
  * Silently accepted because they change nothing observable: `metadata`, `service_tier`,
  * `cache_control` (the CLI manages prompt caching itself), `stream`, `thinking` other than
- * `enabled`, `tool_choice` `auto`/`none`, `output_config.effort` (passed as `--effort`).
+ * `enabled`, `output_config.effort` (passed as `--effort`). `tools` and `tool_choice` are judged
+ * by `client-tools.ts` (client tools are supported; server tools are not).
  */
 export function findUnsupportedParams(
   request: MessagesRequest,
@@ -42,12 +43,6 @@ export function findUnsupportedParams(
     add('temperature', `${NOT_SUPPORTED} (it samples with its own settings)`);
   if (request.top_p !== undefined) add('top_p', NOT_SUPPORTED);
   if (request.top_k !== undefined) add('top_k', NOT_SUPPORTED);
-  if (request.tools !== undefined && request.tools.length > 0) {
-    add('tools', 'client-defined tools are not supported yet; the model answers without them');
-  }
-  const choice = request.tool_choice?.type;
-  if (choice === 'any' || choice === 'tool')
-    add('tool_choice', 'needs client-defined tools, which are not supported yet');
   if (request.thinking?.type === 'enabled') {
     add(
       'thinking.budget_tokens',

@@ -6,5 +6,6 @@ export * from './request-schema.js';
 export * from './response-fields.js';
 export * from './sse.js';
 export * from './to-anthropic.js';
+export * from './to-anthropic-tools.js';
 export * from './to-chat-completion.js';
 export * from './to-chunks.js';

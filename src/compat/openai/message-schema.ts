@@ -1,8 +1,9 @@
 /**
  * @module
  * zod schemas for the `messages` array of an OpenAI Chat Completions request. Shapes this proxy
- * cannot represent (remote images, audio, files, tool turns) are rejected here with a message saying
- * so, so the translation step only ever sees input it can map. Unknown fields are allowed.
+ * cannot represent (remote images, audio, files, legacy `function` turns) are rejected here with a
+ * message saying so, so the translation step only ever sees input it can map. Unknown fields are
+ * allowed. Tool calls (`assistant.tool_calls`) and tool results (`role: 'tool'`) are supported.
  */
 import { z } from 'zod';
 import { parseImageDataUrl } from './data-url.js';
@@ -70,40 +71,49 @@ const userMessage = z.looseObject({
   name: z.string().nullish(),
 });
 
+/** One function call of an assistant turn; `arguments` is the JSON text the model produced. */
+const toolCall = z.looseObject({
+  id: z.string().min(1),
+  type: z.literal('function'),
+  function: z.looseObject({ name: z.string().min(1), arguments: z.string() }),
+});
+
 const assistantMessage = z
   .looseObject({
     role: z.literal('assistant'),
     content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).nullish(),
     refusal: z.string().nullish(),
     name: z.string().nullish(),
-    tool_calls: z.array(z.unknown()).nullish(),
+    tool_calls: z.array(toolCall).nullish(),
     function_call: z.unknown().optional(),
   })
   .superRefine((message, ctx) => {
-    // Replaying a tool call without its result would misstate the conversation, so refuse it.
-    if (message.tool_calls != null && message.tool_calls.length > 0) {
-      const text = 'assistant tool_calls are not supported yet';
-      ctx.addIssue({ code: 'custom', message: text, path: ['tool_calls'], params: unsupported });
-    }
     if (message.function_call != null) {
-      const text = 'assistant function_call is not supported';
+      const text = 'assistant function_call is not supported; use tool_calls';
       ctx.addIssue({ code: 'custom', message: text, path: ['function_call'], params: unsupported });
     }
   });
 
-/** One entry of `messages`, after validation (image URLs already parsed, tool turns refused). */
+/** The result of one tool call, answering `tool_call_id`. */
+const toolMessage = z.looseObject({
+  role: z.literal('tool'),
+  tool_call_id: z.string().min(1),
+  content: z.union([z.string(), z.array(textPart)]),
+});
+
+/** One entry of `messages`, after validation (image URLs already parsed, legacy turns refused). */
 export const chatMessageSchema = z
   .discriminatedUnion('role', [
     systemMessage,
     developerMessage,
     userMessage,
     assistantMessage,
-    z.looseObject({ role: z.literal('tool') }),
+    toolMessage,
     z.looseObject({ role: z.literal('function') }),
   ])
   .transform((message, ctx) => {
-    if (message.role === 'tool') return reject(ctx, 'tool messages are not supported yet', ['role']);
-    if (message.role === 'function') return reject(ctx, 'function messages are not supported', ['role']);
+    if (message.role === 'function')
+      return reject(ctx, 'function messages are not supported; use tool messages', ['role']);
     return message;
   });
 
@@ -115,3 +125,6 @@ export type InstructionMessage = Extract<ChatMessage, { role: 'system' | 'develo
 
 /** A validated user or assistant message. */
 export type ConversationMessage = Extract<ChatMessage, { role: 'user' | 'assistant' }>;
+
+/** A validated tool result message. */
+export type ToolMessage = Extract<ChatMessage, { role: 'tool' }>;

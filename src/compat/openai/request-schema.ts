@@ -11,6 +11,23 @@ import { toInvalidRequestError } from './schema-errors.js';
 
 const penalty = z.number().min(-2).max(2).nullish();
 
+/** A function tool; `parameters` is its JSON Schema (an object with no properties when absent). */
+const functionTool = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes'),
+    description: z.string().nullish(),
+    parameters: z.record(z.string(), z.unknown()).nullish(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+/** `none`, `auto`, `required`, or one named function. */
+const toolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string().min(1) }) }),
+]);
+
 /** The request body schema. Output type: {@link ChatCompletionRequest}. */
 export const chatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1),
@@ -33,8 +50,8 @@ export const chatCompletionRequestSchema = z.looseObject({
     .nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
-  tools: z.array(z.unknown()).nullish(),
-  tool_choice: z.unknown().optional(),
+  tools: z.array(functionTool).nullish(),
+  tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
   user: z.string().nullish(),

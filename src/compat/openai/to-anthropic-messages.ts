@@ -2,7 +2,10 @@
  * @module
  * OpenAI `messages` → Anthropic `system` + `messages`. System and developer turns become the
  * top-level system prompt; user and assistant turns keep their roles, and consecutive turns of the
- * same role merge into one message because the Anthropic API requires roles to alternate.
+ * same role merge into one message because the Anthropic API requires roles to alternate. An
+ * assistant's `tool_calls` become `tool_use` blocks (arguments parsed from JSON), and `tool` turns
+ * become `tool_result` blocks of a user message, so a run of tool results plus a following user turn
+ * is one Anthropic user message with the results first, as the API requires.
  */
 import type {
   AssistantMessageParam,
@@ -11,7 +14,7 @@ import type {
   UserMessageParam,
 } from '@anthropic-ai/sdk/resources/messages';
 import { invalidRequest } from './errors.js';
-import type { ChatMessage, ConversationMessage, InstructionMessage } from './message-schema.js';
+import type { ChatMessage, ConversationMessage, InstructionMessage, ToolMessage } from './message-schema.js';
 
 /** An Anthropic user or assistant message (never the SDK's `system` message variant). */
 export type TurnParam = UserMessageParam | AssistantMessageParam;
@@ -47,13 +50,14 @@ export function toAnthropicConversation(
       instructions.push(...instructionText(message));
       return;
     }
-    const blocks = toContentBlocks(message);
+    const blocks = message.role === 'tool' ? [toolResultBlock(message)] : toContentBlocks(message, index);
     if (blocks.length === 0) return;
+    const role = message.role === 'tool' ? 'user' : message.role;
     const previous = messages.at(-1);
-    if (previous !== undefined && previous.role === message.role) {
+    if (previous !== undefined && previous.role === role) {
       previous.content = [...asBlocks(previous.content), ...blocks];
     } else {
-      messages.push({ role: message.role, content: blocks });
+      messages.push({ role, content: blocks });
     }
   });
   if (messages.length === 0) {
@@ -77,16 +81,54 @@ function instructionText(message: InstructionMessage): string[] {
  * Content blocks for one user or assistant turn. Blank text is dropped because the Anthropic API
  * rejects whitespace-only text blocks; an assistant refusal is replayed as the text the user saw.
  */
-function toContentBlocks(message: ConversationMessage): ContentBlockParam[] {
+function toContentBlocks(message: ConversationMessage, index: number): ContentBlockParam[] {
   if (message.role === 'assistant') {
     const content = message.content ?? message.refusal ?? '';
-    if (typeof content === 'string') return textBlocks(content);
-    return content.flatMap((part) => textBlocks(part.type === 'text' ? part.text : part.refusal));
+    const text =
+      typeof content === 'string'
+        ? textBlocks(content)
+        : content.flatMap((part) => textBlocks(part.type === 'text' ? part.text : part.refusal));
+    const calls = (message.tool_calls ?? []).map((call, j): ContentBlockParam => ({
+      type: 'tool_use',
+      id: call.id,
+      name: call.function.name,
+      input: parseArguments(
+        call.function.arguments,
+        `messages[${index}].tool_calls[${j}].function.arguments`,
+      ),
+    }));
+    return [...text, ...calls];
   }
   if (typeof message.content === 'string') return textBlocks(message.content);
   return message.content.flatMap((part): ContentBlockParam[] =>
     part.type === 'text' ? textBlocks(part.text) : [{ type: 'image', source: part.image_url.url }],
   );
+}
+
+/** A `tool` turn as a `tool_result` block (empty text is kept: an empty result is still a result). */
+function toolResultBlock(message: ToolMessage): ContentBlockParam {
+  const text =
+    typeof message.content === 'string' ? message.content : message.content.map((part) => part.text).join('');
+  return { type: 'tool_result', tool_use_id: message.tool_call_id, content: text };
+}
+
+/** Function-call arguments (JSON text) as the tool_use input object. */
+function parseArguments(json: string, param: string): Record<string, unknown> {
+  if (json.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw invalidRequest(
+      `Invalid value for '${param}': expected a JSON object, received invalid JSON.`,
+      param,
+      'invalid_value',
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidRequest(`Invalid value for '${param}': expected a JSON object.`, param, 'invalid_value');
+  }
+  return value as Record<string, unknown>;
 }
 
 function textBlocks(text: string): TextBlockParam[] {

@@ -7,6 +7,7 @@ import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resource
 import { collectIgnoredParams } from './ignored-params.js';
 import { parseChatCompletionRequest } from './request-schema.js';
 import { toAnthropicConversation } from './to-anthropic-messages.js';
+import { toAnthropicTools } from './to-anthropic-tools.js';
 
 /** `max_tokens` when the client sets neither `max_completion_tokens` nor `max_tokens`. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -34,9 +35,11 @@ export interface AnthropicRequestTranslation {
  * | `max_completion_tokens` ?? `max_tokens` ?? 4096 | `max_tokens` |
  * | `stop` | `stop_sequences` |
  * | `user` | `metadata.user_id` |
+ * | `tools`, `tool_choice`, `parallel_tool_calls` | `tools`, `tool_choice` (see `to-anthropic-tools.ts`) |
+ * | assistant `tool_calls`, `tool` messages | `tool_use` blocks, user `tool_result` blocks |
  *
- * Parameters with no Anthropic equivalent (sampling, tools, logprobs, ...) are validated, then
- * listed in `warnings` and dropped.
+ * Parameters with no Anthropic equivalent (sampling, logprobs, ...) are validated, then listed in
+ * `warnings` and dropped.
  *
  * @param body - the parsed JSON body, untrusted
  * @throws {@link OpenAIApiError} 400 for an invalid or unsupported request (field named in `param`)
@@ -59,6 +62,7 @@ export function toAnthropicRequest(body: unknown): AnthropicRequestTranslation {
     ...(system === undefined ? {} : { system }),
     ...(stop.length === 0 ? {} : { stop_sequences: stop }),
     ...(request.user == null ? {} : { metadata: { user_id: request.user } }),
+    ...toAnthropicTools(request, warnings),
   };
   const stream = request.stream === true;
   return { params, stream, includeUsage: stream && request.stream_options?.include_usage === true, warnings };

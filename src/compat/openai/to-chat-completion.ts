@@ -3,7 +3,7 @@
  * Anthropic `Message` → OpenAI `ChatCompletion`, for non-streaming requests.
  */
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import {
   nowInSeconds,
   toCompletionId,
@@ -19,7 +19,8 @@ export type MessageLike = Pick<Message, 'id' | 'content' | 'stop_reason'> & { re
 /**
  * Translate a finished Anthropic message into an OpenAI chat completion with one choice. The text
  * blocks are concatenated (non-text blocks such as thinking have no Chat Completions field), which
- * matches what the streamed deltas add up to.
+ * matches what the streamed deltas add up to; `tool_use` blocks become `message.tool_calls` with
+ * JSON-string `arguments` (and `content` is null when there is no text, as OpenAI sends it).
  *
  * @param message - the Anthropic message from the Anthropic layer
  * @param options - `model` is the id the client requested, echoed back
@@ -31,6 +32,17 @@ export type MessageLike = Pick<Message, 'id' | 'content' | 'stop_reason'> & { re
  */
 export function toChatCompletion(message: MessageLike, options: ResponseOptions): ChatCompletion {
   const content = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+  const toolCalls = message.content.flatMap((block): ChatCompletionMessageToolCall[] =>
+    block.type === 'tool_use'
+      ? [
+          {
+            id: block.id,
+            type: 'function',
+            function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+          },
+        ]
+      : [],
+  );
   return {
     id: options.id ?? toCompletionId(message.id),
     object: 'chat.completion',
@@ -39,7 +51,12 @@ export function toChatCompletion(message: MessageLike, options: ResponseOptions)
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content, refusal: null },
+        message: {
+          role: 'assistant',
+          content: toolCalls.length > 0 && content === '' ? null : content,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
         finish_reason: toFinishReason(message.stop_reason),
         logprobs: null,
       },

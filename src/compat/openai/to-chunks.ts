@@ -3,9 +3,12 @@
  * Anthropic stream events → OpenAI `chat.completion.chunk` objects, for `stream: true`.
  *
  * Sequence: a role chunk (`delta: { role: 'assistant', content: '' }`) when the first event arrives,
- * one chunk per non-empty text delta, a finish chunk (`delta: {}` and `finish_reason`) at
- * `message_stop`, then, with `includeUsage`, a usage chunk whose `choices` is `[]`. Every chunk carries
- * the same `id`, `created` and `model`, and a `choices` array.
+ * one chunk per non-empty text delta, per tool call a chunk opening it (`tool_calls: [{ index, id,
+ * type: 'function', function: { name, arguments: '' } }]`) and one per argument fragment
+ * (`tool_calls: [{ index, function: { arguments } }]`), a finish chunk (`delta: {}` and
+ * `finish_reason`) at `message_stop`, then, with `includeUsage`, a usage chunk whose `choices` is
+ * `[]`. Every chunk carries the same `id`, `created` and `model`, and a `choices` array. Tool call
+ * `index` counts tool calls (0, 1, ...), not Anthropic content blocks.
  */
 import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
@@ -50,6 +53,8 @@ export async function* toChatCompletionChunks(
   let usage: UsageLike = { input_tokens: 0, output_tokens: 0 };
   let stopReason: StopReason | null = null;
   let finished = false;
+  // Anthropic block index → OpenAI tool call index.
+  const toolCalls = new Map<number, number>();
   for await (const event of events) {
     if (build === undefined) {
       const id = options.id ?? toCompletionId(event.type === 'message_start' ? event.message.id : undefined);
@@ -65,14 +70,27 @@ export async function* toChatCompletionChunks(
       case 'content_block_start':
         if (event.content_block.type === 'text' && event.content_block.text !== '') {
           yield build(textChoice(event.content_block.text));
+        } else if (event.content_block.type === 'tool_use') {
+          const index = toolCalls.size;
+          toolCalls.set(event.index, index);
+          const { id, name } = event.content_block;
+          yield build(toolCallChoice({ index, id, type: 'function', function: { name, arguments: '' } }));
         }
         break;
-      case 'content_block_delta':
-        // Thinking, signature and tool-input deltas have no Chat Completions field (yet).
+      case 'content_block_delta': {
+        // Thinking and signature deltas have no Chat Completions field.
+        const call = toolCalls.get(event.index);
         if (event.delta.type === 'text_delta' && event.delta.text !== '') {
           yield build(textChoice(event.delta.text));
+        } else if (
+          event.delta.type === 'input_json_delta' &&
+          call !== undefined &&
+          event.delta.partial_json !== ''
+        ) {
+          yield build(toolCallChoice({ index: call, function: { arguments: event.delta.partial_json } }));
         }
         break;
+      }
       case 'message_delta':
         stopReason = event.delta.stop_reason ?? stopReason;
         usage = { ...usage, ...definedCounts(event.usage) };
@@ -117,6 +135,10 @@ function* finish(build: ChunkBuilder, reason: ChunkFinishReason, usage: UsageLik
 function textChoice(text: string): ChatCompletionChunk.Choice[] {
   const delta: Delta = { content: text };
   return [{ index: 0, delta, finish_reason: null, logprobs: null }];
+}
+
+function toolCallChoice(call: ChatCompletionChunk.Choice.Delta.ToolCall): ChatCompletionChunk.Choice[] {
+  return [{ index: 0, delta: { tool_calls: [call] }, finish_reason: null, logprobs: null }];
 }
 
 const usageKeys = [

@@ -1,0 +1,80 @@
+/**
+ * @module
+ * `ClientCalls`: the stream writer's bookkeeping for client tool calls, per model message: which
+ * CLI content block became which answer block, which calls the message made, whether it ended
+ * waiting for them (`stop_reason: tool_use`), and the usage the API reported for it (a suspended
+ * run has no result line yet, so this is the only usage there is).
+ */
+import type { MessageDeltaUsage } from '@anthropic-ai/sdk/resources/messages';
+import type { MessageDeltaEvent, MessageStartEvent } from '../../core/events.js';
+import { toDeltaUsage } from './to-message.js';
+
+/** See the module comment. */
+export class ClientCalls {
+  readonly #names: ReadonlySet<string>;
+  /** CLI block index → answer block index, for the current model message. */
+  #blocks = new Map<number, number>();
+  #calls: string[] = [];
+  #suspendedOn: readonly string[] | undefined;
+  #usage = { input: 0, cacheRead: 0, cacheCreation: 0, output: 0 };
+
+  /** @param names The caller's tool names. */
+  constructor(names: ReadonlySet<string> = new Set()) {
+    this.#names = names;
+  }
+
+  /** True for one of the caller's tools (other calls are Claude Code's own, and stay internal). */
+  isClientTool(name: string): boolean {
+    return this.#names.has(name);
+  }
+
+  /** The calls (ids) the answer ended with, once the model stopped for them. */
+  get suspendedOn(): readonly string[] | undefined {
+    return this.#suspendedOn;
+  }
+
+  /** A model message started: forget the previous one's blocks. */
+  messageStarted(event: MessageStartEvent): void {
+    this.#blocks = new Map();
+    this.#calls = [];
+    this.#usage = {
+      ...this.#usage,
+      input: event.inputTokens,
+      cacheRead: event.cacheReadInputTokens,
+      cacheCreation: event.cacheCreationInputTokens,
+    };
+  }
+
+  /** A client call was opened as answer block `index` (from CLI block `cliIndex`). */
+  opened(cliIndex: number, index: number, id: string): void {
+    this.#blocks.set(cliIndex, index);
+    this.#calls.push(id);
+  }
+
+  /** The answer block for CLI block `cliIndex`, if it is a client call. */
+  blockFor(cliIndex: number): number | undefined {
+    return this.#blocks.get(cliIndex);
+  }
+
+  /** Client calls opened so far in this message (used to number calls without a CLI index). */
+  get openedInMessage(): number {
+    return this.#calls.length;
+  }
+
+  /** The message's stop reason arrived: it suspends the run if it stopped for client calls. */
+  messageEnded(event: MessageDeltaEvent): void {
+    this.#usage.output += event.outputTokens;
+    if (event.stopReason === 'tool_use' && this.#calls.length > 0) this.#suspendedOn = [...this.#calls];
+  }
+
+  /** `message_delta` usage of a suspended answer: what the API reported for its messages. */
+  usage(): MessageDeltaUsage {
+    const { input, cacheRead, cacheCreation, output } = this.#usage;
+    return {
+      ...toDeltaUsage(undefined, output),
+      input_tokens: input,
+      cache_read_input_tokens: cacheRead,
+      cache_creation_input_tokens: cacheCreation,
+    };
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * @module
+ * Running one piece of a Messages request for {@link AnthropicMessagesService}: start the CLI run
+ * (with a client tool bridge when the request defines tools), then stream it until its result or
+ * until it suspends on client tool calls, and settle what the HTTP layer reports about it.
+ */
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { ClaudeCodeWrapper } from '../../client/wrapper.js';
+import type { SessionStore } from '../../session/session-store.js';
+import { RunCursor } from '../../tools/run-cursor.js';
+import type { SuspendedRuns } from '../../tools/suspended-runs.js';
+import { ClientToolBridge } from '../../tools/tool-bridge.js';
+import { DEFAULT_TOOL_RESULT_TIMEOUT_MS, withClientTools } from '../../tools/tool-run-options.js';
+import { rememberAnswer, startPlannedRun, type ContextMode, type ConversationPlan } from './conversation.js';
+import type { Deferred } from './deferred.js';
+import { toStreamEvents, type StreamOutcome } from './to-stream-events.js';
+import type { ToolRun } from './tool-runs.js';
+import type { TranslatedRequest } from './translate-request.js';
+
+/** Facts about one answered request, for response headers, logs and metrics. */
+export interface ResultMeta {
+  /**
+   * Cost of this run as the CLI computed it. 0 when a stop sequence ended it early, and while the
+   * run is suspended on client tool calls (the whole run's cost comes with its final answer).
+   * @unit USD
+   */
+  readonly costUsd: number;
+  /** The CLI session holding this conversation now (resume target of the next turn). */
+  readonly sessionId: string | undefined;
+  /** Parameters that were ignored and other notes; the server sends them as `x-claude-code-warnings`. */
+  readonly warnings: readonly string[];
+  /** How the history reached the CLI; the server sends it as `x-claude-code-context`. */
+  readonly context: ContextMode;
+  /** Wall time of the request in this process. @unit milliseconds */
+  readonly durationMs: number;
+}
+
+/** What is known once the first event is ready, i.e. when an HTTP response would start. */
+export interface StreamStart {
+  /** How the history reached the CLI (`x-claude-code-context`). */
+  readonly context: ContextMode;
+  /** Ignored parameters and other notes (`x-claude-code-warnings`). */
+  readonly warnings: readonly string[];
+}
+
+/** What serving needs from the service. */
+export interface ServeContext {
+  readonly wrapper: ClaudeCodeWrapper;
+  readonly store: SessionStore;
+  readonly toolRuns: SuspendedRuns<ToolRun>;
+}
+
+/** One piece of a run to stream (see {@link serveRun}). */
+export interface ServePiece {
+  readonly request: TranslatedRequest;
+  readonly cursor: RunCursor;
+  readonly plan: ConversationPlan;
+  /** Serves the client tools of a run that has them. */
+  readonly bridge: ClientToolBridge | undefined;
+  /** Set when continuing a suspended run. */
+  readonly toolRun: ToolRun | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly started: Deferred<StreamStart>;
+  readonly meta: Deferred<ResultMeta>;
+  readonly startedAt: number;
+}
+
+/** Start the CLI run for `plan`; with a {@link ClientToolBridge} when the request serves tools. */
+export function startRun(
+  wrapper: ClaudeCodeWrapper,
+  plan: ConversationPlan,
+  request: TranslatedRequest,
+): { cursor: RunCursor; bridge: ClientToolBridge | undefined } {
+  const served = request.tools?.tools ?? [];
+  const bridge = served.length > 0 ? new ClientToolBridge(served) : undefined;
+  const options = bridge
+    ? withClientTools(request.runOptions, bridge, wrapper.config.allowedTools)
+    : request.runOptions;
+  return { cursor: new RunCursor(startPlannedRun(wrapper, plan, options)), bridge };
+}
+
+/**
+ * Stream one piece of a run: up to its result (then the answer is remembered for session resume),
+ * or up to the client tool calls it stops for (then the run is parked in `toolRuns` with its
+ * deadline, and outlives this request). The request's abort signal is attached only meanwhile.
+ */
+export async function* serveRun(
+  context: ServeContext,
+  piece: ServePiece,
+): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
+  const { request, cursor, plan, bridge, toolRun, started, meta, startedAt } = piece;
+  cursor.attach(piece.signal);
+  const onFinish = async (outcome: StreamOutcome): Promise<void> => {
+    if (outcome.suspendedOn && bridge) {
+      // The run waits for the caller's results: it must outlive this request.
+      cursor.detach();
+      const timeout = context.wrapper.config.toolResultTimeoutMs ?? DEFAULT_TOOL_RESULT_TIMEOUT_MS;
+      const names = toolRun?.names ?? request.tools?.names ?? new Set<string>();
+      context.toolRuns.suspend({ cursor, bridge, names, toolUseIds: outcome.suspendedOn }, timeout);
+    } else if (outcome.stopSequence === null && context.wrapper.config.sessionPersistence !== false) {
+      // A cut answer differs from what the session holds, and without persistence there is no
+      // session to resume: in both cases the next turn is flattened, which stays exact.
+      await rememberAnswer(context.store, request, outcome.text, outcome.sessionId);
+    }
+    meta.resolve(toMeta(request, plan, outcome, startedAt));
+  };
+  try {
+    const events = toStreamEvents(cursor, {
+      model: request.model,
+      stopSequences: request.stopSequences,
+      includeThinking: request.includeThinking,
+      clientTools: toolRun?.names ?? request.tools?.names,
+      continued: toolRun !== undefined,
+      onFinish,
+    });
+    for await (const event of events) {
+      if (!started.settled) started.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
+      yield event;
+    }
+  } finally {
+    cursor.detach();
+  }
+}
+
+function toMeta(
+  request: TranslatedRequest,
+  plan: ConversationPlan,
+  outcome: StreamOutcome,
+  startedAt: number,
+): ResultMeta {
+  return {
+    costUsd: outcome.response?.metrics.costUsd ?? 0,
+    sessionId: outcome.sessionId,
+    warnings: warningsOf(request, plan),
+    context: plan.context,
+    durationMs: Math.round(performance.now() - startedAt),
+  };
+}
+
+/** Ignored parameters of the request plus notes of the plan. */
+export function warningsOf(request: TranslatedRequest, plan: ConversationPlan): string[] {
+  return [...request.warnings, ...plan.warnings];
+}
