@@ -41,6 +41,8 @@ export const serverOptionsSchema = z
     sessionStoreRedisUrl: z.string().url().optional(),
     /** Pre-spawned CLI processes per launch configuration (see `warmPool` in the wrapper config, which wins when set); 0 disables. @default 1 */
     warmPoolSize: z.number().int().nonnegative().max(32).default(1),
+    /** A client tool result that arrives after its run's deadline (`toolResultTimeoutMs`): `replay` answers from the history, `reject` answers 400. @default 'replay' */
+    expiredToolResults: z.enum(['replay', 'reject']).default('replay'),
     /** Model used when a client asks for a model the CLI does not know (e.g. `gpt-4o`). */
     defaultModel: z.string().min(1).optional(),
     /** Options for every CLI run (model, timeouts, env...). */

@@ -7,7 +7,7 @@
  * (uuid → parentUuid) is enough, and `--resume` finds it from any working directory.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -50,6 +50,7 @@ export function synthesizeTranscript({
   const sessionId = randomUUID();
   const dir = join(cliProjectsDir(env), '-claude-code-wrapper-synthetic');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  sweepOldTranscripts(dir);
   const start = Date.now() - turns.length * 1000;
   let parentUuid: string | null = null;
   const lines = turns.map((turn, index) => {
@@ -84,4 +85,17 @@ export function synthesizeTranscript({
   const path = join(dir, `${sessionId}.jsonl`);
   writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
   return { sessionId, path };
+}
+
+/** Synthetic transcripts are read once, at the resume that forks them; an hour later they can go. */
+function sweepOldTranscripts(dir: string, maxAgeMs = 3_600_000): void {
+  const cutoff = Date.now() - maxAgeMs;
+  try {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true });
+    }
+  } catch {
+    // Best effort: a leftover file costs a few kilobytes.
+  }
 }

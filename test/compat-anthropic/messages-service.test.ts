@@ -1,4 +1,7 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AnthropicApiError,
@@ -23,7 +26,8 @@ async function setup(scenario: FakeClaudeScenario = {}, options: { strict?: bool
   fake = await withFakeClaude(scenario);
   const wrapper = new ClaudeCodeWrapper({
     claudeBinary: fake.binary,
-    env: fake.env,
+    // A HOME of its own: synthesized transcripts are written under it.
+    env: { ...fake.env, HOME: mkdtempSync(join(tmpdir(), 'ccw-home-')) },
     logLevel: 'silent',
     killGraceMs: 300,
   });
@@ -151,7 +155,7 @@ describe('AnthropicMessagesService with the fake CLI', () => {
     expect(a.meta.sessionId).not.toBe(b.meta.sessionId);
   });
 
-  it('flattens an unknown history into the prompt, then resumes from there', async () => {
+  it('gives an unknown history to the CLI as a synthesized session, then resumes from there', async () => {
     const { service, fake } = await setup();
     const messages = [
       { role: 'user', content: 'What is 2+2?' },
@@ -159,12 +163,27 @@ describe('AnthropicMessagesService with the fake CLI', () => {
       { role: 'user', content: 'And times 3?' },
     ];
     const flattened = await service.create(body(messages));
-    expect(flattened.meta.context).toBe('flattened');
-    const prompt = stdinText(fake, 0);
-    expect(prompt).toContain(
-      '<conversation_history>\nHuman: What is 2+2?\n\nAssistant: 4\n</conversation_history>\n\nAnd times 3?',
+    expect(flattened.meta.context).toBe('synthesized');
+    // Only the new turn goes on stdin; the history is in the transcript the CLI resumes (and forks).
+    expect(stdinText(fake, 0)).toBe('And times 3?');
+    const argv = fake.invocations()[0]?.argv ?? [];
+    expect(argv).toEqual(expect.arrayContaining(['--resume', '--fork-session']));
+    const transcript = readFileSync(
+      join(
+        fake.invocations()[0]?.env['HOME'] ?? '/nonexistent',
+        '.claude',
+        'projects',
+        '-claude-code-wrapper-synthetic',
+        `${argv[argv.indexOf('--resume') + 1]}.jsonl`,
+      ),
+      'utf8',
     );
-    expect(fake.invocations()[0]?.argv).not.toContain('--resume');
+    expect(
+      transcript
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { type: string }).type),
+    ).toEqual(['user', 'assistant']);
 
     const next = await service.create(
       body([

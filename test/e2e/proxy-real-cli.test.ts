@@ -64,6 +64,28 @@ describe('proxy with the real CLI', () => {
     expect(last.tools ?? []).toHaveLength(0);
   });
 
+  it('gives a history the server never saw to the API as separate role turns (synthesized session)', async () => {
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const { data, response } = await client.chat.completions
+      .create({
+        model: 'claude-sonnet-5-5',
+        messages: [
+          { role: 'system', content: 'You are terse.' },
+          { role: 'user', content: 'imported question one' },
+          { role: 'assistant', content: 'imported answer one' },
+          { role: 'user', content: 'follow-up' },
+        ],
+      })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe('You said: follow-up');
+    expect(response.headers.get('x-claude-code-context')).toBe('synthesized');
+    expect(roleTurns(api.messageRequests().at(-1)?.body)).toEqual([
+      ['user', 'imported question one'],
+      ['assistant', 'imported answer one'],
+      ['user', 'follow-up'],
+    ]);
+  });
+
   it('streams through the OpenAI client', async () => {
     api.enqueue({ kind: 'text', chunks: ['alpha ', 'beta'] });
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });

@@ -8,7 +8,10 @@
  * - history known (its key is in the {@link SessionStore}) → `--resume <id> --fork-session`
  *   (`resumed`); forking gives every continuation its own session id, so two clients continuing
  *   the same conversation differently never write into the same session;
- * - history unknown → {@link buildContextForUnknownHistory} flattens it into the prompt (`flattened`).
+ * - history unknown → a session transcript holding it is synthesized and resumed the same way
+ *   (`synthesized`), so the API still sees separate user and assistant turns;
+ * - as the last resort (the transcript cannot be written, or the CLI cannot find it),
+ *   {@link buildContextForUnknownHistory} flattens the history into the prompt (`flattened`).
  *
  * After a successful answer the key of `history + new turn + answer` is stored with the answer's
  * session id, so the next request in the conversation resumes.
@@ -19,6 +22,7 @@ import type { ClaudeCodeWrapper } from '../../client/wrapper.js';
 import { ClaudeCodeError } from '../../core/errors/index.js';
 import type { PromptBlock } from '../../core/prompt.js';
 import type { SessionStore } from '../../session/session-store.js';
+import { synthesizeTranscript } from '../../session/synthesize-transcript.js';
 import { conversationKey } from './conversation-key.js';
 import { buildContextForUnknownHistory } from './flatten-history.js';
 import type { TranslatedRequest } from './translate-request.js';
@@ -27,7 +31,7 @@ import type { TranslatedRequest } from './translate-request.js';
  * How the conversation's earlier turns reached the CLI. Reported as `x-claude-code-context`.
  * `continued`: the request carried client tool results and the run that waited for them went on.
  */
-export type ContextMode = 'new' | 'resumed' | 'flattened' | 'continued';
+export type ContextMode = 'new' | 'resumed' | 'synthesized' | 'flattened' | 'continued';
 
 /** What to run for one request. */
 export interface ConversationPlan {
@@ -40,10 +44,15 @@ export interface ConversationPlan {
   readonly warnings: readonly string[];
 }
 
-/** Decide how to run `request`: new, resumed or flattened. Never throws: a failing store means "unknown". */
+/**
+ * Decide how to run `request`: new, resumed, synthesized or flattened. Never throws: a failing
+ * store means "unknown".
+ * @param cliEnv The CLI's environment (to find its transcript directory); omit to skip synthesis.
+ */
 export async function planConversation(
   store: SessionStore,
   request: TranslatedRequest,
+  cliEnv?: Readonly<Record<string, string | undefined>>,
 ): Promise<ConversationPlan> {
   if (request.history.length === 0) return { context: 'new', prompt: request.prompt, warnings: [] };
   let sessionId: string | undefined;
@@ -54,8 +63,51 @@ export async function planConversation(
       `session store lookup failed (${describe(error)}); history was flattened`,
     ]);
   }
-  if (sessionId === undefined) return flattenedPlan(request);
+  if (sessionId === undefined) {
+    // A synthesized session that ends in a tool call makes the CLI insert its own "interrupted"
+    // tool result on resume, so tool results for an unknown run are flattened instead.
+    return cliEnv && !carriesToolResults(request) ? synthesizedPlan(request, cliEnv) : flattenedPlan(request);
+  }
   return { context: 'resumed', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
+}
+
+/** The plan that resumes a transcript synthesized from the history; flattened if it cannot be written. */
+export function synthesizedPlan(
+  request: TranslatedRequest,
+  cliEnv: Readonly<Record<string, string | undefined>>,
+): ConversationPlan {
+  try {
+    const { sessionId } = synthesizeTranscript({
+      env: cliEnv,
+      turns: request.history.flatMap((message) =>
+        message.role === 'user' || message.role === 'assistant'
+          ? [{ role: message.role, content: transcriptContent(message.content) }]
+          : [],
+      ),
+    });
+    return { context: 'synthesized', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
+  } catch (error) {
+    return flattenedPlan(request, [
+      `could not synthesize a session for the history (${describe(error)}); history was flattened`,
+    ]);
+  }
+}
+
+function carriesToolResults(request: TranslatedRequest): boolean {
+  const content = request.newTurn.content;
+  return (
+    Array.isArray(content) && content.some((block) => (block as { type?: unknown }).type === 'tool_result')
+  );
+}
+
+/** Content blocks as the transcript stores them: thinking (signed by the API) and cache hints dropped. */
+function transcriptContent(
+  content: TranslatedRequest['history'][number]['content'],
+): Record<string, unknown>[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return (content as readonly Record<string, unknown>[])
+    .filter((block) => block['type'] !== 'thinking' && block['type'] !== 'redacted_thinking')
+    .map(({ cache_control: _cacheControl, ...block }) => block);
 }
 
 /** The plan that sends the whole history in the prompt. */
@@ -86,7 +138,9 @@ export function startPlannedRun(
  */
 export function isStaleSession(plan: ConversationPlan, error: unknown): boolean {
   return (
-    plan.context === 'resumed' && ClaudeCodeError.isInstance(error) && error.code === 'SESSION_NOT_FOUND'
+    (plan.context === 'resumed' || plan.context === 'synthesized') &&
+    ClaudeCodeError.isInstance(error) &&
+    error.code === 'SESSION_NOT_FOUND'
   );
 }
 

@@ -144,7 +144,10 @@ export class AnthropicMessagesService {
           'tool_choice none: the suspended run was released and the conversation replayed without tools',
         );
       }
-      let plan = withNotes(await planConversation(this.#store, request), notes);
+      let plan = withNotes(
+        await planConversation(this.#store, request, { ...process.env, ...this.#wrapper.config.env }),
+        notes,
+      );
       for (;;) {
         const current = plan;
         const { cursor, bridge } = startRun(this.#wrapper, current, request);

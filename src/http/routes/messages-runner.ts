@@ -66,6 +66,7 @@ export async function startMessages(
     systemPromptMode: options.systemPromptMode,
     allowCliTools: options.allowCliTools,
     defaultModel: options.defaultModel,
+    expiredToolResults: options.expiredToolResults,
     // Isolation (a fresh empty directory per CLI process) comes from the wrapper's
     // `isolateWorkingDirectory`, which keeps warm-pool processes interchangeable.
     workingDirectory: wrapper.config.workingDirectory,
