@@ -6,9 +6,10 @@ import { ClaudeCodeWrapper, createServer } from '../dist/index.js';
 import { realClaudeBinary } from '../test/fixtures/real-cli.mjs';
 import { timeProcess } from './lib.mjs';
 
-const [row, iterationsArg, concurrencyArg] = process.argv.slice(2);
+const [row, iterationsArg, concurrencyArg, poolSizeArg] = process.argv.slice(2);
 const iterations = Number(iterationsArg);
 const concurrency = Number(concurrencyArg ?? '1');
+const poolSize = Number(poolSizeArg ?? Math.max(1, concurrency));
 const binary = realClaudeBinary();
 const env = JSON.parse(process.env.BENCH_ENV);
 const cwd = process.env.BENCH_CWD;
@@ -41,7 +42,8 @@ const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 async function withWarmWrapper(pool, fn) {
   const wrapper = new ClaudeCodeWrapper({ ...base, warmPool: pool });
   await wrapper.prewarm();
-  await settle(1000);
+  // Let fresh processes finish their own start-up work (it goes on briefly after `initialize`).
+  await settle(1000 + 500 * pool.size);
   // Let the pool settle so every measured call finds a ready process when the pool can keep up.
   const result = await measure(
     () => fn(wrapper),

@@ -1,6 +1,6 @@
 // Issue #4 benchmark: what does the HTTP proxy add over calling the library directly?
-// Same run, same backend (the fake `claude` stand-in, whose start-up is steady, so differences are
-// the proxy's own). Also the proxy's idle RSS, measured on `claude-wrapper serve` in a child process.
+// Same run, same backend: an instant stand-in CLI (bench/instant-cli.sh), so that the differences are
+// the proxy's own and not CLI start-up noise; no warm pool on either side. Also the proxy's idle RSS, measured on `claude-wrapper serve` in a child process.
 //   node bench/proxy-overhead.mjs [--iterations N] [--json]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,15 +12,23 @@ import { withFakeClaude } from '../test/fixtures/fake-claude-helpers.mjs';
 import { markdownTable, ms, stats } from './lib.mjs';
 
 const { values } = parseArgs({
-  options: { iterations: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } },
+  options: { iterations: { type: 'string', default: '200' }, json: { type: 'boolean', default: false } },
 });
 const iterations = Number(values.iterations);
 const fake = await withFakeClaude({
   default: { kind: 'reply', chunks: ['Hello', ' from', ' the', ' bench'] },
 });
-const wrapperConfig = { claudeBinary: fake.binary, env: fake.env, logLevel: 'silent' };
+const wrapperConfig = {
+  claudeBinary: new URL('./instant-cli.sh', import.meta.url).pathname,
+  logLevel: 'silent',
+};
 const service = new AnthropicMessagesService({ wrapper: new ClaudeCodeWrapper(wrapperConfig) });
-const server = createServer({ port: 0, sessionStorePath: ':memory:', wrapper: wrapperConfig });
+const server = createServer({
+  port: 0,
+  sessionStorePath: ':memory:',
+  warmPoolSize: 0,
+  wrapper: wrapperConfig,
+});
 const { url } = await server.listen();
 const body = { model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] };
 

@@ -28,7 +28,7 @@ const execFileAsync = promisify(execFile);
  * Run one driver row under getrusage(RUSAGE_CHILDREN) to get CPU seconds and peak RSS of the row.
  * Asynchronous: the fake API lives in this process and must keep answering meanwhile.
  */
-async function runRow(row, n, concurrency, env) {
+async function runRow(row, n, concurrency, env, poolSize = Math.max(1, concurrency)) {
   const rusage = `
 import json, resource, subprocess, sys
 p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
@@ -76,7 +76,7 @@ async function suite(label, ttftMs) {
     const n =
       concurrency > 1 ? Math.max(iterations, concurrency * 3) : reuse ? Math.max(iterations, 30) : iterations;
     process.stderr.write(`${label}: ${name}...\n`);
-    const r = await runRow(row, n, concurrency, env);
+    const r = await runRow(row, n, concurrency, env, poolSize);
     const s = stats(r.ttfb ?? r.latencies);
     rows.push({
       name,
@@ -115,11 +115,10 @@ async function overheads() {
     [`${here}core-overhead.mjs`, '--iterations', String(iterations)],
     { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
-  const proxy = await execFileAsync(
-    process.execPath,
-    [`${here}proxy-overhead.mjs`, '--iterations', String(Math.max(iterations, 30))],
-    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-  );
+  const proxy = await execFileAsync(process.execPath, [`${here}proxy-overhead.mjs`, '--iterations', '200'], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return [
     '### Library overhead over the raw CLI',
     '',

@@ -70,8 +70,8 @@ export class WarmPool {
   }
 
   /**
-   * Take a ready process for `spec`, or undefined (the caller starts one cold). Either way the pool
-   * for this configuration is topped up in the background.
+   * Take a ready process for `spec`, or undefined (the caller starts one cold, and the pool for
+   * this configuration is topped up in the background).
    */
   take(spec: LaunchSpec): PooledProcess | undefined {
     if (this.#closed) return undefined;
@@ -90,10 +90,12 @@ export class WarmPool {
       taken.uses += 1;
       this.#handoffs += 1;
       this.#recordHandoff(performance.now() - started);
+      // No refill now: a CLI start-up costs ~0.8 CPU-s and would compete with the request just
+      // handed off. The replacement starts when this process is retired (giveBack).
     } else {
       this.#misses += 1;
+      this.#refill(pool);
     }
-    this.#refill(pool);
     return taken;
   }
 
