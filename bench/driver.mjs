@@ -78,11 +78,11 @@ const rows = {
     const wrapper = new ClaudeCodeWrapper(base);
     return measure(() => wrapper.run(prompt));
   },
-  warm: () => withWarmWrapper({ size: Math.max(1, concurrency) }, (w) => w.run(prompt)),
+  warm: () => withWarmWrapper({ size: poolSize }, (w) => w.run(prompt)),
   'warm-reuse': () =>
-    withWarmWrapper({ size: Math.max(1, concurrency), maxUses: 1000 }, (w) => w.run(prompt)),
+    withWarmWrapper({ size: poolSize, maxUses: 1000 }, (w) => w.run(prompt)),
   'warm-rewind': () =>
-    withWarmWrapper({ size: Math.max(1, concurrency), maxUses: 1000, reuse: 'rewind' }, (w) => w.run(prompt)),
+    withWarmWrapper({ size: poolSize, maxUses: 1000, reuse: 'rewind' }, (w) => w.run(prompt)),
   'sdk-query': async () => {
     const { query } = await import('./node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs');
     return measure(async () => {

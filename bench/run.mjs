@@ -36,7 +36,7 @@ r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": p.returncode, "out": p.stdout, "err": p.stderr[-2000:], "cpu": r.ru_utime + r.ru_stime, "maxrss_kb": r.ru_maxrss}))`;
   const result = await execFileAsync(
     'python3',
-    ['-c', rusage, process.execPath, `${here}driver.mjs`, row, String(n), String(concurrency)],
+    ['-c', rusage, process.execPath, `${here}driver.mjs`, row, String(n), String(concurrency), String(poolSize)],
     {
       env: { ...process.env, ...env },
       encoding: 'utf8',
