@@ -79,8 +79,7 @@ const rows = {
     return measure(() => wrapper.run(prompt));
   },
   warm: () => withWarmWrapper({ size: poolSize }, (w) => w.run(prompt)),
-  'warm-reuse': () =>
-    withWarmWrapper({ size: poolSize, maxUses: 1000 }, (w) => w.run(prompt)),
+  'warm-reuse': () => withWarmWrapper({ size: poolSize, maxUses: 1000 }, (w) => w.run(prompt)),
   'warm-rewind': () =>
     withWarmWrapper({ size: poolSize, maxUses: 1000, reuse: 'rewind' }, (w) => w.run(prompt)),
   'sdk-query': async () => {

@@ -36,7 +36,16 @@ r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": p.returncode, "out": p.stdout, "err": p.stderr[-2000:], "cpu": r.ru_utime + r.ru_stime, "maxrss_kb": r.ru_maxrss}))`;
   const result = await execFileAsync(
     'python3',
-    ['-c', rusage, process.execPath, `${here}driver.mjs`, row, String(n), String(concurrency), String(poolSize)],
+    [
+      '-c',
+      rusage,
+      process.execPath,
+      `${here}driver.mjs`,
+      row,
+      String(n),
+      String(concurrency),
+      String(poolSize),
+    ],
     {
       env: { ...process.env, ...env },
       encoding: 'utf8',
@@ -65,16 +74,22 @@ async function suite(label, ttftMs) {
     ['proxy SSE time to first byte (warm, reuse)', 'proxy-stream', 1],
   ];
   if (!values.quick) {
-    for (const c of [2, 4, 8]) plan.push([`\`run()\` warm pool, concurrency ${c}`, 'warm', c]);
-    for (const c of [2, 4, 8]) plan.push([`\`run()\` warm + reuse, concurrency ${c}`, 'warm-reuse', c]);
     for (const c of [2, 4, 8]) plan.push([`\`run()\` cold, concurrency ${c}`, 'cold', c]);
+    for (const c of [2, 4, 8]) plan.push([`\`run()\` warm pool (size ${c}), concurrency ${c}`, 'warm', c]);
+    // Throughput at concurrency 8 as the pool grows (process reuse by rewind).
+    for (const size of [1, 2, 4, 8]) {
+      plan.push([`\`run()\` warm + reuse, pool size ${size}, concurrency 8`, 'warm-rewind', 8, size]);
+    }
   }
   const rows = [];
-  for (const [name, row, concurrency] of plan) {
+  for (const [name, row, concurrency, poolSize] of plan) {
     // Reuse rows are cheap and their CPU per call only shows once start-up is amortised.
     const reuse = row.startsWith('warm-re') || row.startsWith('proxy');
-    const n =
-      concurrency > 1 ? Math.max(iterations, concurrency * 3) : reuse ? Math.max(iterations, 30) : iterations;
+    const n = reuse
+      ? Math.max(iterations, concurrency > 1 ? 80 : 100)
+      : concurrency > 1
+        ? Math.max(iterations, concurrency * 3)
+        : iterations;
     process.stderr.write(`${label}: ${name}...\n`);
     const r = await runRow(row, n, concurrency, env, poolSize);
     const s = stats(r.ttfb ?? r.latencies);
