@@ -3,8 +3,8 @@
  * Client-side rate limit (rate-limiter-flexible): calls wait for a token instead of failing. Memory by
  * default; Redis when several processes share one budget (ioredis loaded only then).
  */
-import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
+import type { RateLimiterQueue } from 'rate-limiter-flexible';
 import { ClaudeCodeAbortError } from '../core/errors/index.js';
 import { connectRedis } from '../storage/redis-store.js';
 
@@ -22,6 +22,8 @@ export function createRateLimiter(requestsPerMinute: number, redisUrl?: string):
   let queue: Promise<RateLimiterQueue> | undefined;
   const getQueue = (): Promise<RateLimiterQueue> => {
     queue ??= (async () => {
+      // Loaded on first use: most wrappers never rate-limit, and the module costs ~10 MB of memory.
+      const { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis } = await import('rate-limiter-flexible');
       if (!redisUrl) return new RateLimiterQueue(new RateLimiterMemory(options), { maxQueueSize: 10_000 });
       redis = connectRedis(redisUrl);
       const limiter = new RateLimiterRedis({ ...options, storeClient: await redis });

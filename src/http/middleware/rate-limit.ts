@@ -4,20 +4,26 @@
  * `rate_limit_error` with `retry-after` beyond it.
  */
 import type { MiddlewareHandler } from 'hono';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpProblem } from '../http-problem.js';
 import type { AuthVariables } from './auth.js';
 
 /** Limit each client (as identified by the auth middleware) to `requestsPerMinute`; 0 disables. */
 export function rateLimit(requestsPerMinute: number): MiddlewareHandler<{ Variables: AuthVariables }> {
+  // Loaded only when enabled: the module costs ~10 MB of memory.
   const limiter =
-    requestsPerMinute > 0 ? new RateLimiterMemory({ points: requestsPerMinute, duration: 60 }) : undefined;
+    requestsPerMinute > 0
+      ? import('rate-limiter-flexible').then(({ RateLimiterMemory, RateLimiterRes }) => ({
+          memory: new RateLimiterMemory({ points: requestsPerMinute, duration: 60 }),
+          isRejection: (e: unknown): e is InstanceType<typeof RateLimiterRes> => e instanceof RateLimiterRes,
+        }))
+      : undefined;
   return async function rateLimitMiddleware(c, next) {
     if (limiter) {
+      const { memory, isRejection } = await limiter;
       try {
-        await limiter.consume(c.get('clientId'));
+        await memory.consume(c.get('clientId'));
       } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        if (!isRejection(rejection)) throw rejection;
         const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         throw new HttpProblem(
           429,
