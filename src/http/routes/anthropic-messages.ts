@@ -3,12 +3,12 @@
  * `POST /v1/messages` (JSON and SSE with `event:` lines) and `POST /v1/messages/count_tokens`.
  */
 import type { Hono } from 'hono';
-import { stream } from 'hono/streaming';
 import { AnthropicMessagesService } from '../../compat/anthropic/messages-service.js';
 import { encodeSse, encodeSseError } from '../../compat/anthropic/sse.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 import { readJsonBody } from '../read-json.js';
 import { resultHeaders, startMessages } from './messages-runner.js';
+import { sseResponse } from './sse-response.js';
 
 /** Mount the Anthropic Messages routes. */
 export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices): void {
@@ -20,20 +20,11 @@ export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices)
       for (const [name, value] of Object.entries(resultHeaders(meta))) c.header(name, value);
       return c.json(message);
     }
-    const started = await runner.stream();
-    c.header('content-type', 'text/event-stream; charset=utf-8');
-    c.header('cache-control', 'no-cache');
-    for (const [name, value] of Object.entries(started.headers)) c.header(name, value);
-    return stream(c, async (out) => {
-      out.onAbort(() => started.abort());
-      try {
-        for await (const event of started.events) await out.write(encodeSse(event));
-      } catch (error) {
-        // Headers are gone: the API's way to fail mid-stream is an `error` event.
-        await out.write(encodeSseError(error));
-      } finally {
-        started.release();
-      }
+    return sseResponse(c, await runner.stream(), {
+      async *frames(started) {
+        for await (const event of started.events) yield encodeSse(event);
+      },
+      errorFrame: (error) => encodeSseError(error),
     });
   });
 

@@ -4,7 +4,6 @@
  * ChatCompletion or `data:`-only SSE chunks ending in `[DONE]`.
  */
 import type { Hono } from 'hono';
-import { stream } from 'hono/streaming';
 import { toAnthropicRequest } from '../../compat/openai/to-anthropic.js';
 import { toChatCompletion } from '../../compat/openai/to-chat-completion.js';
 import { toChatCompletionChunks } from '../../compat/openai/to-chunks.js';
@@ -15,6 +14,7 @@ import { toOpenAIError } from '../../compat/openai/errors.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 import { readJsonBody } from '../read-json.js';
 import { resultHeaders, startMessages } from './messages-runner.js';
+import { sseResponse } from './sse-response.js';
 
 /** Mount the OpenAI chat completions route. */
 export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void {
@@ -28,29 +28,22 @@ export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void 
       for (const [name, value] of Object.entries(resultHeaders(meta))) c.header(name, value);
       return c.json(toChatCompletion(message, { model }));
     }
-    const started = await runner.stream();
-    c.header('content-type', 'text/event-stream; charset=utf-8');
-    c.header('cache-control', 'no-cache');
-    for (const [name, value] of Object.entries(started.headers)) c.header(name, value);
-    return stream(c, async (out) => {
-      out.onAbort(() => started.abort());
-      try {
-        for await (const chunk of toChatCompletionChunks(started.events, {
+    return sseResponse(c, await runner.stream(), {
+      async *frames(started) {
+        const chunks = toChatCompletionChunks(started.events, {
           model,
           includeUsage: translated.includeUsage,
-        })) {
-          await out.write(encodeOpenAISse(chunk));
-        }
-        await out.write(OPENAI_SSE_DONE);
-      } catch (error) {
+        });
+        for await (const chunk of chunks) yield encodeOpenAISse(chunk);
+        yield OPENAI_SSE_DONE;
+      },
+      errorFrame(error) {
         const mapped = toAnthropicError(error);
         const openai = mapped.status
           ? toOpenAIError(mapped.status, mapped.body.error.type, mapped.body.error.message)
           : fromUnknownError(error);
-        await out.write(encodeOpenAISseError(openai.body));
-      } finally {
-        started.release();
-      }
+        return encodeOpenAISseError(openai.body);
+      },
     });
   });
 }
