@@ -24,7 +24,7 @@ export class RunLifecycle {
   readonly startedAt = performance.now();
   readonly #services: RunServices;
   readonly #kind: string;
-  readonly #span: Span;
+  readonly #span: Span | undefined;
 
   constructor(services: RunServices, kind: string, prompt: Prompt, model?: string) {
     this.#services = services;
