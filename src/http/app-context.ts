@@ -17,6 +17,8 @@ export interface AppServices {
   readonly gate: ConcurrencyGate;
   readonly metrics: ProxyMetrics;
   readonly logger: WrapperLogger;
+  /** Aborted when a draining server's deadline passes: every run still going is stopped. */
+  readonly shutdown: AbortSignal;
 }
 
 /** Hono environment of the app. */

@@ -9,7 +9,7 @@ import { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
 import { createLogger, type WrapperLogger } from '../observability/logger.js';
 import { ProxyMetrics } from '../observability/prometheus.js';
-import { killAllNow, liveChildCount } from '../process/child-registry.js';
+import { toolRunsFor } from '../compat/anthropic/tool-runs.js';
 import { openSessionStore, type SessionStore } from '../session/session-store.js';
 import type { AppServices } from './app-context.js';
 import { createApp } from './app.js';
@@ -62,6 +62,7 @@ export function createServer(
   }
   const logger = dependencies.logger ?? createLogger(options.wrapper.logLevel ?? 'info');
   const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueue);
+  const shutdown = new AbortController();
   const services: AppServices = {
     options,
     logger,
@@ -70,6 +71,7 @@ export function createServer(
     sessionStore:
       dependencies.sessionStore ??
       openSessionStore({ path: options.sessionStorePath, redisUrl: options.sessionStoreRedisUrl }),
+    shutdown: shutdown.signal,
     metrics: new ProxyMetrics({ inFlight: () => gate.active, queued: () => gate.queued }),
   };
   const app = createApp(services);
@@ -104,11 +106,16 @@ export function createServer(
         while ((gate.active > 0 || gate.queued > 0) && Date.now() < deadline) await sleep(50);
         if (gate.active > 0) {
           logger.warn(
-            { event: 'drain_timeout', running: gate.active, killed: liveChildCount() },
+            { event: 'drain_timeout', running: gate.active },
             'drain deadline passed; killing CLI runs',
           );
         }
-        killAllNow();
+        // Stop only this server's work: its in-flight runs, the runs waiting for client tool
+        // results, and its warm pool. Other wrappers in the same process are not touched.
+        shutdown.abort();
+        toolRunsFor(services.wrapper).abortAll();
+        const killDeadline = Date.now() + 5_000;
+        while (gate.active > 0 && Date.now() < killDeadline) await sleep(20);
         await services.wrapper.close();
         if ('closeAllConnections' in s && typeof s.closeAllConnections === 'function')
           s.closeAllConnections();

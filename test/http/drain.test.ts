@@ -1,8 +1,9 @@
 /**
  * SIGTERM behaviour of the proxy: stop accepting, let in-flight runs finish up to the deadline, then kill.
  */
+import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { eventually, isRunning } from '../integration/helpers.js';
+import { eventually, fakeWrapper, isRunning } from '../integration/helpers.js';
 import { cliRuns, startHarness } from './server-harness.js';
 
 const body = JSON.stringify({
@@ -45,6 +46,40 @@ describe('graceful drain', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(await eventually(() => !isRunning(pid))).toBe(true);
     await inFlight;
+    await harness.fake.cleanup();
+  });
+
+  it("stops runs waiting for client tool results, and only this server's runs", async () => {
+    const harness = await startHarness({
+      default: { kind: 'reply', clientToolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }] },
+    });
+    // Another wrapper in the same process, busy: the server's shutdown must leave it alone.
+    const other = await fakeWrapper({ default: { kind: 'hang' } });
+    const busy = other.wrapper.run('unrelated').catch(() => undefined);
+    await eventually(() => other.fake.invocations().some((r) => r.stdin.length > 0));
+    const otherPid = other.fake.invocations()[0]?.pid ?? -1;
+
+    const client = new Anthropic({ baseURL: harness.url, apiKey: 'unused', maxRetries: 0 });
+    const first = await client.messages.create({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 50,
+      tools: [
+        { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: {} } },
+      ],
+      messages: [{ role: 'user', content: 'weather?' }],
+    });
+    expect(first.stop_reason).toBe('tool_use');
+    const suspendedPid = cliRuns(harness.fake)[0]?.pid ?? -1;
+    expect(isRunning(suspendedPid)).toBe(true);
+
+    await harness.server.close();
+    expect(await eventually(() => !isRunning(suspendedPid))).toBe(true);
+    expect(isRunning(otherPid)).toBe(true);
+
+    await other.wrapper.close();
+    process.kill(otherPid, 'SIGKILL');
+    await busy;
+    await other.fake.cleanup();
     await harness.fake.cleanup();
   });
 });

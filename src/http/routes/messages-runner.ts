@@ -41,9 +41,15 @@ export function resultHeaders(meta: ResultMeta): Record<string, string> {
     'x-claude-duration-ms': String(meta.durationMs),
   };
   if (meta.sessionId) headers['x-claude-session-id'] = meta.sessionId;
-  if (meta.warnings.length > 0)
-    headers['x-claude-code-warnings'] = meta.warnings.join('; ').replace(/[\r\n]+/g, ' ');
+  Object.assign(headers, warningsHeader(meta.warnings));
   return headers;
+}
+
+/** `x-claude-code-warnings`, one line, when there is anything to say. */
+function warningsHeader(warnings: readonly string[]): Record<string, string> {
+  return warnings.length > 0
+    ? { 'x-claude-code-warnings': warnings.join('; ').replace(/[\r\n]+/g, ' ') }
+    : {};
 }
 
 /**
@@ -58,7 +64,7 @@ export async function startMessages(
 ): Promise<MessagesRun> {
   const { options, wrapper, sessionStore, gate, metrics } = services;
   const abort = new AbortController();
-  const signal = AbortSignal.any([c.req.raw.signal, abort.signal]);
+  const signal = AbortSignal.any([c.req.raw.signal, abort.signal, services.shutdown]);
   const service = new AnthropicMessagesService({
     wrapper,
     sessionStore,
@@ -148,9 +154,10 @@ export async function startMessages(
       }
       const start = await started.started.catch(() => undefined);
       const warnings = [...extraWarnings, ...(start?.warnings ?? [])];
-      const headers: Record<string, string> = start ? { 'x-claude-code-context': start.context } : {};
-      if (warnings.length > 0)
-        headers['x-claude-code-warnings'] = warnings.join('; ').replace(/[\r\n]+/g, ' ');
+      const headers: Record<string, string> = {
+        ...(start ? { 'x-claude-code-context': start.context } : {}),
+        ...warningsHeader(warnings),
+      };
       const meta = started.meta.then(withWarnings);
       // Routes may never read it (the client went away); that must not be an unhandled rejection.
       meta.catch(() => {});
