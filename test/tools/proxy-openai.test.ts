@@ -4,23 +4,18 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type ProxyServer } from '../../src/http/server.js';
 import type { FakeApi } from '../fixtures/fake-api.mjs';
-import type { CliEnv } from '../fixtures/real-cli.mjs';
-import { realClaudeBinary } from '../fixtures/real-cli.mjs';
 import {
   CITY_SCHEMA,
   bodyOf,
   offeredTools,
   resultText,
-  startToolLoopApi,
+  startToolLoopProxy,
   toolResultsOf,
 } from './real-cli-helpers.js';
 
 let api: FakeApi;
-let cli: CliEnv;
 let close: () => Promise<void>;
-let server: ProxyServer;
 let client: OpenAI;
 
 const model = 'claude-sonnet-5-5';
@@ -37,17 +32,11 @@ function getWeather(args: string): string {
 }
 
 beforeAll(async () => {
-  ({ api, cli, close } = await startToolLoopApi());
-  server = createServer({
-    port: 0,
-    sessionStorePath: ':memory:',
-    wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, cliMaxRetries: 0, logLevel: 'silent' },
-  });
-  const { url } = await server.listen();
+  let url: string;
+  ({ api, url, close } = await startToolLoopProxy());
   client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
 });
 afterAll(async () => {
-  await server.close();
   await close();
 });
 beforeEach(() => api.requests.splice(0));

@@ -4,39 +4,22 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type ProxyServer } from '../../src/http/server.js';
 import type { FakeApi } from '../fixtures/fake-api.mjs';
-import type { CliEnv } from '../fixtures/real-cli.mjs';
-import { realClaudeBinary } from '../fixtures/real-cli.mjs';
-import { CITY_SCHEMA, allToolResults, bodyOf, resultText, startToolLoopApi } from './real-cli-helpers.js';
+import { CITY_SCHEMA, allToolResults, bodyOf, resultText, startToolLoopProxy } from './real-cli-helpers.js';
 
 let api: FakeApi;
-let cli: CliEnv;
 let close: () => Promise<void>;
-let server: ProxyServer;
 let client: Anthropic;
 
 const model = 'claude-sonnet-5-5';
 const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Weather', input_schema: CITY_SCHEMA }];
 
 beforeAll(async () => {
-  ({ api, cli, close } = await startToolLoopApi());
-  server = createServer({
-    port: 0,
-    sessionStorePath: ':memory:',
-    wrapper: {
-      claudeBinary: realClaudeBinary(),
-      env: cli.env,
-      cliMaxRetries: 0,
-      logLevel: 'silent',
-      toolResultTimeoutMs: 1500,
-    },
-  });
-  const { url } = await server.listen();
+  let url: string;
+  ({ api, url, close } = await startToolLoopProxy({ toolResultTimeoutMs: 1500 }));
   client = new Anthropic({ baseURL: url, apiKey: 'unused', maxRetries: 0 });
 });
 afterAll(async () => {
-  await server.close();
   await close();
 });
 beforeEach(() => api.requests.splice(0));

@@ -7,6 +7,8 @@
 import type { RecordedRequest } from '../fixtures/fake-api.mjs';
 import { lastUserText, startFakeApi, type FakeApi, type FakeBehavior } from '../fixtures/fake-api.mjs';
 import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+import type { ClaudeCodeConfig } from '../../src/core/config/schema.js';
+import { createServer } from '../../src/http/server.js';
 
 /** A JSON Schema the tests use for every tool. */
 export const CITY_SCHEMA: { type: 'object'; properties: Record<string, unknown>; required: string[] } = {
@@ -94,6 +96,36 @@ export async function startToolLoopApi(): Promise<{ api: FakeApi; cli: CliEnv; c
     async close() {
       await api.close();
       await cli.cleanup();
+    },
+  };
+}
+
+/**
+ * The proxy on a random loopback port, running the real CLI against a {@link toolLoopBehavior} fake
+ * API. `close` stops the server, then the API and the CLI environment.
+ */
+export async function startToolLoopProxy(
+  wrapper: Partial<ClaudeCodeConfig> = {},
+): Promise<{ api: FakeApi; url: string; close(): Promise<void> }> {
+  const loop = await startToolLoopApi();
+  const server = createServer({
+    port: 0,
+    sessionStorePath: ':memory:',
+    wrapper: {
+      claudeBinary: realClaudeBinary(),
+      env: loop.cli.env,
+      cliMaxRetries: 0,
+      logLevel: 'silent',
+      ...wrapper,
+    },
+  });
+  const { url } = await server.listen();
+  return {
+    api: loop.api,
+    url,
+    async close() {
+      await server.close();
+      await loop.close();
     },
   };
 }
