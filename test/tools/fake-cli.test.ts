@@ -78,9 +78,11 @@ describe('client tools with the fake CLI', () => {
   });
 
   it('pauses the run timeouts while it waits for the caller', async () => {
-    const { client } = await setup(oneCall, { idleTimeoutMs: 300, timeoutMs: 1500 });
+    // Budgets generous enough for a loaded CI machine to start the fake CLI within them; the wait
+    // for the caller is longer than both, so only a paused clock lets the run survive it.
+    const { client } = await setup(oneCall, { idleTimeoutMs: 1500, timeoutMs: 3000 });
     const first = await ask(client, [{ role: 'user', content: 'weather?' }]);
-    await new Promise((resolve) => setTimeout(resolve, 1800));
+    await new Promise((resolve) => setTimeout(resolve, 3300));
     const second = await ask(client, continuation(first, 'late but in time'));
     expect(second.content[0]).toMatchObject({ text: 'client tool results: late but in time' });
   });
