@@ -1,106 +1,161 @@
 // Issue #4 benchmark: what does the HTTP proxy add over calling the library directly?
-// Same run, same backend: an instant stand-in CLI (bench/instant-cli.sh), so that the differences are
-// the proxy's own and not CLI start-up noise; no warm pool on either side. Also the proxy's idle RSS, measured on `claude-wrapper serve` in a child process.
-//   node bench/proxy-overhead.mjs [--iterations N] [--json]
+// As deployed: `claude-wrapper serve` runs in its own process with its defaults (file session store,
+// info-level logs, isolated working directories) except the warm pool, which is off on both sides so
+// that both spawn the CLI per request. The library call runs in this process. The backend is an
+// instant stand-in CLI (bench/instant-cli.sh), so the differences are the proxy's own and not CLI
+// start-up noise. A bare Node HTTP server in its own process, called with the same `fetch`, gives
+// the floor any HTTP hop costs on this machine. Rows are interleaved, iteration by iteration.
+// Also the server's resident memory: just started, after idling, and after the load.
+//   node bench/proxy-overhead.mjs [--iterations N] [--idle-seconds S] [--server-config JSON] [--json]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClaudeCodeWrapper } from '../dist/index.js';
 import { AnthropicMessagesService } from '../dist/compat/anthropic/messages-service.js';
-import { createServer } from '../dist/http/server.js';
-import { withFakeClaude } from '../test/fixtures/fake-claude-helpers.mjs';
 import { markdownTable, ms, stats } from './lib.mjs';
 
 const { values } = parseArgs({
-  options: { iterations: { type: 'string', default: '200' }, json: { type: 'boolean', default: false } },
+  options: {
+    iterations: { type: 'string', default: '300' },
+    'idle-seconds': { type: 'string', default: '15' },
+    json: { type: 'boolean', default: false },
+    // Extra config-file content for the server, e.g. '{"server":{"sessionStorePath":":memory:"}}'.
+    'server-config': { type: 'string', default: '{}' },
+  },
 });
 const iterations = Number(values.iterations);
-const fake = await withFakeClaude({
-  default: { kind: 'reply', chunks: ['Hello', ' from', ' the', ' bench'] },
+const idleSeconds = Number(values['idle-seconds']);
+const instantCli = new URL('./instant-cli.sh', import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), 'ccw-proxy-bench-'));
+const children = [];
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Start a Node process and wait until `readyPath` answers on its port. */
+async function startProcess(args, { env = {}, readyPath = '/' } = {}) {
+  const port = await freePort();
+  const log = openSync(join(home, `${children.length}.log`), 'w');
+  const child = spawn(process.execPath, args(port), {
+    env: { ...process.env, HOME: home, ...env },
+    stdio: ['ignore', log, log],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i += 1) {
+    try {
+      await (await fetch(url + readyPath)).arrayBuffer();
+      return { child, url };
+    } catch (error) {
+      if (i > 200 || child.exitCode !== null)
+        throw new Error(`${args(port).join(' ')} did not start`, { cause: error });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+const rssMb = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+function serve() {
+  const config = join(home, 'proxy.json');
+  const extra = JSON.parse(values['server-config']);
+  writeFileSync(config, JSON.stringify({ ...extra, server: { warmPoolSize: 0, ...extra.server } }));
+  return startProcess((port) => ['dist/cli/main.js', 'serve', '--port', String(port), '--config', config], {
+    env: { CLAUDE_BINARY: instantCli, CLAUDE_LOG_LEVEL: '' },
+    readyPath: '/v1/models',
+  });
+}
+
+// Idle memory of a fresh server, before anything else runs.
+const fresh = await serve();
+await new Promise((r) => setTimeout(r, 1500));
+const rssStarted = rssMb(fresh.child.pid);
+await new Promise((r) => setTimeout(r, Math.max(0, idleSeconds * 1000 - 1500)));
+const rssIdle = rssMb(fresh.child.pid);
+fresh.child.kill('SIGTERM');
+
+const proxy = await serve();
+const bare = await startProcess((port) => [
+  '-e',
+  `require('node:http').createServer((q, s) => { let b = ''; q.on('data', (d) => (b += d)); q.on('end', () => { s.writeHead(200, { 'content-type': 'application/json' }); s.end(JSON.stringify({ ok: true, bytes: b.length })); }); }).listen(${port}, '127.0.0.1')`,
+]);
+const service = new AnthropicMessagesService({
+  wrapper: new ClaudeCodeWrapper({ claudeBinary: instantCli }),
 });
-const wrapperConfig = {
-  claudeBinary: new URL('./instant-cli.sh', import.meta.url).pathname,
-  logLevel: 'silent',
-};
-const service = new AnthropicMessagesService({ wrapper: new ClaudeCodeWrapper(wrapperConfig) });
-const server = createServer({
-  port: 0,
-  sessionStorePath: ':memory:',
-  warmPoolSize: 0,
-  wrapper: wrapperConfig,
-});
-const { url } = await server.listen();
 const body = { model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] };
+const post = (url, payload) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
 
 async function timeFirst(iterable) {
   const started = performance.now();
   let first;
-  for await (const _ of iterable) {
-    first ??= performance.now() - started;
-  }
+  for await (const _ of iterable) first ??= performance.now() - started;
   return first;
 }
 
 const rows = {
-  'library `messages.create` (service)': async () => {
+  'library `messages.create`': async () => {
     const t = performance.now();
     await service.create(body);
     return performance.now() - t;
   },
   'HTTP `POST /v1/messages` (JSON)': async () => {
     const t = performance.now();
-    const r = await fetch(`${url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    await r.json();
+    await (await post(`${proxy.url}/v1/messages`, body)).json();
     return performance.now() - t;
   },
   'library stream, first event': async () => timeFirst(service.stream({ ...body, stream: true }).events),
   'HTTP SSE, first byte': async () => {
     const t = performance.now();
-    const r = await fetch(`${url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...body, stream: true }),
-    });
-    const reader = r.body.getReader();
+    const reader = (await post(`${proxy.url}/v1/messages`, { ...body, stream: true })).body.getReader();
     await reader.read();
     const first = performance.now() - t;
     while (!(await reader.read()).done);
     return first;
   },
+  'floor: bare Node HTTP server, same `fetch`': async () => {
+    const t = performance.now();
+    await (await post(bare.url, body)).json();
+    return performance.now() - t;
+  },
 };
 
-for (const fn of Object.values(rows)) await fn();
+for (let i = 0; i < 20; i += 1) for (const fn of Object.values(rows)) await fn();
 const samples = Object.fromEntries(Object.keys(rows).map((k) => [k, []]));
 for (let i = 0; i < iterations; i += 1)
   for (const [name, fn] of Object.entries(rows)) samples[name].push(await fn());
-await server.close();
-
-// Idle RSS of the real server process.
-const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--port', '0'], {
-  env: { ...process.env, CLAUDE_LOG_LEVEL: 'silent', CLAUDE_BINARY: fake.binary },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-await new Promise((resolve) => child.stderr.on('data', (d) => String(d).includes('listening') && resolve()));
-await new Promise((r) => setTimeout(r, 1500));
-const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-child.kill('SIGTERM');
-await fake.cleanup();
+const rssLoaded = rssMb(proxy.child.pid);
+for (const child of children) child.kill('SIGTERM');
+await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+rmSync(home, { recursive: true, force: true });
 
 const computed = Object.entries(samples).map(([name, s]) => ({ name, ...stats(s) }));
-const [libCreate, httpCreate, libStream, httpStream] = computed;
+const [libCreate, httpCreate, libStream, httpStream, floor] = computed;
 const added = {
   nonStreamMs: httpCreate.median - libCreate.median,
   ttfbMs: httpStream.median - libStream.median,
+  floorMs: floor.median,
 };
+const memory = { startedMb: rssStarted, idleMb: rssIdle, afterLoadMb: rssLoaded };
 if (values.json) {
-  console.log(JSON.stringify({ iterations, rows: computed, added, idleRssMb: rssKb / 1024 }, null, 2));
+  console.log(JSON.stringify({ iterations, rows: computed, added, memory }, null, 2));
 } else {
   console.log(
-    `Proxy overhead, ${iterations} interleaved iterations, fake CLI stand-in, node ${process.version}\n`,
+    `Proxy overhead, ${iterations} interleaved iterations, instant stand-in CLI, server in its own process, node ${process.version}\n`,
   );
   console.log(
     markdownTable(
@@ -109,7 +164,9 @@ if (values.json) {
     ),
   );
   console.log(
-    `\nAdded by HTTP (median): ${ms(added.nonStreamMs)} ms non-stream, ${ms(added.ttfbMs)} ms to first byte. ` +
-      `Idle RSS of \`claude-wrapper serve\`: ${(rssKb / 1024).toFixed(1)} MB.`,
+    `\nAdded by HTTP (median): ${ms(added.nonStreamMs)} ms non-stream, ${ms(added.ttfbMs)} ms to first byte; ` +
+      `a bare HTTP round trip costs ${ms(added.floorMs)} ms here.\n` +
+      `RSS of \`claude-wrapper serve\`: ${memory.startedMb.toFixed(1)} MB just started, ` +
+      `${memory.idleMb.toFixed(1)} MB after ${idleSeconds} s idle, ${memory.afterLoadMb.toFixed(1)} MB right after the load.`,
   );
 }

@@ -130,7 +130,7 @@ async function overheads() {
     [`${here}core-overhead.mjs`, '--iterations', String(iterations)],
     { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
-  const proxy = await execFileAsync(process.execPath, [`${here}proxy-overhead.mjs`, '--iterations', '200'], {
+  const proxy = await execFileAsync(process.execPath, [`${here}proxy-overhead.mjs`, '--iterations', '300'], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });

@@ -3,6 +3,7 @@
  * What every route needs, built once per server.
  */
 import type { ClaudeCodeWrapper } from '../client/wrapper.js';
+import type { AnthropicMessagesService } from '../compat/anthropic/messages-service.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/prometheus.js';
 import type { SessionStore } from '../session/session-store.js';
@@ -14,6 +15,8 @@ export interface AppServices {
   readonly options: ServerOptions;
   readonly wrapper: ClaudeCodeWrapper;
   readonly sessionStore: SessionStore;
+  /** The Messages API over the wrapper, configured from the server options (both APIs use it). */
+  readonly messages: AnthropicMessagesService;
   readonly gate: ConcurrencyGate;
   readonly metrics: ProxyMetrics;
   readonly logger: WrapperLogger;

@@ -4,12 +4,12 @@
  * routes. Speaks only web-standard Request/Response; the Node adapter lives in `server.ts`.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, AppServices } from './app-context.js';
 import { errorResponse } from './error-handler.js';
 import { HttpProblem } from './http-problem.js';
 import { accessLog } from './middleware/access-log.js';
 import { auth } from './middleware/auth.js';
+import { bodyLimit } from './middleware/body-limit.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestId } from './middleware/request-id.js';
 import { mountAnthropicMessages } from './routes/anthropic-messages.js';
@@ -26,19 +26,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   app.use('*', accessLog(logger, metrics));
   mountHealth(app, services);
   app.use('*', auth(options.apiKeys));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: () => {
-        throw new HttpProblem(
-          413,
-          'request_too_large',
-          `Request body exceeds the ${options.maxBodyBytes}-byte limit.`,
-        );
-      },
-    }),
-  );
+  app.use('/v1/*', bodyLimit(options.maxBodyBytes));
   app.use('/v1/*', rateLimit(options.requestsPerMinute));
   mountMetrics(app, services);
   mountModels(app);

@@ -9,6 +9,7 @@ import { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
 import { createLogger, type WrapperLogger } from '../observability/logger.js';
 import { ProxyMetrics } from '../observability/prometheus.js';
+import { AnthropicMessagesService } from '../compat/anthropic/messages-service.js';
 import { toolRunsFor } from '../compat/anthropic/tool-runs.js';
 import { openSessionStore, type SessionStore } from '../session/session-store.js';
 import type { AppServices } from './app-context.js';
@@ -63,14 +64,28 @@ export function createServer(
   const logger = dependencies.logger ?? createLogger(options.wrapper.logLevel ?? 'info');
   const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueue);
   const shutdown = new AbortController();
+  const wrapper = new ClaudeCodeWrapper(wrapperConfigFor(options), { logger });
+  const sessionStore =
+    dependencies.sessionStore ??
+    openSessionStore({ path: options.sessionStorePath, redisUrl: options.sessionStoreRedisUrl });
   const services: AppServices = {
     options,
     logger,
     gate,
-    wrapper: new ClaudeCodeWrapper(wrapperConfigFor(options), { logger }),
-    sessionStore:
-      dependencies.sessionStore ??
-      openSessionStore({ path: options.sessionStorePath, redisUrl: options.sessionStoreRedisUrl }),
+    wrapper,
+    sessionStore,
+    messages: new AnthropicMessagesService({
+      wrapper,
+      sessionStore,
+      strict: options.strict,
+      systemPromptMode: options.systemPromptMode,
+      allowCliTools: options.allowCliTools,
+      defaultModel: options.defaultModel,
+      expiredToolResults: options.expiredToolResults,
+      // Isolation (a fresh empty directory per CLI process) comes from the wrapper's
+      // `isolateWorkingDirectory`, which keeps warm-pool processes interchangeable.
+      workingDirectory: wrapper.config.workingDirectory,
+    }),
     shutdown: shutdown.signal,
     metrics: new ProxyMetrics({ inFlight: () => gate.active, queued: () => gate.queued }),
   };

@@ -26,12 +26,17 @@ export const REDACTED_PATHS = [
 export type WrapperLogger = Logger;
 
 /**
- * Create the default logger, writing JSON lines to stderr (stdout belongs to the caller's data).
+ * Create the default logger, writing JSON lines to stderr (stdout belongs to the caller's data),
+ * flushed at least every 250 ms.
  * @param level pino level or `silent`.
+ * @param destination File descriptor or file path. @default 2 (stderr)
  */
-export function createLogger(level: string = 'warn'): WrapperLogger {
+export function createLogger(level: string = 'warn', destination: number | string = 2): WrapperLogger {
   return pino(
     { name: 'claude-code-wrapper', level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    pino.destination({ dest: 2, sync: false }),
+    // Lines are batched: one asynchronous write per line costs a server ~0.4 ms of latency per
+    // request. A quarter-second timer (unref'd) flushes a quiet process, and pino flushes
+    // synchronously on exit, so only a SIGKILL can lose the last moment's lines.
+    pino.destination({ dest: destination, sync: false, minLength: 4096, periodicFlush: 250 }),
   );
 }

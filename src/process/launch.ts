@@ -5,7 +5,8 @@
  * in the warm pool.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClaudeRunConfig } from '../core/config/schema.js';
@@ -67,10 +68,9 @@ export function spawnFromSpec(spec: LaunchSpec): CliProcess {
   let cwd: string | undefined = spec.cwd === 'isolated' ? undefined : spec.cwd;
   let cleanup: (() => void) | undefined;
   if (spec.cwd === 'isolated') {
-    mkdirSync(ISOLATED_ROOT, { recursive: true, mode: 0o700 });
-    const dir = mkdtempSync(join(ISOLATED_ROOT, 'run-'));
+    const dir = isolatedDirectory();
     cwd = dir;
-    cleanup = () => rmSync(dir, { recursive: true, force: true });
+    cleanup = () => removeDirectory(dir);
   }
   return new CliProcess({
     binary: spec.binary,
@@ -85,6 +85,27 @@ export function spawnFromSpec(spec: LaunchSpec): CliProcess {
 /** Resolve and spawn in one step. */
 export function launchCli(options: LaunchOptions, target: SessionTarget = {}): CliProcess {
   return spawnFromSpec(resolveLaunchSpec(options, target));
+}
+
+/** A fresh empty directory under {@link ISOLATED_ROOT} (created on first use, or again if removed). */
+function isolatedDirectory(): string {
+  try {
+    return mkdtempSync(join(ISOLATED_ROOT, 'run-'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(ISOLATED_ROOT, { recursive: true, mode: 0o700 });
+    return mkdtempSync(join(ISOLATED_ROOT, 'run-'));
+  }
+}
+
+/**
+ * Remove a run's directory in the background (never on the request path). Usually the CLI left it
+ * empty, so one `rmdir` does; otherwise the recursive delete.
+ */
+function removeDirectory(dir: string): void {
+  rmdir(dir)
+    .catch(() => rm(dir, { recursive: true, force: true, maxRetries: 2 }))
+    .catch(() => {});
 }
 
 function isDirectory(path: string): boolean {

@@ -50,7 +50,13 @@ export class FileKeyValueStore implements KeyValueStore {
   #open(): Promise<ClassicLevel<string, StoredValue>> {
     this.#db ??= (async () => {
       const { ClassicLevel } = await import('classic-level');
-      const db = new ClassicLevel<string, StoredValue>(this.#path, { valueEncoding: 'json' });
+      // Small entries and point lookups: LevelDB's defaults (8 MiB block cache, 4 MiB memtable) would
+      // only grow the process, which also makes every CLI spawn (fork) slower.
+      const db = new ClassicLevel<string, StoredValue>(this.#path, {
+        valueEncoding: 'json',
+        cacheSize: 1 << 20,
+        writeBufferSize: 1 << 20,
+      });
       try {
         await db.open();
       } catch (error) {

@@ -56,6 +56,41 @@ describe('proxy safety and limits', () => {
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
   });
 
+  it('counts a chunked body without content-length against the limit too', async () => {
+    harness = await startHarness(
+      { default: { kind: 'reply', text: 'small enough' } },
+      { maxBodyBytes: 1000 },
+    );
+    const chunked = (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 100) controller.enqueue(bytes.slice(i, i + 100));
+          controller.close();
+        },
+      });
+      // A stream body goes out as `transfer-encoding: chunked`, with no length to check up front.
+      return { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' };
+    };
+    const url = `${harness.url}/v1/messages`;
+    const big = JSON.stringify({
+      model: 'x',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: 'y'.repeat(5000) }],
+    });
+    const over = await fetch(url, chunked(big) as RequestInit);
+    expect(over.status).toBe(413);
+    expect(await over.json()).toMatchObject({ error: { type: 'request_too_large' } });
+    const small = JSON.stringify({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const ok = await fetch(url, chunked(small) as RequestInit);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ content: [{ text: 'small enough' }] });
+  });
+
   it('rate-limits per key with retry-after', async () => {
     harness = await startHarness({}, { requestsPerMinute: 2 });
     const body = { model: 'claude-sonnet-5-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] };

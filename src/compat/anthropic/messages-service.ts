@@ -145,7 +145,13 @@ export class AnthropicMessagesService {
         );
       }
       let plan = withNotes(
-        await planConversation(this.#store, request, { ...process.env, ...this.#wrapper.config.env }),
+        await planConversation(
+          this.#store,
+          request,
+          // Only a history needs the CLI's environment (to place a synthesized transcript); copying
+          // process.env costs ~0.15 ms, so a first turn skips it.
+          request.history.length > 0 ? { ...process.env, ...this.#wrapper.config.env } : undefined,
+        ),
         notes,
       );
       for (;;) {

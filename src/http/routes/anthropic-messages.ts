@@ -3,7 +3,6 @@
  * `POST /v1/messages` (JSON and SSE with `event:` lines) and `POST /v1/messages/count_tokens`.
  */
 import type { Hono } from 'hono';
-import { AnthropicMessagesService } from '../../compat/anthropic/messages-service.js';
 import { encodeSse, encodeSseError } from '../../compat/anthropic/sse.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 import { readJsonBody } from '../read-json.js';
@@ -28,6 +27,7 @@ export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices)
     });
   });
 
-  const counter = new AnthropicMessagesService({ wrapper: services.wrapper });
-  app.post('/v1/messages/count_tokens', async (c) => c.json(counter.countTokens(await readJsonBody(c))));
+  app.post('/v1/messages/count_tokens', async (c) =>
+    c.json(services.messages.countTokens(await readJsonBody(c))),
+  );
 }

@@ -7,7 +7,7 @@
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { Context } from 'hono';
 import { collectMessage } from '../../compat/anthropic/message-accumulator.js';
-import { AnthropicMessagesService, type ResultMeta } from '../../compat/anthropic/messages-service.js';
+import type { AnthropicMessagesService, ResultMeta } from '../../compat/anthropic/messages-service.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 
 /** A request that passed validation and holds a run slot. */
@@ -62,21 +62,10 @@ export async function startMessages(
   body: unknown,
   extraWarnings: readonly string[] = [],
 ): Promise<MessagesRun> {
-  const { options, wrapper, sessionStore, gate, metrics } = services;
+  const { gate, metrics } = services;
   const abort = new AbortController();
   const signal = AbortSignal.any([c.req.raw.signal, abort.signal, services.shutdown]);
-  const service = new AnthropicMessagesService({
-    wrapper,
-    sessionStore,
-    strict: options.strict,
-    systemPromptMode: options.systemPromptMode,
-    allowCliTools: options.allowCliTools,
-    defaultModel: options.defaultModel,
-    expiredToolResults: options.expiredToolResults,
-    // Isolation (a fresh empty directory per CLI process) comes from the wrapper's
-    // `isolateWorkingDirectory`, which keeps warm-pool processes interchangeable.
-    workingDirectory: wrapper.config.workingDirectory,
-  });
+  const service = services.messages;
   let releaseSlot: (() => void) | undefined;
   let released = false;
   const release = (): void => {

@@ -3,7 +3,13 @@
  * The shared shape of a streamed answer on both APIs: SSE headers, the frames, a client
  * disconnect that aborts the run, a mid-stream failure written as the API's error frame (the status
  * line is long gone), and the run slot released at the end.
+ *
+ * Under `@hono/node-server` the frames go straight to the Node response: a web `ReadableStream`
+ * in between costs a few hops per frame, and the adapter would flush the headers on their own
+ * packet before the first frame. Elsewhere (e.g. `app.request()` in tests) hono's `stream()` is used.
  */
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { StartedStream } from './messages-runner.js';
@@ -21,6 +27,14 @@ export function sseResponse(c: Context, started: StartedStream, writer: SseWrite
   c.header('content-type', 'text/event-stream; charset=utf-8');
   c.header('cache-control', 'no-cache');
   for (const [name, value] of Object.entries(started.headers)) c.header(name, value);
+  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+  if (isServerResponse(outgoing)) {
+    const headers = Object.fromEntries(c.newResponse(null).headers);
+    void writeToNode(outgoing, headers, started, writer);
+    return RESPONSE_ALREADY_SENT;
+  }
+  // Without it, @hono/node-server would buffer the start of the body to compute a length.
+  c.header('transfer-encoding', 'chunked');
   return stream(c, async (out) => {
     out.onAbort(() => started.abort());
     try {
@@ -30,5 +44,50 @@ export function sseResponse(c: Context, started: StartedStream, writer: SseWrite
     } finally {
       started.release();
     }
+  });
+}
+
+function isServerResponse(value: unknown): value is ServerResponse {
+  return typeof value === 'object' && value !== null && 'writeHead' in value && 'write' in value;
+}
+
+/** Write the stream to a Node response, honouring back-pressure; never rejects. */
+async function writeToNode(
+  outgoing: ServerResponse,
+  headers: Record<string, string>,
+  started: StartedStream,
+  writer: SseWriter,
+): Promise<void> {
+  // The client went away before the end: stop the run (which kills the CLI).
+  const onClose = (): void => {
+    if (!outgoing.writableFinished) started.abort();
+  };
+  outgoing.once('close', onClose);
+  const write = async (frame: string): Promise<void> => {
+    if (outgoing.destroyed) throw new Error('client disconnected');
+    if (!outgoing.write(frame)) await drained(outgoing);
+  };
+  try {
+    outgoing.writeHead(200, headers);
+    try {
+      for await (const frame of writer.frames(started)) await write(frame);
+    } catch (error) {
+      if (!outgoing.destroyed) outgoing.write(writer.errorFrame(error));
+    }
+  } finally {
+    started.release();
+    if (!outgoing.destroyed) outgoing.end();
+  }
+}
+
+function drained(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      outgoing.off('drain', done);
+      outgoing.off('close', done);
+      resolve();
+    };
+    outgoing.once('drain', done);
+    outgoing.once('close', done);
   });
 }
