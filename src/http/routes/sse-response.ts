@@ -30,7 +30,8 @@ export function sseResponse(c: Context, started: StartedStream, writer: SseWrite
   const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
   if (isServerResponse(outgoing)) {
     const headers = Object.fromEntries(c.newResponse(null).headers);
-    void writeToNode(outgoing, headers, started, writer);
+    // Nothing is left to answer with if even the status line cannot be written: drop the socket.
+    writeToNode(outgoing, headers, started, writer).catch(() => outgoing.destroy());
     return RESPONSE_ALREADY_SENT;
   }
   // Without it, @hono/node-server would buffer the start of the body to compute a length.
@@ -51,7 +52,7 @@ function isServerResponse(value: unknown): value is ServerResponse {
   return typeof value === 'object' && value !== null && 'writeHead' in value && 'write' in value;
 }
 
-/** Write the stream to a Node response, honouring back-pressure; never rejects. */
+/** Write the stream to a Node response, honouring back-pressure; rejects only if `writeHead` throws. */
 async function writeToNode(
   outgoing: ServerResponse,
   headers: Record<string, string>,
