@@ -150,9 +150,14 @@ const added = {
   ttfbMs: httpStream.median - libStream.median,
   floorMs: floor.median,
 };
+// The same iteration's HTTP and library samples run back to back, so their difference cancels
+// drift in the machine's speed; its median is the typical added latency of one request.
+const paired = (httpRow, libRow) =>
+  stats(samples[httpRow.name].map((v, i) => v - samples[libRow.name][i])).median;
+const pairedAdded = { nonStreamMs: paired(httpCreate, libCreate), ttfbMs: paired(httpStream, libStream) };
 const memory = { startedMb: rssStarted, idleMb: rssIdle, afterLoadMb: rssLoaded };
 if (values.json) {
-  console.log(JSON.stringify({ iterations, rows: computed, added, memory }, null, 2));
+  console.log(JSON.stringify({ iterations, rows: computed, added, pairedAdded, memory }, null, 2));
 } else {
   console.log(
     `Proxy overhead, ${iterations} interleaved iterations, instant stand-in CLI, server in its own process, node ${process.version}\n`,
@@ -165,7 +170,8 @@ if (values.json) {
   );
   console.log(
     `\nAdded by HTTP (median): ${ms(added.nonStreamMs)} ms non-stream, ${ms(added.ttfbMs)} ms to first byte; ` +
-      `a bare HTTP round trip costs ${ms(added.floorMs)} ms here.\n` +
+      `a bare HTTP round trip costs ${ms(added.floorMs)} ms here. ` +
+      `Median of the per-iteration differences: ${ms(pairedAdded.nonStreamMs)} ms and ${ms(pairedAdded.ttfbMs)} ms.\n` +
       `RSS of \`claude-wrapper serve\`: ${memory.startedMb.toFixed(1)} MB just started, ` +
       `${memory.idleMb.toFixed(1)} MB after ${idleSeconds} s idle, ${memory.afterLoadMb.toFixed(1)} MB right after the load.`,
   );
