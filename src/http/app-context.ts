@@ -2,6 +2,7 @@
  * @module
  * What every route needs, built once per server.
  */
+import type { HttpBindings } from '@hono/node-server';
 import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import type { AnthropicMessagesService } from '../compat/anthropic/messages-service.js';
 import type { WrapperLogger } from '../observability/logger.js';
@@ -26,6 +27,8 @@ export interface AppServices {
 
 /** Hono environment of the app. */
 export interface AppEnv {
+  /** The Node request and response under `@hono/node-server`; `app.request()` passes none (`c.env` may even be undefined). */
+  Bindings: Partial<HttpBindings>;
   Variables: {
     requestId: string;
     clientId: string;

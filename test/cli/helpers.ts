@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually as pollUntil } from '../integration/helpers.js';
 import {
   withFakeClaude,
   type FakeClaude,
@@ -121,24 +122,11 @@ export async function createHarness(scenario: FakeClaudeScenario = {}): Promise<
   };
 }
 
-/** True while a process with this pid exists. */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isRunning } from '../integration/helpers.js';
 
-/** Poll until `check` passes or the time is up. */
-export async function eventually(check: () => boolean, timeoutMs = 10_000, stepMs = 50): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return check();
+/** {@link pollUntil} with the patience a subprocess of the built CLI needs. */
+export function eventually(check: () => boolean, timeoutMs = 10_000, stepMs = 50): Promise<boolean> {
+  return pollUntil(check, timeoutMs, stepMs);
 }
 
 /** Parse JSON lines, skipping empty ones. */

@@ -25,7 +25,7 @@ export async function fakeWrapper(
   return { wrapper, fake };
 }
 
-/** True while a process with this pid exists (zombies count as gone for our purposes? no: kill(0) sees them). */
+/** True while a process with this pid exists (an unreaped zombie still counts). */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -35,12 +35,12 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** Poll until `check` passes or the time is up. */
-export async function eventually(check: () => boolean, timeoutMs = 3000): Promise<boolean> {
+/** Poll every `stepMs` until `check` passes or the time is up; the last check decides. */
+export async function eventually(check: () => boolean, timeoutMs = 3000, stepMs = 20): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, stepMs));
   }
   return check();
 }

@@ -5,6 +5,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClaudeCodeAnthropic } from '../../src/compat/anthropic/client.js';
 import { liveChildCount } from '../../src/process/child-registry.js';
+import { eventually } from '../integration/helpers.js';
 import type { FakeApi } from '../fixtures/fake-api.mjs';
 import type { CliEnv } from '../fixtures/real-cli.mjs';
 import {
@@ -157,7 +158,7 @@ describe('ClaudeCodeAnthropic: streaming, tool_choice and deadlines', () => {
       const waiting = liveChildCount();
       expect(waiting).toBeGreaterThan(0);
       // The suspended run holds its process until the deadline, then the process is killed.
-      await until(() => liveChildCount() < waiting, 6000);
+      expect(await eventually(() => liveChildCount() < waiting, 6000, 50)).toBe(true);
       messages.push({ role: 'assistant', content: first.content });
       messages.push({
         role: 'user',
@@ -185,11 +186,3 @@ describe('ClaudeCodeAnthropic: streaming, tool_choice and deadlines', () => {
     }
   });
 });
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

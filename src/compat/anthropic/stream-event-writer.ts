@@ -33,10 +33,13 @@ type BlockKind = 'text' | 'thinking' | 'tool_use';
 
 /** Options of {@link StreamEventWriter}. */
 export interface StreamEventWriterOptions {
+  /** The model id as requested; echoed in `message_start`. */
   readonly model: string;
+  /** Cut the answer at the first of these and stop the run (`stop_reason: 'stop_sequence'`). */
   readonly stopSequences?: readonly string[] | undefined;
+  /** Emit thinking blocks (only when the request enabled thinking). @default false */
   readonly includeThinking?: boolean | undefined;
-  /** Names of the caller's tools: their calls are shown and end the answer. */
+  /** Names of the caller's tools; a model message ending in calls to them ends the answer (and suspends the run). */
   readonly clientTools?: ReadonlySet<string> | undefined;
   /**
    * Ignore events until the next model message starts: a continued run still has the tail of the

@@ -18,18 +18,13 @@ import { ClaudeRun } from '../../client/claude-run.js';
 import { ClaudeCodeRunError } from '../../core/errors/index.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
 import { RunCursor } from '../../tools/run-cursor.js';
-import { StreamEventWriter } from './stream-event-writer.js';
+import { StreamEventWriter, type StreamEventWriterOptions } from './stream-event-writer.js';
 
 /** Options of {@link toStreamEvents}. */
-export interface StreamEventsOptions {
-  /** The model id as requested; echoed in `message_start`. */
-  readonly model: string;
-  /** Cut the answer at the first of these and stop the run (`stop_reason: 'stop_sequence'`). */
-  readonly stopSequences?: readonly string[] | undefined;
-  /** Emit thinking blocks (only when the request enabled thinking). @default false */
-  readonly includeThinking?: boolean | undefined;
-  /** Names of the caller's tools; a model message ending in calls to them suspends the run. */
-  readonly clientTools?: ReadonlySet<string> | undefined;
+export interface StreamEventsOptions extends Pick<
+  StreamEventWriterOptions,
+  'model' | 'stopSequences' | 'includeThinking' | 'clientTools'
+> {
   /** The run continues after a suspension: skip the rest of the message that suspended it. */
   readonly continued?: boolean | undefined;
   /**

@@ -12,6 +12,7 @@ import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
+import type { AppEnv } from '../app-context.js';
 import type { StartedStream } from './messages-runner.js';
 
 /** How one API writes its frames. */
@@ -23,19 +24,17 @@ export interface SseWriter {
 }
 
 /** Respond to `c` with the run's events as server-sent events. */
-export function sseResponse(c: Context, started: StartedStream, writer: SseWriter): Response {
+export function sseResponse(c: Context<AppEnv>, started: StartedStream, writer: SseWriter): Response {
   c.header('content-type', 'text/event-stream; charset=utf-8');
   c.header('cache-control', 'no-cache');
   for (const [name, value] of Object.entries(started.headers)) c.header(name, value);
-  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
-  if (isServerResponse(outgoing)) {
+  const outgoing = c.env?.outgoing;
+  if (outgoing) {
     const headers = Object.fromEntries(c.newResponse(null).headers);
     // Nothing is left to answer with if even the status line cannot be written: drop the socket.
     writeToNode(outgoing, headers, started, writer).catch(() => outgoing.destroy());
     return RESPONSE_ALREADY_SENT;
   }
-  // Without it, @hono/node-server would buffer the start of the body to compute a length.
-  c.header('transfer-encoding', 'chunked');
   return stream(c, async (out) => {
     out.onAbort(() => started.abort());
     try {
@@ -46,10 +45,6 @@ export function sseResponse(c: Context, started: StartedStream, writer: SseWrite
       started.release();
     }
   });
-}
-
-function isServerResponse(value: unknown): value is ServerResponse {
-  return typeof value === 'object' && value !== null && 'writeHead' in value && 'write' in value;
 }
 
 /** Write the stream to a Node response, honouring back-pressure; rejects only if `writeHead` throws. */

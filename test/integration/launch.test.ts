@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ISOLATED_ROOT, spawnFromSpec, type LaunchSpec } from './launch.js';
+import { ISOLATED_ROOT, spawnFromSpec, type LaunchSpec } from '../../src/process/launch.js';
+import { eventually } from './helpers.js';
 
 /** A spec whose "CLI" records its working directory and that directory's contents. */
 function recordingSpec(out: string, leaveFile: boolean): LaunchSpec {
@@ -14,12 +15,6 @@ function recordingSpec(out: string, leaveFile: boolean): LaunchSpec {
     killGraceMs: 100,
     key: 'test',
   };
-}
-
-async function eventually(check: () => boolean, ms = 3000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  return check();
 }
 
 describe('isolated working directories', () => {
