@@ -3,11 +3,15 @@
 // info-level logs, isolated working directories) except the warm pool, which is off on both sides so
 // that both spawn the CLI per request. The library call runs in this process. The backend is an
 // instant stand-in CLI (bench/instant-cli.sh), so the differences are the proxy's own and not CLI
-// start-up noise. A bare Node HTTP server in its own process, called with the same `fetch`, gives
-// the floor any HTTP hop costs on this machine. Rows are interleaved, iteration by iteration.
+// start-up noise. Rows are interleaved, iteration by iteration.
+// Two HTTP clients call the proxy: `fetch` (what the official SDKs use; it alone costs ~0.5-1 ms
+// more per call than node:http here) and node:http with a keep-alive agent (the leanest Node
+// client). A bare Node HTTP server in its own process, called with each client, gives the floor
+// any HTTP hop costs on this machine with that client.
 // Also the server's resident memory: just started, after idling, and after the load.
 //   node bench/proxy-overhead.mjs [--iterations N] [--idle-seconds S] [--server-config JSON] [--json]
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -93,12 +97,34 @@ const service = new AnthropicMessagesService({
   wrapper: new ClaudeCodeWrapper({ claudeBinary: instantCli }),
 });
 const body = { model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] };
-const post = (url, payload) =>
+const postFetch = (url, payload) =>
   fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(payload),
   });
+const agent = new Agent({ keepAlive: true });
+/** POST with node:http; resolves with the response stream. */
+const postNode = (url, payload) =>
+  new Promise((resolve, reject) => {
+    const text = JSON.stringify(payload);
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      },
+      resolve,
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+const readAll = async (response) => {
+  const chunks = [];
+  for await (const chunk of response) chunks.push(chunk);
+  return Buffer.concat(chunks).toString();
+};
 
 async function timeFirst(iterable) {
   const started = performance.now();
@@ -107,31 +133,36 @@ async function timeFirst(iterable) {
   return first;
 }
 
+async function timed(fn) {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
 const rows = {
-  'library `messages.create`': async () => {
-    const t = performance.now();
-    await service.create(body);
-    return performance.now() - t;
-  },
-  'HTTP `POST /v1/messages` (JSON)': async () => {
-    const t = performance.now();
-    await (await post(`${proxy.url}/v1/messages`, body)).json();
-    return performance.now() - t;
-  },
+  'library `messages.create`': () => timed(() => service.create(body)),
+  'HTTP JSON, `fetch`': () => timed(async () => (await postFetch(`${proxy.url}/v1/messages`, body)).json()),
+  'HTTP JSON, node:http': () =>
+    timed(async () => JSON.parse(await readAll(await postNode(`${proxy.url}/v1/messages`, body)))),
   'library stream, first event': async () => timeFirst(service.stream({ ...body, stream: true }).events),
-  'HTTP SSE, first byte': async () => {
+  'HTTP SSE first byte, `fetch`': async () => {
     const t = performance.now();
-    const reader = (await post(`${proxy.url}/v1/messages`, { ...body, stream: true })).body.getReader();
+    const reader = (await postFetch(`${proxy.url}/v1/messages`, { ...body, stream: true })).body.getReader();
     await reader.read();
     const first = performance.now() - t;
     while (!(await reader.read()).done);
     return first;
   },
-  'floor: bare Node HTTP server, same `fetch`': async () => {
+  'HTTP SSE first byte, node:http': async () => {
     const t = performance.now();
-    await (await post(bare.url, body)).json();
-    return performance.now() - t;
+    const response = await postNode(`${proxy.url}/v1/messages`, { ...body, stream: true });
+    let first;
+    for await (const _ of response) first ??= performance.now() - t;
+    return first;
   },
+  'floor: bare Node HTTP server, `fetch`': () => timed(async () => (await postFetch(bare.url, body)).json()),
+  'floor: bare Node HTTP server, node:http': () =>
+    timed(async () => JSON.parse(await readAll(await postNode(bare.url, body)))),
 };
 
 for (let i = 0; i < 20; i += 1) for (const fn of Object.values(rows)) await fn();
@@ -144,20 +175,31 @@ await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => 
 rmSync(home, { recursive: true, force: true });
 
 const computed = Object.entries(samples).map(([name, s]) => ({ name, ...stats(s) }));
-const [libCreate, httpCreate, libStream, httpStream, floor] = computed;
-const added = {
-  nonStreamMs: httpCreate.median - libCreate.median,
-  ttfbMs: httpStream.median - libStream.median,
-  floorMs: floor.median,
-};
+const row = (name) => computed.find((r) => r.name === name);
 // The same iteration's HTTP and library samples run back to back, so their difference cancels
 // drift in the machine's speed; its median is the typical added latency of one request.
-const paired = (httpRow, libRow) =>
-  stats(samples[httpRow.name].map((v, i) => v - samples[libRow.name][i])).median;
-const pairedAdded = { nonStreamMs: paired(httpCreate, libCreate), ttfbMs: paired(httpStream, libStream) };
+const paired = (httpRow, libRow) => stats(samples[httpRow].map((v, i) => v - samples[libRow][i])).median;
+const LIB_JSON = 'library `messages.create`';
+const LIB_STREAM = 'library stream, first event';
+const clients = Object.fromEntries(
+  ['`fetch`', 'node:http'].map((client) => {
+    const json = `HTTP JSON, ${client}`;
+    const sse = `HTTP SSE first byte, ${client}`;
+    return [
+      client.replaceAll('`', ''),
+      {
+        nonStreamMs: row(json).median - row(LIB_JSON).median,
+        ttfbMs: row(sse).median - row(LIB_STREAM).median,
+        pairedNonStreamMs: paired(json, LIB_JSON),
+        pairedTtfbMs: paired(sse, LIB_STREAM),
+        floorMs: row(`floor: bare Node HTTP server, ${client}`).median,
+      },
+    ];
+  }),
+);
 const memory = { startedMb: rssStarted, idleMb: rssIdle, afterLoadMb: rssLoaded };
 if (values.json) {
-  console.log(JSON.stringify({ iterations, rows: computed, added, pairedAdded, memory }, null, 2));
+  console.log(JSON.stringify({ iterations, rows: computed, added: clients, memory }, null, 2));
 } else {
   console.log(
     `Proxy overhead, ${iterations} interleaved iterations, instant stand-in CLI, server in its own process, node ${process.version}\n`,
@@ -169,10 +211,21 @@ if (values.json) {
     ),
   );
   console.log(
-    `\nAdded by HTTP (median): ${ms(added.nonStreamMs)} ms non-stream, ${ms(added.ttfbMs)} ms to first byte; ` +
-      `a bare HTTP round trip costs ${ms(added.floorMs)} ms here. ` +
-      `Median of the per-iteration differences: ${ms(pairedAdded.nonStreamMs)} ms and ${ms(pairedAdded.ttfbMs)} ms.\n` +
-      `RSS of \`claude-wrapper serve\`: ${memory.startedMb.toFixed(1)} MB just started, ` +
+    '\nAdded by HTTP over the library (difference of medians; median of per-iteration differences in brackets):\n',
+  );
+  console.log(
+    markdownTable(
+      ['client', 'non-stream ms', 'to first byte ms', 'bare round trip ms'],
+      Object.entries(clients).map(([client, a]) => [
+        client,
+        `${ms(a.nonStreamMs)} (${ms(a.pairedNonStreamMs)})`,
+        `${ms(a.ttfbMs)} (${ms(a.pairedTtfbMs)})`,
+        ms(a.floorMs),
+      ]),
+    ),
+  );
+  console.log(
+    `\nRSS of \`claude-wrapper serve\`: ${memory.startedMb.toFixed(1)} MB just started, ` +
       `${memory.idleMb.toFixed(1)} MB after ${idleSeconds} s idle, ${memory.afterLoadMb.toFixed(1)} MB right after the load.`,
   );
 }

@@ -14,6 +14,7 @@ import type { ClaudeCodeResponse } from '../core/response.js';
 import { MemoryKeyValueStore, type KeyValueStore } from '../storage/key-value-store.js';
 import { FileKeyValueStore } from '../storage/file-store.js';
 import { RedisKeyValueStore } from '../storage/redis-store.js';
+import { WriteBehindKeyValueStore } from '../storage/write-behind-store.js';
 
 /** Option fields that change the answer, and so belong in the key. */
 const KEYED_FIELDS = [
@@ -52,7 +53,10 @@ export class ResponseCache {
     this.#ttlMs = ttlMs;
   }
 
-  /** Open the configured store. */
+  /**
+   * Open the configured store. Writes to the embedded file store happen behind the answer
+   * ({@link WriteBehindKeyValueStore}): storing a response must not delay it.
+   */
   static open(settings: CacheSettings, redisUrl?: string): ResponseCache {
     const kind = settings.store ?? 'file';
     let store: KeyValueStore;
@@ -60,7 +64,10 @@ export class ResponseCache {
     else if (kind === 'redis') {
       if (!redisUrl) throw new TypeError('cache.store "redis" needs redisUrl');
       store = new RedisKeyValueStore(redisUrl, 'ccw:cache:');
-    } else store = new FileKeyValueStore(settings.path ?? join(homedir(), '.claude-code-wrapper', 'cache'));
+    } else {
+      const path = settings.path ?? join(homedir(), '.claude-code-wrapper', 'cache');
+      store = new WriteBehindKeyValueStore(new FileKeyValueStore(path));
+    }
     return new ResponseCache(store, settings.ttlMs);
   }
 

@@ -67,7 +67,15 @@ export function createServer(
   const wrapper = new ClaudeCodeWrapper(wrapperConfigFor(options), { logger });
   const sessionStore =
     dependencies.sessionStore ??
-    openSessionStore({ path: options.sessionStorePath, redisUrl: options.sessionStoreRedisUrl });
+    openSessionStore({
+      path: options.sessionStorePath,
+      redisUrl: options.sessionStoreRedisUrl,
+      onWriteError: (error) =>
+        logger.warn(
+          { event: 'session_store_write_failed', message: (error as Error).message },
+          'could not remember a conversation; its next turn will not resume the CLI session',
+        ),
+    });
   const services: AppServices = {
     options,
     logger,

@@ -1,26 +1,10 @@
 /**
  * @module
- * The wrapper's structured logger (pino). Secrets are redacted by path; prompts and outputs are only
- * logged at debug level by the callers.
+ * The wrapper's structured logger (pino). Secrets are redacted ({@link redactSecrets}); prompts and
+ * outputs are only logged at debug level by the callers.
  */
 import { pino, type Logger } from 'pino';
-
-/** Paths whose values are never written to logs. */
-export const REDACTED_PATHS = [
-  'apiKey',
-  '*.apiKey',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'headers["x-api-key"]',
-  '*["x-api-key"]',
-  'env.ANTHROPIC_API_KEY',
-  'env.ANTHROPIC_AUTH_TOKEN',
-  'env.CLAUDE_CODE_OAUTH_TOKEN',
-  '*.env.ANTHROPIC_API_KEY',
-  '*.env.ANTHROPIC_AUTH_TOKEN',
-  '*.env.CLAUDE_CODE_OAUTH_TOKEN',
-];
+import { redactSecrets } from './redact-secrets.js';
 
 /** A logger; pino's, so callers can pass their own child logger. */
 export type WrapperLogger = Logger;
@@ -33,7 +17,7 @@ export type WrapperLogger = Logger;
  */
 export function createLogger(level: string = 'warn', destination: number | string = 2): WrapperLogger {
   return pino(
-    { name: 'claude-code-wrapper', level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    { name: 'claude-code-wrapper', level, formatters: { log: redactSecrets } },
     // Lines are batched: one asynchronous write per line costs a server ~0.4 ms of latency per
     // request. A quarter-second timer (unref'd) flushes a quiet process, and pino flushes
     // synchronously on exit, so only a SIGKILL can lose the last moment's lines.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { MemoryKeyValueStore, type KeyValueStore } from '../storage/key-value-store.js';
 import { FileKeyValueStore } from '../storage/file-store.js';
 import { RedisKeyValueStore } from '../storage/redis-store.js';
+import { WriteBehindKeyValueStore } from '../storage/write-behind-store.js';
 
 /** Key-value store for conversation-prefix hashes → CLI session ids. */
 export interface SessionStore {
@@ -58,13 +59,22 @@ export interface SessionStoreLocation {
   readonly path?: string | undefined;
   /** Use Redis instead (shared between processes). */
   readonly redisUrl?: string | undefined;
+  /**
+   * Hears about a mapping the embedded store could not write (the next turn of that conversation
+   * is then synthesized or flattened instead of resumed: slower, still correct).
+   */
+  readonly onWriteError?: ((error: unknown) => void) | undefined;
 }
 
-/** Open the configured session store: Redis, memory, or the embedded default. */
-export function openSessionStore({ path, redisUrl }: SessionStoreLocation = {}): SessionStore {
+/**
+ * Open the configured session store: Redis, memory, or the embedded default. The embedded store
+ * belongs to this process alone, so its writes happen behind the answer
+ * ({@link WriteBehindKeyValueStore}; `close` waits for them). Redis is awaited: another process
+ * sharing it may serve the conversation's next turn.
+ */
+export function openSessionStore({ path, redisUrl, onWriteError }: SessionStoreLocation = {}): SessionStore {
   if (redisUrl) return new KeyValueSessionStore(new RedisKeyValueStore(redisUrl, 'ccw:session:'));
   if (path === ':memory:') return new MemorySessionStore();
-  return new KeyValueSessionStore(
-    new FileKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions')),
-  );
+  const file = new FileKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions'));
+  return new KeyValueSessionStore(new WriteBehindKeyValueStore(file, { onWriteError }));
 }

@@ -13,6 +13,7 @@ import { createServer } from '../../src/http/server.js';
 import { ClaudeCodeWrapper } from '../../src/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { withFakeClaude, type FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
+import { eventually } from './helpers.js';
 
 type Line = Record<string, unknown>;
 
@@ -98,6 +99,8 @@ describe('logging', () => {
       expect(response.status).toBe(200);
       const requestId = response.headers.get('request-id');
       await response.json();
+      // Written once the response has closed, after the answer went out.
+      expect(await eventually(() => lines.some((l) => l['event'] === 'http'))).toBe(true);
       expect(lines.find((l) => l['event'] === 'http')).toMatchObject({
         method: 'POST',
         path: '/v1/messages',
@@ -108,6 +111,47 @@ describe('logging', () => {
       const text = JSON.stringify(lines);
       expect(text).not.toContain(key);
       expect(text).not.toContain('payroll');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('measures a streamed request until its last byte', async () => {
+    fake = await withFakeClaude({
+      default: { kind: 'reply', chunks: ['one ', 'two ', 'three'], chunkDelayMs: 150 },
+    });
+    const { logger, lines } = capturingLogger('info');
+    const server = createServer(
+      {
+        port: 0,
+        sessionStorePath: ':memory:',
+        warmPoolSize: 0,
+        wrapper: { claudeBinary: fake.binary, env: fake.env },
+      },
+      { logger },
+    );
+    const { url } = await server.listen();
+    try {
+      const response = await fetch(`${url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'claude-sonnet-5-5',
+          max_tokens: 10,
+          stream: true,
+          messages: [{ role: 'user', content: 'count' }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('three');
+      expect(await eventually(() => lines.some((l) => l['event'] === 'http'))).toBe(true);
+      const http = lines.find((l) => l['event'] === 'http')!;
+      const run = lines.find((l) => l['event'] === 'run')!;
+      expect(http).toMatchObject({ path: '/v1/messages', status: 200 });
+      expect(http['aborted']).toBeUndefined();
+      // The run ends with its last chunk (150 ms apart), and the request contains the whole run;
+      // a line written when the headers went out would be ~300 ms shorter than the run.
+      expect(http['durationMs']).toBeGreaterThanOrEqual((run['durationMs'] as number) - 1);
     } finally {
       await server.close();
     }

@@ -8,6 +8,7 @@ import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources
 import type { Context } from 'hono';
 import { collectMessage } from '../../compat/anthropic/message-accumulator.js';
 import type { AnthropicMessagesService, ResultMeta } from '../../compat/anthropic/messages-service.js';
+import { ClaudeCodeAbortError } from '../../core/errors/index.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 
 /** A request that passed validation and holds a run slot. */
@@ -63,14 +64,14 @@ export async function startMessages(
   extraWarnings: readonly string[] = [],
 ): Promise<MessagesRun> {
   const { gate, metrics } = services;
-  const abort = new AbortController();
-  const signal = AbortSignal.any([c.req.raw.signal, abort.signal, services.shutdown]);
+  const { signal, abort, detach } = runSignal(c, services.shutdown);
   const service = services.messages;
   let releaseSlot: (() => void) | undefined;
   let released = false;
   const release = (): void => {
     if (released) return;
     released = true;
+    detach();
     releaseSlot?.();
   };
   let started: ReturnType<AnthropicMessagesService['stream']>;
@@ -154,9 +155,42 @@ export async function startMessages(
         events: events(),
         headers,
         meta,
-        abort: () => abort.abort(),
+        abort,
         release,
       };
+    },
+  };
+}
+
+/**
+ * The run's abort signal: the client went away, the route called `abort`, or the server's drain
+ * deadline passed. One controller with listeners instead of `AbortSignal.any` over the request's
+ * signal: that costs ~0.1 ms per request on Node 20 (the request signal is built lazily by the
+ * adapter just for it) and ties every request to the long-lived shutdown signal until collected.
+ */
+function runSignal(
+  c: Context<AppEnv>,
+  shutdown: AbortSignal,
+): { signal: AbortSignal; abort: () => void; detach: () => void } {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort(new ClaudeCodeAbortError('client disconnected'));
+  const onShutdown = (): void => controller.abort(shutdown.reason);
+  if (shutdown.aborted) onShutdown();
+  else shutdown.addEventListener('abort', onShutdown, { once: true });
+  const outgoing = c.env?.outgoing;
+  // A response closed before it was complete means the client is gone.
+  const onClose = (): void => {
+    if (!outgoing?.writableFinished) abort();
+  };
+  if (outgoing) outgoing.once('close', onClose);
+  else c.req.raw.signal.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    abort,
+    detach: () => {
+      shutdown.removeEventListener('abort', onShutdown);
+      if (outgoing) outgoing.off('close', onClose);
+      else c.req.raw.signal.removeEventListener('abort', abort);
     },
   };
 }
