@@ -37,7 +37,7 @@ describe('redactSecrets', () => {
     const nested = { apiKey: 'k1' };
     const line = { event: 'x', nested, list: [{ apiKey: 'in-array' }] };
     const redacted = redactSecrets(line);
-    expect(redacted.nested).toEqual({ apiKey: CENSOR });
+    expect(redacted['nested']).toEqual({ apiKey: CENSOR });
     expect(nested.apiKey).toBe('k1');
     expect(line.nested).toBe(nested);
     const clean = { event: 'run', durationMs: 3, usage: { input: 1 } };
@@ -56,13 +56,13 @@ describe('redactSecrets', () => {
 
   it('hides an error’s secret fields and keeps it an error with its message and stack', () => {
     const error = Object.assign(new TypeError('boom'), { apiKey: 'on-error' });
-    const redacted = redactSecrets({ err: error }).err as TypeError & { apiKey: string };
+    const redacted = redactSecrets({ err: error })['err'] as TypeError & { apiKey: string };
     expect(redacted).toBeInstanceOf(TypeError);
     expect(redacted.apiKey).toBe(CENSOR);
     expect(redacted.message).toBe('boom');
     expect(redacted.stack).toBe(error.stack);
     expect(error.apiKey).toBe('on-error');
     const clean = new Error('no secrets');
-    expect(redactSecrets({ err: clean }).err).toBe(clean);
+    expect(redactSecrets({ err: clean })['err']).toBe(clean);
   });
 });

@@ -5,16 +5,16 @@
  * in the warm pool.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
-import { rm, rmdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { ClaudeRunConfig } from '../core/config/schema.js';
 import { ClaudeCodeValidationError } from '../core/errors/index.js';
 import { buildCliArgs, type SessionTarget } from './build-args.js';
 import { buildCliEnv } from './build-env.js';
 import { CliProcess } from './cli-process.js';
 import { findClaudeBinary } from './find-binary.js';
+import { removeIsolatedDirectory, takeIsolatedDirectory } from './isolated-directory.js';
+
+export { ISOLATED_ROOT } from './isolated-directory.js';
 
 /** Everything needed to start the CLI. */
 export interface LaunchOptions extends ClaudeRunConfig {
@@ -32,9 +32,6 @@ export interface LaunchSpec {
   /** Hash of binary, argv, env and cwd: equal keys mean interchangeable processes. */
   readonly key: string;
 }
-
-/** Root of the per-process directories used by `isolateWorkingDirectory`. */
-export const ISOLATED_ROOT = join(tmpdir(), 'claude-code-wrapper');
 
 /**
  * Resolve the spec for `options` and `target` (no process is started).
@@ -78,9 +75,9 @@ export function spawnFromSpec(spec: LaunchSpec): CliProcess {
   let cwd: string | undefined = spec.cwd === 'isolated' ? undefined : spec.cwd;
   let cleanup: (() => void) | undefined;
   if (spec.cwd === 'isolated') {
-    const dir = isolatedDirectory();
+    const dir = takeIsolatedDirectory();
     cwd = dir;
-    cleanup = () => removeDirectory(dir);
+    cleanup = () => removeIsolatedDirectory(dir);
   }
   return new CliProcess({
     binary: spec.binary,
@@ -95,27 +92,6 @@ export function spawnFromSpec(spec: LaunchSpec): CliProcess {
 /** Resolve and spawn in one step. */
 export function launchCli(options: LaunchOptions, target: SessionTarget = {}): CliProcess {
   return spawnFromSpec(resolveLaunchSpec(options, target));
-}
-
-/** A fresh empty directory under {@link ISOLATED_ROOT} (created on first use, or again if removed). */
-function isolatedDirectory(): string {
-  try {
-    return mkdtempSync(join(ISOLATED_ROOT, 'run-'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(ISOLATED_ROOT, { recursive: true, mode: 0o700 });
-    return mkdtempSync(join(ISOLATED_ROOT, 'run-'));
-  }
-}
-
-/**
- * Remove a run's directory in the background (never on the request path). Usually the CLI left it
- * empty, so one `rmdir` does; otherwise the recursive delete.
- */
-function removeDirectory(dir: string): void {
-  rmdir(dir)
-    .catch(() => rm(dir, { recursive: true, force: true, maxRetries: 2 }))
-    .catch(() => {});
 }
 
 function isDirectory(path: string): boolean {

@@ -66,7 +66,15 @@ async function writeToNode(
   try {
     outgoing.writeHead(200, headers);
     try {
-      for await (const frame of writer.frames(started)) await write(frame);
+      let first = true;
+      for await (const frame of writer.frames(started)) {
+        await write(frame);
+        // Node holds a response's writes until the next tick to join them; frames already there
+        // (a burst of events) would all wait for the last one. The status line and the first frame
+        // go out at once; later frames of a burst still travel together.
+        if (first) outgoing.uncork();
+        first = false;
+      }
     } catch (error) {
       if (!outgoing.destroyed) outgoing.write(writer.errorFrame(error));
     }
