@@ -8,7 +8,8 @@
 // more per call than node:http here) and node:http with a keep-alive agent (the leanest Node
 // client). A bare Node HTTP server in its own process, called with each client, gives the floor
 // any HTTP hop costs on this machine with that client.
-// Also the server's resident memory: just started, after idling, and after the load.
+// Also the server's resident memory: just started, after idling (V8's memory reducer returns the
+// start-up garbage 8-16 s after the last activity, hence 30 s), and right after the load.
 //   node bench/proxy-overhead.mjs [--iterations N] [--idle-seconds S] [--server-config JSON] [--json]
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -24,7 +25,7 @@ import { markdownTable, ms, stats } from './lib.mjs';
 const { values } = parseArgs({
   options: {
     iterations: { type: 'string', default: '300' },
-    'idle-seconds': { type: 'string', default: '15' },
+    'idle-seconds': { type: 'string', default: '30' },
     json: { type: 'boolean', default: false },
     // Extra config-file content for the server, e.g. '{"server":{"sessionStorePath":":memory:"}}'.
     'server-config': { type: 'string', default: '{}' },

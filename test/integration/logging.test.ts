@@ -29,6 +29,45 @@ function capturingLogger(level: string): { logger: pino.Logger; lines: Line[] } 
   return { logger: pino({ level }, sink), lines };
 }
 
+/** A proxy on a fake CLI replying with `reply`, logging at info into `lines`. */
+async function loggedProxy(
+  reply: Record<string, unknown>,
+  apiKeys: string[] = [],
+): Promise<{ url: string; lines: Line[]; close: () => Promise<void> }> {
+  fake = await withFakeClaude({ default: { kind: 'reply', ...reply } });
+  const { logger, lines } = capturingLogger('info');
+  const server = createServer(
+    {
+      port: 0,
+      apiKeys,
+      sessionStorePath: ':memory:',
+      warmPoolSize: 0,
+      wrapper: { claudeBinary: fake.binary, env: fake.env },
+    },
+    { logger },
+  );
+  const { url } = await server.listen();
+  return { url, lines, close: () => server.close() };
+}
+
+/** `POST /v1/messages` with one user turn. */
+function postMessage(
+  url: string,
+  content: string,
+  extra: { stream?: boolean; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return fetch(`${url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...extra.headers },
+    body: JSON.stringify({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 10,
+      ...(extra.stream ? { stream: true } : {}),
+      messages: [{ role: 'user', content }],
+    }),
+  });
+}
+
 let fake: FakeClaude | undefined;
 afterEach(async () => {
   await fake?.cleanup();
@@ -72,30 +111,10 @@ describe('logging', () => {
   });
 
   it('logs each proxy request without its key or body', async () => {
-    fake = await withFakeClaude({ default: { kind: 'reply', text: 'hello' } });
-    const { logger, lines } = capturingLogger('info');
     const key = 'sk-proxy-key-that-must-not-leak';
-    const server = createServer(
-      {
-        port: 0,
-        apiKeys: [key],
-        sessionStorePath: ':memory:',
-        warmPoolSize: 0,
-        wrapper: { claudeBinary: fake.binary, env: fake.env },
-      },
-      { logger },
-    );
-    const { url } = await server.listen();
+    const { url, lines, close } = await loggedProxy({ text: 'hello' }, [key]);
     try {
-      const response = await fetch(`${url}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': key },
-        body: JSON.stringify({
-          model: 'claude-sonnet-5-5',
-          max_tokens: 10,
-          messages: [{ role: 'user', content: SECRET_PROMPT }],
-        }),
-      });
+      const response = await postMessage(url, SECRET_PROMPT, { headers: { 'x-api-key': key } });
       expect(response.status).toBe(200);
       const requestId = response.headers.get('request-id');
       await response.json();
@@ -112,36 +131,14 @@ describe('logging', () => {
       expect(text).not.toContain(key);
       expect(text).not.toContain('payroll');
     } finally {
-      await server.close();
+      await close();
     }
   });
 
   it('measures a streamed request until its last byte', async () => {
-    fake = await withFakeClaude({
-      default: { kind: 'reply', chunks: ['one ', 'two ', 'three'], chunkDelayMs: 150 },
-    });
-    const { logger, lines } = capturingLogger('info');
-    const server = createServer(
-      {
-        port: 0,
-        sessionStorePath: ':memory:',
-        warmPoolSize: 0,
-        wrapper: { claudeBinary: fake.binary, env: fake.env },
-      },
-      { logger },
-    );
-    const { url } = await server.listen();
+    const { url, lines, close } = await loggedProxy({ chunks: ['one ', 'two ', 'three'], chunkDelayMs: 150 });
     try {
-      const response = await fetch(`${url}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'claude-sonnet-5-5',
-          max_tokens: 10,
-          stream: true,
-          messages: [{ role: 'user', content: 'count' }],
-        }),
-      });
+      const response = await postMessage(url, 'count', { stream: true });
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('three');
       expect(await eventually(() => lines.some((l) => l['event'] === 'http'))).toBe(true);
@@ -153,7 +150,7 @@ describe('logging', () => {
       // a line written when the headers went out would be ~300 ms shorter than the run.
       expect(http['durationMs']).toBeGreaterThanOrEqual((run['durationMs'] as number) - 1);
     } finally {
-      await server.close();
+      await close();
     }
   });
 
