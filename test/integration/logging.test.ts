@@ -54,11 +54,12 @@ async function loggedProxy(
 function postMessage(
   url: string,
   content: string,
-  extra: { stream?: boolean; headers?: Record<string, string> } = {},
+  extra: { stream?: boolean; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Response> {
   return fetch(`${url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...extra.headers },
+    ...(extra.signal ? { signal: extra.signal } : {}),
     body: JSON.stringify({
       model: 'claude-sonnet-5-5',
       max_tokens: 10,
@@ -149,6 +150,20 @@ describe('logging', () => {
       // The run ends with its last chunk (150 ms apart), and the request contains the whole run;
       // a line written when the headers went out would be ~300 ms shorter than the run.
       expect(http['durationMs']).toBeGreaterThanOrEqual((run['durationMs'] as number) - 1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('marks a request whose client left before the end', async () => {
+    const { url, lines, close } = await loggedProxy({ chunks: ['a', 'b', 'c'], chunkDelayMs: 400 });
+    try {
+      const controller = new AbortController();
+      const response = await postMessage(url, 'count', { stream: true, signal: controller.signal });
+      await response.body?.getReader().read();
+      controller.abort();
+      expect(await eventually(() => lines.some((l) => l['event'] === 'http'))).toBe(true);
+      expect(lines.find((l) => l['event'] === 'http')).toMatchObject({ status: 200, aborted: true });
     } finally {
       await close();
     }
