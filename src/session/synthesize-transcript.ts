@@ -87,9 +87,19 @@ export function synthesizeTranscript({
   return { sessionId, path };
 }
 
-/** Synthetic transcripts are read once, at the resume that forks them; an hour later they can go. */
-function sweepOldTranscripts(dir: string, maxAgeMs = 3_600_000): void {
-  const cutoff = Date.now() - maxAgeMs;
+/** When each transcript folder was last swept (see {@link sweepOldTranscripts}). */
+const lastSweep = new Map<string, number>();
+
+/**
+ * Synthetic transcripts are read once, at the resume that forks them; an hour later they can go.
+ * A folder is swept at most once a minute: listing it on every request would cost time that grows
+ * with the traffic of the last hour.
+ */
+function sweepOldTranscripts(dir: string, maxAgeMs = 3_600_000, everyMs = 60_000): void {
+  const now = Date.now();
+  if (now - (lastSweep.get(dir) ?? -Infinity) < everyMs) return;
+  lastSweep.set(dir, now);
+  const cutoff = now - maxAgeMs;
   try {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);

@@ -66,7 +66,9 @@ export async function planConversation(
   if (sessionId === undefined) {
     // A synthesized session that ends in a tool call makes the CLI insert its own "interrupted"
     // tool result on resume, so tool results for an unknown run are flattened instead.
-    return cliEnv && !carriesToolResults(request) ? synthesizedPlan(request, cliEnv) : flattenedPlan(request);
+    return cliEnv && request.toolResults === undefined
+      ? synthesizedPlan(request, cliEnv)
+      : flattenedPlan(request);
   }
   return { context: 'resumed', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
 }
@@ -91,13 +93,6 @@ export function synthesizedPlan(
       `could not synthesize a session for the history (${describe(error)}); history was flattened`,
     ]);
   }
-}
-
-function carriesToolResults(request: TranslatedRequest): boolean {
-  const content = request.newTurn.content;
-  return (
-    Array.isArray(content) && content.some((block) => (block as { type?: unknown }).type === 'tool_result')
-  );
 }
 
 /** Content blocks as the transcript stores them: thinking (signed by the API) and cache hints dropped. */
