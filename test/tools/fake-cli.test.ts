@@ -8,12 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClaudeCodeAnthropic } from '../../src/compat/anthropic/client.js';
 import type { ClaudeCodeConfig } from '../../src/core/config/schema.js';
 import { CLIENT_TOOL_SERVER } from '../../src/tools/tool-bridge.js';
-import {
-  withFakeClaude,
-  type FakeClaude,
-  type FakeClaudeScenario,
-} from '../fixtures/fake-claude-helpers.mjs';
-import { eventually, isRunning } from '../integration/helpers.js';
+import type { FakeClaude, FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
+import { eventually, fakeWrapper, isRunning } from '../integration/helpers.js';
 
 const tools: Anthropic.Tool[] = [
   { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: {} } },
@@ -28,14 +24,8 @@ afterEach(async () => {
 });
 
 async function setup(scenario: FakeClaudeScenario, config: Partial<ClaudeCodeConfig> = {}) {
-  const fake = await withFakeClaude(scenario);
-  const client = new ClaudeCodeAnthropic({
-    claudeBinary: fake.binary,
-    env: fake.env,
-    logLevel: 'silent',
-    killGraceMs: 300,
-    ...config,
-  });
+  const { wrapper, fake } = await fakeWrapper(scenario, config);
+  const client = new ClaudeCodeAnthropic({ wrapper });
   opened.push({ client, fake });
   return { client, fake };
 }
