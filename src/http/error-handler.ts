@@ -16,7 +16,8 @@ const OPENAI_PATHS = new Set(['/v1/chat/completions']);
 /** Build the API-shaped error response for `error`. */
 export function errorResponse(c: Context, error: unknown, logger: WrapperLogger): Response {
   const requestId = c.get('requestId') as string | undefined;
-  const { status, type, message, headers } = describe(error);
+  const { status, type, headers, ...described } = describe(error);
+  const message = boundMessage(described.message);
   if (status >= 500) logger.error({ event: 'http_error', requestId, status, err: error }, 'request failed');
   else logger.info({ event: 'http_error', requestId, status, type }, message);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
@@ -28,6 +29,16 @@ export function errorResponse(c: Context, error: unknown, logger: WrapperLogger)
     { type: 'error', error: { type, message }, ...(requestId ? { request_id: requestId } : {}) },
     status as ContentfulStatusCode,
   );
+}
+
+/** Longest error message sent or logged; a safety net under the per-value caps of the validators. */
+const MAX_MESSAGE_CHARS = 2_000;
+
+// Messages can quote what a client sent (a tool name, a model id): whatever slipped past the
+// validators' own caps must not make the error body and its log line as large as the request.
+function boundMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_MESSAGE_CHARS)}…(${message.length} chars)`;
 }
 
 function describe(error: unknown): {

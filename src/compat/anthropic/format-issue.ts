@@ -5,6 +5,7 @@
  * `messages.1.content.0.source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`.
  */
 import type { z } from 'zod';
+import { ECHO_LIMIT, echoValue } from '../echo-value.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -15,7 +16,13 @@ export function formatFirstIssue(issues: readonly Issue[], input: unknown): stri
   const { path, problem } = describe(issue, input);
   const more =
     issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  return `${path.length > 0 ? `${path.map(String).join('.')}: ` : ''}${problem}${more}`;
+  return `${path.length > 0 ? `${path.map(pathSegment).join('.')}: ` : ''}${problem}${more}`;
+}
+
+// A path segment can be a client's key (a record entry, an unknown field): bound it too.
+function pathSegment(key: PropertyKey): string {
+  const text = String(key);
+  return text.length <= ECHO_LIMIT ? text : `${text.slice(0, ECHO_LIMIT)}…(${text.length} chars)`;
 }
 
 function describe(issue: Issue, input: unknown): { path: readonly PropertyKey[]; problem: string } {
@@ -82,7 +89,7 @@ function describeUnion(
   const problem =
     tag === undefined
       ? `Unable to extract tag using discriminator '${discriminator}'; expected one of: ${expected}`
-      : `Input tag ${quote(tag)} found using '${discriminator}' does not match any of the expected tags: ${expected}`;
+      : `Input tag ${echoValue(tag)} found using '${discriminator}' does not match any of the expected tags: ${expected}`;
   return { path: objectPath, problem };
 }
 
@@ -91,8 +98,10 @@ function orList(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} or ${items.at(-1) ?? ''}`;
 }
 
+// Only for the schema's own values (enum members, discriminator tags); a client's value goes
+// through `echoValue`, which bounds its length and nesting.
 function quote(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
+  return typeof value === 'string' ? `'${value}'` : echoValue(value);
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

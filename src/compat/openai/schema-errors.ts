@@ -5,6 +5,7 @@
  * where one exists ("Missing required parameter: 'model'.").
  */
 import type { z } from 'zod';
+import { ECHO_LIMIT } from '../echo-value.js';
 import { invalidRequest, type OpenAIApiError } from './errors.js';
 
 type Issue = z.core.$ZodIssue;
@@ -59,14 +60,15 @@ export function toInvalidRequestError(issues: readonly Issue[]): OpenAIApiError 
  * Descend into a union failure to the branch that got furthest: for `content: string | Part[]`
  * given a bad part, the interesting issue is inside the array branch, not "expected string".
  */
-function locate(issue: Issue, path: readonly PropertyKey[]): LocatedIssue {
-  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
+function locate(issue: Issue, path: readonly PropertyKey[], depth = 0): LocatedIssue {
+  // Unions nest only as deep as the schema does; the bound is a guard, not a limit met in practice.
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0 || depth >= 16) return { issue, path };
   let best: Issue | undefined;
   for (const branch of issue.errors) {
     const candidate = branch[0];
     if (candidate !== undefined && candidate.path.length > (best?.path.length ?? 0)) best = candidate;
   }
-  return best === undefined ? { issue, path } : locate(best, [...path, ...best.path]);
+  return best === undefined ? { issue, path } : locate(best, [...path, ...best.path], depth + 1);
 }
 
 function describeUnion(issue: Extract<Issue, { code: 'invalid_union' }>): string {
@@ -89,7 +91,10 @@ function describeUnion(issue: Extract<Issue, { code: 'invalid_union' }>): string
 export function formatParam(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => {
     if (typeof key === 'number') return `${out}[${key}]`;
-    return out === '' ? String(key) : `${out}.${String(key)}`;
+    // A segment can be a client's key (`logit_bias`, unknown fields): bounded like any echoed value.
+    const name = String(key);
+    const bounded = name.length <= ECHO_LIMIT ? name : `${name.slice(0, ECHO_LIMIT)}…(${name.length} chars)`;
+    return out === '' ? bounded : `${out}.${bounded}`;
   }, '');
 }
 
