@@ -6,6 +6,7 @@
  * so later stages only ever see block arrays.
  */
 import { z } from 'zod';
+import { planClientTools, type PlanToolsOptions } from './client-tools.js';
 import { invalidRequest } from './errors.js';
 import { formatFirstIssue } from './format-issue.js';
 
@@ -186,11 +187,19 @@ export function parseMessagesRequest(body: unknown): ParsedRequest<MessagesReque
 }
 
 /**
- * Validate a `messages.countTokens` body.
+ * Validate a `messages.countTokens` body, including `tools` and `tool_choice` the way
+ * `messages.create` checks them (names, uniqueness, input schemas, a choice that needs tools), so a
+ * request counted as fine is not then refused when sent.
  * @throws {@link AnthropicApiError} 400 `invalid_request_error` naming the field.
  */
-export function parseCountTokensRequest(body: unknown): ParsedRequest<CountTokensRequest> {
-  return parseWith(countTokensRequestSchema, body);
+export function parseCountTokensRequest(
+  body: unknown,
+  toolOptions: PlanToolsOptions = {},
+): ParsedRequest<CountTokensRequest> {
+  const parsed = parseWith(countTokensRequestSchema, body);
+  // Warnings (unsupported tool types) matter to a run, not to a count.
+  planClientTools(parsed.request, toolOptions, []);
+  return parsed;
 }
 
 function parseWith<T>(schema: z.ZodObject & z.ZodType<T>, body: unknown): ParsedRequest<T> {

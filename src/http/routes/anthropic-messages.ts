@@ -3,6 +3,8 @@
  * `POST /v1/messages` (JSON and SSE with `event:` lines) and `POST /v1/messages/count_tokens`.
  */
 import type { Hono } from 'hono';
+import { estimateInputTokens } from '../../compat/anthropic/count-tokens.js';
+import { parseCountTokensRequest } from '../../compat/anthropic/request-schema.js';
 import { encodeSse, encodeSseError } from '../../compat/anthropic/sse.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 import { readJsonBody } from '../read-json.js';
@@ -27,7 +29,11 @@ export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices)
     });
   });
 
-  app.post('/v1/messages/count_tokens', async (c) =>
-    c.json(services.messages.countTokens(await readJsonBody(c))),
-  );
+  app.post('/v1/messages/count_tokens', async (c) => {
+    // Tools are judged with this server's settings, as `/v1/messages` judges them (a reserved name
+    // under `allowCliTools`, an unsupported tool type under `strict`).
+    const { allowCliTools, strict } = services.options;
+    const { request } = parseCountTokensRequest(await readJsonBody(c), { allowCliTools, strict });
+    return c.json({ input_tokens: estimateInputTokens(request) });
+  });
 }
