@@ -37,13 +37,11 @@ describe('buildCliArgs', () => {
         includePartialMessages: true,
         extraArgs: { '--betas': 'b1', '--bare': null },
       },
-      { resume: 'abc', fork: true },
+      { resume: '6f1c1a52-3c1e-4d7b-9a43-0f9a8c1b2d3e', fork: true },
     );
     const pairs = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
     expect(pairs('--model')).toBe('sonnet');
     expect(pairs('--fallback-model')).toBe('opus');
-    expect(pairs('--system-prompt')).toBe('sys');
-    expect(pairs('--append-system-prompt')).toBe('app');
     expect(pairs('--max-turns')).toBe('2');
     expect(pairs('--max-budget-usd')).toBe('0.25');
     expect(pairs('--effort')).toBe('low');
@@ -54,8 +52,12 @@ describe('buildCliArgs', () => {
     expect(JSON.parse(pairs('--mcp-config') ?? '')).toEqual({ mcpServers: { a: { command: 'x' } } });
     expect(args.filter((a) => a === '--add-dir')).toHaveLength(2);
     expect(pairs('--settings')).toBe('{"x":1}');
-    expect(pairs('--json-schema')).toBe('{"type":"object"}');
-    expect(pairs('--resume')).toBe('abc');
+    // Caller text travels in the initialize request on stdin, never on argv.
+    for (const flag of ['--system-prompt', '--append-system-prompt', '--json-schema']) {
+      expect(args).not.toContain(flag);
+    }
+    expect(args.join(' ')).not.toMatch(/\bsys\b|\bapp\b/);
+    expect(pairs('--resume')).toBe('6f1c1a52-3c1e-4d7b-9a43-0f9a8c1b2d3e');
     expect(pairs('--betas')).toBe('b1');
     for (const flag of [
       '--strict-mcp-config',

@@ -1,7 +1,8 @@
 /**
  * @module
- * argv for the CLI from run options. The prompt is never part of argv: it goes on stdin, so it is
- * neither length-limited nor visible in `ps`.
+ * argv for the CLI from run options. Nothing free-form a caller sends is part of argv: the prompt,
+ * the system prompt, its appendix and the JSON schema go on stdin (see `initialize-fields.ts`), so
+ * they are neither length-limited nor visible in `ps`.
  */
 import type { ClaudeRunConfig } from '../core/config/schema.js';
 
@@ -35,8 +36,6 @@ export function buildCliArgs(options: ClaudeRunConfig, target: SessionTarget = {
   if (options.includePartialMessages) args.push('--include-partial-messages');
   add('--model', options.model);
   add('--fallback-model', options.fallbackModel);
-  add('--system-prompt', options.systemPrompt);
-  add('--append-system-prompt', options.appendSystemPrompt);
   add('--max-turns', options.maxTurns);
   add('--max-budget-usd', options.maxBudgetUsd);
   add('--effort', options.effort);
@@ -59,7 +58,6 @@ export function buildCliArgs(options: ClaudeRunConfig, target: SessionTarget = {
       typeof options.settings === 'string' ? options.settings : JSON.stringify(options.settings),
     );
   }
-  if (options.jsonSchema) add('--json-schema', JSON.stringify(options.jsonSchema));
   if (options.sessionPersistence === false) args.push('--no-session-persistence');
   if (target.resume) add('--resume', target.resume);
   if (target.resume && target.fork) args.push('--fork-session');

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseCliLine, type CliMessage } from '../core/cli-message.js';
-import { ClaudeCodeSpawnError } from '../core/errors/index.js';
+import { ClaudeCodeProtocolError, ClaudeCodeSpawnError } from '../core/errors/index.js';
 import { killGroup, registerChild } from './child-registry.js';
 import { LineDecoder } from './line-decoder.js';
 import { withParentDeathSignal } from './parent-death.js';
@@ -47,7 +47,8 @@ const noopSink: CliProcessSink = { message() {}, unparsed() {}, failure() {}, ex
 
 /** A running CLI child. */
 export class CliProcess {
-  readonly #child: ChildProcess;
+  /** Undefined when spawn() threw. */
+  readonly #child: ChildProcess | undefined;
   readonly #killGraceMs: number;
   readonly #stderrLimit: number;
   readonly #decoder = new LineDecoder();
@@ -57,6 +58,13 @@ export class CliProcess {
   #exitInfo: ExitInfo | undefined;
   #spawnError: ClaudeCodeSpawnError | undefined;
   #inputEnded = false;
+  #sendError: ClaudeCodeProtocolError | undefined;
+
+  /**
+   * Request id of the `initialize` control request written right after spawn (see `launch.ts`),
+   * until the first turn has read its answer.
+   */
+  startupRequestId: string | undefined;
 
   /**
    * Spawn the CLI. Spawn failures (ENOENT, EACCES, EAGAIN) surface as a {@link ClaudeCodeSpawnError}
@@ -69,43 +77,60 @@ export class CliProcess {
       options.dieWithParent === false
         ? { command: options.binary, args: [...options.args] }
         : withParentDeathSignal(options.binary, options.args);
-    this.#child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      shell: false,
-      detached: true,
-      windowsHide: true,
-    });
-    registerChild(this.#child);
+    let resolveExit!: (info: ExitInfo) => void;
     this.#exited = new Promise<ExitInfo>((resolve) => {
-      if (options.onExit) {
-        const onExit = options.onExit;
-        this.#child.once('close', () => onExit());
-        this.#child.once('error', () => {
-          if (this.#child.pid === undefined) onExit();
-        });
-      }
-      this.#child.once('close', (exitCode, signal) => {
-        this.#finishExit({ exitCode, signal }, resolve);
-      });
-      this.#child.once('error', (error: NodeJS.ErrnoException) => {
-        // 'error' without a pid means the spawn itself failed; 'close' will not follow.
-        if (this.#child.pid === undefined) {
-          this.#spawnError = new ClaudeCodeSpawnError(options.binary, error);
-          this.#finishExit({ exitCode: null, signal: null }, resolve);
-        }
-      });
+      resolveExit = resolve;
     });
-    this.#child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(chunk));
-    this.#child.stderr?.on('data', (chunk: Buffer) => this.#onStderr(chunk));
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        shell: false,
+        detached: true,
+        windowsHide: true,
+      });
+    } catch (error) {
+      // spawn() throws synchronously for some failures (E2BIG for an oversized argv or
+      // environment, ERR_INVALID_ARG_VALUE for a NUL byte). Report them like the asynchronous
+      // 'error' event, one tick later, so whoever sets a sink right after construction sees them.
+      this.#child = undefined;
+      this.#spawnError = new ClaudeCodeSpawnError(options.binary, asErrno(error));
+      queueMicrotask(() => {
+        options.onExit?.();
+        this.#finishExit({ exitCode: null, signal: null }, resolveExit);
+      });
+      return;
+    }
+    this.#child = child;
+    registerChild(child);
+    if (options.onExit) {
+      const onExit = options.onExit;
+      child.once('close', () => onExit());
+      child.once('error', () => {
+        if (child.pid === undefined) onExit();
+      });
+    }
+    child.once('close', (exitCode, signal) => {
+      this.#finishExit({ exitCode, signal }, resolveExit);
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      // 'error' without a pid means the spawn itself failed; 'close' will not follow.
+      if (child.pid === undefined) {
+        this.#spawnError = new ClaudeCodeSpawnError(options.binary, error);
+        this.#finishExit({ exitCode: null, signal: null }, resolveExit);
+      }
+    });
+    child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.#onStderr(chunk));
     // EPIPE on stdin after the CLI exits is expected; the exit path reports the real cause.
-    this.#child.stdin?.on('error', () => {});
+    child.stdin?.on('error', () => {});
   }
 
   /** OS process id (undefined if spawning failed). */
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#child?.pid;
   }
 
   /** True until the process has exited. */
@@ -133,19 +158,40 @@ export class CliProcess {
     this.#sink = sink ?? noopSink;
   }
 
-  /** Write one JSON line to stdin. Returns false when stdin is closed. */
+  /**
+   * Write one JSON line to stdin. Never throws: returns false when stdin is closed or the line
+   * cannot be serialised (then {@link sendError} says why). It runs inside stdout handlers (answers
+   * to the CLI's control requests), where a throw would be uncaught and end the host process.
+   */
   send(line: Record<string, unknown>): boolean {
-    const stdin = this.#child.stdin;
+    const stdin = this.#child?.stdin;
     if (this.#inputEnded || !stdin || stdin.destroyed || !stdin.writable) return false;
-    stdin.write(`${JSON.stringify(line)}\n`);
+    let text: string;
+    try {
+      text = JSON.stringify(line);
+    } catch (error) {
+      // e.g. RangeError (call stack) for a value nested thousands of levels deep.
+      this.#sendError = new ClaudeCodeProtocolError(
+        `Cannot serialise a line for the CLI: ${(error as Error).message}`,
+        { cause: error },
+      );
+      return false;
+    }
+    this.#sendError = undefined;
+    stdin.write(`${text}\n`);
     return true;
+  }
+
+  /** Why the latest {@link send} failed although stdin was open; cleared by a successful send. */
+  get sendError(): ClaudeCodeProtocolError | undefined {
+    return this.#sendError;
   }
 
   /** Close stdin; the CLI exits once it has answered what it was sent. */
   endInput(): void {
     if (this.#inputEnded) return;
     this.#inputEnded = true;
-    this.#child.stdin?.end();
+    this.#child?.stdin?.end();
   }
 
   /**
@@ -155,8 +201,11 @@ export class CliProcess {
   async terminate(): Promise<ExitInfo> {
     if (this.#exitInfo) return this.#exitInfo;
     this.endInput();
-    killGroup(this.#child, 'SIGTERM');
-    const timer = setTimeout(() => killGroup(this.#child, 'SIGKILL'), this.#killGraceMs);
+    const child = this.#child;
+    if (child) killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => {
+      if (child) killGroup(child, 'SIGKILL');
+    }, this.#killGraceMs);
     timer.unref();
     try {
       return await this.#exited;
@@ -211,4 +260,8 @@ export class CliProcess {
     this.#sink.exit(info);
     resolve(info);
   }
+}
+
+function asErrno(error: unknown): NodeJS.ErrnoException {
+  return error instanceof Error ? error : new Error(String(error));
 }

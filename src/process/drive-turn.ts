@@ -185,7 +185,18 @@ export function driveTurn(
         if (finished) return;
         armIdle();
         options.onMessage?.(message);
-        if (message.type === 'control_response' && pending.settle(message)) return;
+        if (message.type === 'control_response') {
+          if (pending.settle(message)) return;
+          const startup = startupAnswer(process, message);
+          if (startup === 'ok') return;
+          if (startup !== undefined) {
+            // Running on without the caller's system prompt or schema would answer the wrong question.
+            void process.terminate();
+            return fail(
+              new ClaudeCodeProtocolError(`The CLI refused the initialize request: ${startup.error}`),
+            );
+          }
+        }
         if (message.type === 'control_request' && !stopping) extension?.onControlRequest?.(message, controls);
         const events = accumulator.push(message);
         if (stopping) {
@@ -236,7 +247,10 @@ export function driveTurn(
       return;
     }
     const sendPrompt = (): void => {
-      if (!finished) process.send(userMessageLine(prompt));
+      if (finished || process.send(userMessageLine(prompt)) || !process.sendError) return;
+      // The prompt cannot be serialised (nested too deep): nothing was written, stop the CLI.
+      void process.terminate();
+      fail(process.sendError);
     };
     if (!extension?.start) return sendPrompt();
     extension.start(controls).then(sendPrompt, (error: unknown) => {
@@ -251,4 +265,18 @@ export function driveTurn(
       );
     });
   });
+}
+
+/**
+ * The answer to the `initialize` request written at spawn (`CliProcess.startupRequestId`): `ok`,
+ * `{ error }`, or undefined when `message` answers something else. It is not a turn event.
+ */
+function startupAnswer(process: CliProcess, message: CliMessage): 'ok' | { error: string } | undefined {
+  const body = message['response'] as
+    { request_id?: unknown; subtype?: unknown; error?: unknown } | undefined;
+  if (process.startupRequestId === undefined || body?.request_id !== process.startupRequestId)
+    return undefined;
+  process.startupRequestId = undefined;
+  if (body.subtype === 'success') return 'ok';
+  return { error: typeof body.error === 'string' ? body.error : 'unknown error' };
 }

@@ -12,7 +12,9 @@ import { buildCliArgs, type SessionTarget } from './build-args.js';
 import { buildCliEnv } from './build-env.js';
 import { CliProcess } from './cli-process.js';
 import { findClaudeBinary } from './find-binary.js';
+import { buildInitializeFields, type InitializeFields } from './initialize-fields.js';
 import { removeIsolatedDirectory, takeIsolatedDirectory } from './isolated-directory.js';
+import { controlRequestLine } from './stdin-protocol.js';
 
 export { ISOLATED_ROOT } from './isolated-directory.js';
 
@@ -29,8 +31,20 @@ export interface LaunchSpec {
   /** A fixed directory, or `isolated` for a fresh empty one per process. */
   readonly cwd: string | 'isolated' | undefined;
   readonly killGraceMs: number;
-  /** Hash of binary, argv, env and cwd: equal keys mean interchangeable processes. */
+  /** Settings sent in the `initialize` control request on stdin (never argv); undefined when none. */
+  readonly initialize: InitializeFields | undefined;
+  /** Hash of binary, argv, env, cwd and initialize fields: equal keys mean interchangeable processes. */
   readonly key: string;
+}
+
+/** How {@link spawnFromSpec} starts the process. */
+export interface SpawnOptions {
+  /**
+   * Write the spec's `initialize` request (when it has fields) right after spawning. False when
+   * the caller sends its own `initialize` with {@link LaunchSpec.initialize} (the warm pool).
+   * @default true
+   */
+  readonly sendInitialize?: boolean;
 }
 
 /**
@@ -53,6 +67,7 @@ export function resolveLaunchSpec(
   }
   const args = [...buildCliArgs(options, target), ...extraArgs];
   const env = buildCliEnv(options);
+  const initialize = buildInitializeFields(options);
   const cwd = options.isolateWorkingDirectory ? 'isolated' : options.workingDirectory;
   // Only the warm pool reads the key; hashing the whole environment costs ~0.1 ms per run.
   let key: string | undefined;
@@ -62,16 +77,23 @@ export function resolveLaunchSpec(
     env,
     cwd,
     killGraceMs: options.killGraceMs,
+    initialize,
     get key() {
       return (key ??= createHash('sha256')
-        .update(JSON.stringify([binary, args, env, cwd ?? null]))
+        .update(JSON.stringify([binary, args, env, cwd ?? null, initialize ?? null]))
         .digest('hex'));
     },
   };
 }
 
-/** Start a process from a spec. An isolated directory is created now and removed when it exits. */
-export function spawnFromSpec(spec: LaunchSpec): CliProcess {
+/**
+ * Start a process from a spec. An isolated directory is created now and removed when it exits.
+ * The `initialize` request goes to stdin before anything else, so the first turn already runs with
+ * it; its answer is checked by the first turn (`CliProcess.startupRequestId`).
+ * @throws {@link ClaudeCodeProtocolError} when the `initialize` request cannot be serialised (the
+ * process is terminated).
+ */
+export function spawnFromSpec(spec: LaunchSpec, spawnOptions: SpawnOptions = {}): CliProcess {
   let cwd: string | undefined = spec.cwd === 'isolated' ? undefined : spec.cwd;
   let cleanup: (() => void) | undefined;
   if (spec.cwd === 'isolated') {
@@ -79,7 +101,7 @@ export function spawnFromSpec(spec: LaunchSpec): CliProcess {
     cwd = dir;
     cleanup = () => removeIsolatedDirectory(dir);
   }
-  return new CliProcess({
+  const cli = new CliProcess({
     binary: spec.binary,
     args: spec.args,
     env: spec.env,
@@ -87,6 +109,17 @@ export function spawnFromSpec(spec: LaunchSpec): CliProcess {
     killGraceMs: spec.killGraceMs,
     ...(cleanup ? { onExit: cleanup } : {}),
   });
+  if (spec.initialize && spawnOptions.sendInitialize !== false) {
+    const { line, requestId } = controlRequestLine('initialize', { ...spec.initialize });
+    if (cli.send(line)) cli.startupRequestId = requestId;
+    else if (cli.sendError) {
+      // Never run without the settings the caller asked for (e.g. without its system prompt).
+      void cli.terminate();
+      throw cli.sendError;
+    }
+    // Otherwise the spawn failed; the process reports that through its exit.
+  }
+  return cli;
 }
 
 /** Resolve and spawn in one step. */

@@ -31,11 +31,12 @@ export class PooledProcess {
 
   constructor(spec: LaunchSpec, readyTimeoutMs = 30_000) {
     this.spec = spec;
-    this.cli = spawnFromSpec(spec);
+    // The pool sends `initialize` itself, with the spec's fields: its answer is the ready signal.
+    this.cli = spawnFromSpec(spec, { sendInitialize: false });
     void this.cli.exited.then(() => {
       this.state = 'dead';
     });
-    const { line, requestId } = controlRequestLine('initialize');
+    const { line, requestId } = controlRequestLine('initialize', { ...spec.initialize });
     this.ready = this.#request(line, (m) => isControlResponse(m, requestId), readyTimeoutMs).then((ok) => {
       if (ok && this.state === 'starting') {
         this.state = 'idle';
@@ -43,7 +44,7 @@ export class PooledProcess {
       }
       return ok && this.state === 'idle';
     });
-    this.cli.send(line);
+    if (!this.cli.send(line) && this.cli.sendError) void this.cli.terminate();
   }
 
   /** Alive and parked. */

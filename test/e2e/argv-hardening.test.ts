@@ -1,0 +1,116 @@
+/**
+ * End-to-end, real CLI: the system prompt, its appendix and the JSON schema travel in the
+ * `initialize` control request on stdin, so a prompt far beyond the 128 KiB argv limit works and
+ * never shows in `/proc/<pid>/cmdline`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ClaudeCodeWrapper } from '../../src/index.js';
+import { startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
+import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+
+let api: FakeApi;
+let cli: CliEnv;
+
+beforeAll(async () => {
+  api = await startFakeApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+afterEach(async () => {
+  api.reset();
+  await cli.cleanup();
+});
+
+async function realWrapper(config: ConstructorParameters<typeof ClaudeCodeWrapper>[0] = {}) {
+  cli = await makeCliEnv(api.url);
+  return new ClaudeCodeWrapper({
+    claudeBinary: realClaudeBinary(),
+    env: cli.env,
+    workingDirectory: cli.cwd,
+    cliMaxRetries: 0,
+    logLevel: 'silent',
+    killGraceMs: 500,
+    tools: [],
+    ...config,
+  });
+}
+
+/** The upstream `system` of the last Messages request, as one string. */
+function upstreamSystem(): string {
+  const body = api.messageRequests().at(-1)?.body as { system?: unknown } | undefined;
+  return JSON.stringify(body?.system ?? null);
+}
+
+/** Command lines of every process on the machine whose argv mentions `needle`. */
+function commandLinesWith(needle: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes(needle)) found.push(cmdline.replaceAll('\0', ' ').slice(0, 200));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+describe('caller text is not on argv (real CLI)', () => {
+  it('a 200 KB system prompt reaches the API and never the command line', async () => {
+    const wrapper = await realWrapper();
+    const marker = `SYSPROMPT-${Date.now()}-`;
+    const systemPrompt = marker + 'x'.repeat(200_000);
+    // Slow first token: the CLI is alive (and its command line readable) while we look.
+    api.enqueue({ kind: 'text', text: 'ok', ttftMs: 1500 });
+    const run = wrapper.runStreaming('hello', { systemPrompt, appendSystemPrompt: 'APPENDED-TEXT' });
+    let sawCli = false;
+    let leaked: string[] = [];
+    for await (const event of run) {
+      if (event.type !== 'session_start') continue;
+      sawCli = commandLinesWith('--input-format').some((c) => c.includes('stream-json'));
+      leaked = commandLinesWith(marker).concat(commandLinesWith('APPENDED-TEXT'));
+    }
+    const response = await run.result;
+    expect(response.isError).toBe(false);
+    expect(response.content).toBe('ok');
+    expect(sawCli).toBe(true);
+    expect(leaked).toEqual([]);
+    const system = upstreamSystem();
+    expect(system).toContain(systemPrompt);
+    expect(system).toContain('APPENDED-TEXT');
+    await wrapper.close();
+  });
+
+  it('a session gets the system prompt, and a resumed one keeps it', async () => {
+    const wrapper = await realWrapper();
+    const session = wrapper.session({ systemPrompt: 'SESSION-SYSTEM-PROMPT' });
+    await session.ask('first');
+    expect(upstreamSystem()).toContain('SESSION-SYSTEM-PROMPT');
+    await session.close();
+    // With --resume the CLI keeps the session's system prompt (2.1.330 ignores a new one, from
+    // initialize and from --system-prompt alike); the resumed process must still send it.
+    const resumed = wrapper.session({
+      systemPrompt: 'SESSION-SYSTEM-PROMPT',
+      resume: session.sessionId ?? '',
+    });
+    const before = api.messageRequests().length;
+    await resumed.ask('second');
+    expect(api.messageRequests().length).toBe(before + 1);
+    expect(upstreamSystem()).toContain('SESSION-SYSTEM-PROMPT');
+    await resumed.close();
+    await wrapper.close();
+  });
+
+  it('a warm pooled process is initialised with the system prompt', async () => {
+    const wrapper = await realWrapper({ warmPool: { size: 1 } });
+    await wrapper.prewarm({ systemPrompt: 'POOLED-SYSTEM-PROMPT' });
+    const response = await wrapper.run('hi', { systemPrompt: 'POOLED-SYSTEM-PROMPT' });
+    expect(response.isError).toBe(false);
+    expect(wrapper.getPoolStats()?.handoffs).toBe(1);
+    expect(upstreamSystem()).toContain('POOLED-SYSTEM-PROMPT');
+    await wrapper.close();
+  });
+});
