@@ -43,21 +43,32 @@ export interface CacheSettings {
   readonly path?: string | undefined;
 }
 
+/** Options of {@link ResponseCache}. */
+export interface ResponseCacheOptions {
+  /**
+   * Hears about a failed lookup or write (the run goes on uncached). The errors name files on the
+   * server: log them, never send them to callers.
+   */
+  readonly onError?: ((error: unknown, operation: 'read' | 'write') => void) | undefined;
+}
+
 /** Stores and returns whole responses. */
 export class ResponseCache {
   readonly #store: KeyValueStore;
   readonly #ttlMs: number;
+  readonly #onError: ResponseCacheOptions['onError'];
 
-  constructor(store: KeyValueStore, ttlMs: number) {
+  constructor(store: KeyValueStore, ttlMs: number, options: ResponseCacheOptions = {}) {
     this.#store = store;
     this.#ttlMs = ttlMs;
+    this.#onError = options.onError;
   }
 
   /**
    * Open the configured store. Writes to the embedded file store happen behind the answer
    * ({@link WriteBehindKeyValueStore}): storing a response must not delay it.
    */
-  static open(settings: CacheSettings, redisUrl?: string): ResponseCache {
+  static open(settings: CacheSettings, redisUrl?: string, options: ResponseCacheOptions = {}): ResponseCache {
     const kind = settings.store ?? 'file';
     let store: KeyValueStore;
     if (kind === 'memory') store = new MemoryKeyValueStore();
@@ -66,9 +77,12 @@ export class ResponseCache {
       store = new RedisKeyValueStore(redisUrl, 'ccw:cache:');
     } else {
       const path = settings.path ?? join(homedir(), '.claude-code-wrapper', 'cache');
-      store = new WriteBehindKeyValueStore(new FileKeyValueStore(path));
+      // A failing directory (disk full) is opened again after a backoff, so the cache recovers.
+      store = new WriteBehindKeyValueStore(new FileKeyValueStore(path), {
+        onWriteError: (error) => options.onError?.(error, 'write'),
+      });
     }
-    return new ResponseCache(store, settings.ttlMs);
+    return new ResponseCache(store, settings.ttlMs, options);
   }
 
   /** The cache key of a request. */
@@ -80,9 +94,16 @@ export class ResponseCache {
       .digest('hex');
   }
 
-  /** The stored response, marked `cached: true`. */
+  /** The stored response, marked `cached: true`; a store that fails counts as a miss. */
   async get(key: string): Promise<ClaudeCodeResponse | undefined> {
-    const text = await this.#store.get(key);
+    let text: string | undefined;
+    try {
+      text = await this.#store.get(key);
+    } catch (error) {
+      // The cache is an optimisation: a broken disk must not fail the run it would have sped up.
+      this.#onError?.(error, 'read');
+      return undefined;
+    }
     if (text === undefined) return undefined;
     try {
       return { ...(JSON.parse(text) as ClaudeCodeResponse), cached: true };

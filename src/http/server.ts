@@ -15,6 +15,7 @@ import { openSessionStore, type SessionStore } from '../session/session-store.js
 import type { AppServices } from './app-context.js';
 import { createApp } from './app.js';
 import { ConcurrencyGate } from './middleware/concurrency.js';
+import { answerProtocolErrors } from './protocol-errors.js';
 import {
   isLoopback,
   parseServerOptions,
@@ -70,10 +71,14 @@ export function createServer(
     openSessionStore({
       path: options.sessionStorePath,
       redisUrl: options.sessionStoreRedisUrl,
-      onWriteError: (error) =>
+      // The messages name the store's directory: they go to the server's log only, callers get a
+      // generic warning. A failing store is opened again after a backoff.
+      onError: (error, operation) =>
         logger.warn(
-          { event: 'session_store_write_failed', message: (error as Error).message },
-          'could not remember a conversation; its next turn will not resume the CLI session',
+          { event: `session_store_${operation}_failed`, message: (error as Error).message },
+          operation === 'write'
+            ? 'could not remember a conversation; its next turn will not resume the CLI session'
+            : 'could not look up a conversation; its history was flattened',
         ),
     });
   const services: AppServices = {
@@ -117,6 +122,7 @@ export function createServer(
           },
         );
         s.once('error', reject);
+        //answerProtocolErrors(s);
         server = s;
       });
     },

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryKeyValueStore, type KeyValueStore } from '../storage/key-value-store.js';
 import { FileKeyValueStore } from '../storage/file-store.js';
+import type { ReopenBackoffOptions } from '../storage/reopen-backoff.js';
 import { RedisKeyValueStore } from '../storage/redis-store.js';
 import { WriteBehindKeyValueStore } from '../storage/write-behind-store.js';
 
@@ -18,6 +19,8 @@ export interface SessionStore {
   set(key: string, sessionId: string): Promise<void>;
   /** Release resources (files, connections). */
   close(): Promise<void>;
+  /** False while the backing store is known to be failing (it keeps trying to recover). */
+  readonly available?: boolean | undefined;
 }
 
 /** Default lifetime of a conversation mapping: the CLI keeps transcripts about as long. */
@@ -27,14 +30,23 @@ export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 export class KeyValueSessionStore implements SessionStore {
   readonly #store: KeyValueStore;
   readonly #ttlMs: number;
+  readonly #onReadError: ((error: unknown) => void) | undefined;
 
-  constructor(store: KeyValueStore, ttlMs = SESSION_TTL_MS) {
+  /** @param onReadError Hears about a failed lookup (which still rejects). */
+  constructor(store: KeyValueStore, ttlMs = SESSION_TTL_MS, onReadError?: (error: unknown) => void) {
     this.#store = store;
     this.#ttlMs = ttlMs;
+    this.#onReadError = onReadError;
+  }
+
+  get available(): boolean | undefined {
+    return this.#store.available;
   }
 
   get(key: string): Promise<string | undefined> {
-    return this.#store.get(key);
+    const lookup = this.#store.get(key);
+    if (this.#onReadError) lookup.catch(this.#onReadError);
+    return lookup;
   }
 
   set(key: string, sessionId: string): Promise<void> {
@@ -64,6 +76,14 @@ export interface SessionStoreLocation {
    * is then synthesized or flattened instead of resumed: slower, still correct).
    */
   readonly onWriteError?: ((error: unknown) => void) | undefined;
+  /**
+   * Hears about every failed lookup or write, for the server's log. The errors name files on the
+   * server: log them, never send them to callers. A failing embedded store is opened again after
+   * a backoff, so it recovers once the cause (a full disk...) is gone.
+   */
+  readonly onError?: ((error: unknown, operation: 'read' | 'write') => void) | undefined;
+  /** How long a failed embedded store waits before the next try. @default 1 s doubling to 30 s */
+  readonly reopen?: ReopenBackoffOptions | undefined;
 }
 
 /**
@@ -72,9 +92,28 @@ export interface SessionStoreLocation {
  * ({@link WriteBehindKeyValueStore}; `close` waits for them). Redis is awaited: another process
  * sharing it may serve the conversation's next turn.
  */
-export function openSessionStore({ path, redisUrl, onWriteError }: SessionStoreLocation = {}): SessionStore {
-  if (redisUrl) return new KeyValueSessionStore(new RedisKeyValueStore(redisUrl, 'ccw:session:'));
+export function openSessionStore({
+  path,
+  redisUrl,
+  onWriteError,
+  onError,
+  reopen,
+}: SessionStoreLocation = {}): SessionStore {
+  const onReadError = onError && ((error: unknown) => onError(error, 'read'));
+  if (redisUrl) {
+    return new KeyValueSessionStore(
+      new RedisKeyValueStore(redisUrl, 'ccw:session:'),
+      SESSION_TTL_MS,
+      onReadError,
+    );
+  }
   if (path === ':memory:') return new MemorySessionStore();
-  const file = new FileKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions'));
-  return new KeyValueSessionStore(new WriteBehindKeyValueStore(file, { onWriteError }));
+  const file = new FileKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions'), { reopen });
+  const writeBehind = new WriteBehindKeyValueStore(file, {
+    onWriteError: (error) => {
+      onWriteError?.(error);
+      onError?.(error, 'write');
+    },
+  });
+  return new KeyValueSessionStore(writeBehind, SESSION_TTL_MS, onReadError);
 }

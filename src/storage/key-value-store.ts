@@ -12,6 +12,11 @@ export interface KeyValueStore {
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** Release files and connections. */
   close(): Promise<void>;
+  /**
+   * False while the store is known to be failing (it keeps trying to recover); undefined when the
+   * store cannot tell.
+   */
+  readonly available?: boolean | undefined;
 }
 
 /** In-process store bounded by entry count (oldest evicted first). */

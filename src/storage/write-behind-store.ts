@@ -34,6 +34,11 @@ export class WriteBehindKeyValueStore implements KeyValueStore {
     this.#onWriteError = options.onWriteError;
   }
 
+  /** The backing store's health (see {@link KeyValueStore.available}). */
+  get available(): boolean | undefined {
+    return this.#inner.available;
+  }
+
   /** Writes started and not yet landed (or failed). */
   get pendingWrites(): number {
     return this.#writes.size;

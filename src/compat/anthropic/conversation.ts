@@ -54,14 +54,15 @@ export async function planConversation(
   request: TranslatedRequest,
   cliEnv?: Readonly<Record<string, string | undefined>>,
 ): Promise<ConversationPlan> {
-  if (request.history.length === 0) return { context: 'new', prompt: request.prompt, warnings: [] };
+  if (request.history.length === 0) {
+    return { context: 'new', prompt: request.prompt, warnings: storeWarnings(store) };
+  }
   let sessionId: string | undefined;
   try {
     sessionId = await store.get(historyKey(request));
-  } catch (error) {
-    return flattenedPlan(request, [
-      `session store lookup failed (${describe(error)}); history was flattened`,
-    ]);
+  } catch {
+    // The error names files on the server: the store's owner logs it; the caller gets the gist.
+    return flattenedPlan(request, [STORE_LOOKUP_FAILED]);
   }
   if (sessionId === undefined) {
     // A synthesized session that ends in a tool call makes the CLI insert its own "interrupted"
@@ -70,7 +71,24 @@ export async function planConversation(
       ? synthesizedPlan(request, cliEnv)
       : flattenedPlan(request);
   }
-  return { context: 'resumed', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
+  return {
+    context: 'resumed',
+    resumeSessionId: sessionId,
+    prompt: request.prompt,
+    warnings: storeWarnings(store),
+  };
+}
+
+/** Told to the caller when the conversation store could not be read (no server details). */
+export const STORE_LOOKUP_FAILED =
+  'conversation store unavailable; history was flattened and this turn may not be remembered';
+
+/** Told to the caller while the conversation store is known to be failing. */
+export const STORE_UNAVAILABLE = 'conversation store unavailable; this turn may not be remembered';
+
+/** The warning for a store known to be failing (it retries by itself), else none. */
+function storeWarnings(store: SessionStore): string[] {
+  return store.available === false ? [STORE_UNAVAILABLE] : [];
 }
 
 /** The plan that resumes a transcript synthesized from the history; flattened if it cannot be written. */
@@ -89,8 +107,10 @@ export function synthesizedPlan(
     });
     return { context: 'synthesized', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
   } catch (error) {
+    // Only the error's code: its message names the CLI's transcript directory on the server.
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
     return flattenedPlan(request, [
-      `could not synthesize a session for the history (${describe(error)}); history was flattened`,
+      `could not synthesize a session for the history${code ? ` (${code})` : ''}; history was flattened`,
     ]);
   }
 }
@@ -168,8 +188,4 @@ export async function rememberAnswer(
 
 function historyKey(request: TranslatedRequest): string {
   return conversationKey({ model: request.model, system: request.system, messages: request.history });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,110 @@
+/**
+ * The conversation store on a failing disk: requests go on, callers get a generic warning without
+ * server paths (the path is in the server's log), and the store works again once the disk does.
+ * A file where the store's parent directory should be stands in for a full disk: tests run as root,
+ * which file permissions would not stop.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { STORE_LOOKUP_FAILED, STORE_UNAVAILABLE } from '../../src/compat/anthropic/conversation.js';
+import { createServer, type ProxyServer } from '../../src/http/server.js';
+import { withFakeClaude, type FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
+import { eventually } from '../integration/helpers.js';
+
+let fake: FakeClaude | undefined;
+let server: ProxyServer | undefined;
+let root: string | undefined;
+afterEach(async () => {
+  await server?.close();
+  await fake?.cleanup();
+  if (root) rmSync(root, { recursive: true, force: true });
+  server = fake = root = undefined;
+});
+
+type Line = Record<string, unknown>;
+
+async function proxyOnBlockedStore() {
+  root = mkdtempSync(join(tmpdir(), 'ccw-store-recovery-'));
+  const blocker = join(root, 'blocker');
+  writeFileSync(blocker, 'not a directory');
+  fake = await withFakeClaude();
+  const lines: Line[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const text of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(text) as Line);
+      done();
+    },
+  });
+  server = createServer(
+    {
+      port: 0,
+      sessionStorePath: join(blocker, 'sessions'),
+      warmPoolSize: 0,
+      wrapper: {
+        claudeBinary: fake.binary,
+        env: { ...fake.env, HOME: join(root, 'home') },
+        logLevel: 'silent',
+        killGraceMs: 300,
+      },
+    },
+    { logger: pino({ level: 'warn' }, sink) },
+  );
+  const { url } = await server.listen();
+  const ask = async (messages: { role: string; content: string }[]) => {
+    const response = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 100, messages }),
+    });
+    expect(response.status).toBe(200);
+    const message = (await response.json()) as { content: { text: string }[] };
+    return {
+      text: message.content[0]?.text ?? '',
+      context: response.headers.get('x-claude-code-context'),
+      warnings: response.headers.get('x-claude-code-warnings'),
+    };
+  };
+  const unblock = (): void => {
+    rmSync(blocker);
+    mkdirSync(blocker);
+  };
+  return { root, ask, unblock, lines };
+}
+
+describe('conversation store on a failing disk', () => {
+  it('answers with a generic warning, logs the path, and recovers once the disk works again', async () => {
+    const { root, ask, unblock, lines } = await proxyOnBlockedStore();
+    const first = await ask([{ role: 'user', content: 'one' }]);
+    expect(first.context).toBe('new');
+    // The mapping is written behind the answer; its failure goes to the server's log, with the path.
+    expect(await eventually(() => lines.some((l) => l['event'] === 'session_store_write_failed'))).toBe(true);
+    expect(JSON.stringify(lines)).toContain(root);
+
+    const second = await ask([
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: first.text },
+      { role: 'user', content: 'two' },
+    ]);
+    expect(second.context).toBe('flattened');
+    expect(second.warnings).toBe(STORE_LOOKUP_FAILED);
+    const fresh = await ask([{ role: 'user', content: 'another' }]);
+    expect(fresh.warnings).toBe(STORE_UNAVAILABLE);
+    for (const warnings of [second.warnings, fresh.warnings]) expect(warnings).not.toContain(root);
+
+    unblock(); // space freed
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the store's first backoff is 1 s
+    const third = await ask([{ role: 'user', content: 'three' }]);
+    const history = [
+      { role: 'user', content: 'three' },
+      { role: 'assistant', content: third.text },
+      { role: 'user', content: 'four' },
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the mapping is written behind the answer
+    expect((await ask(history)).context).toBe('resumed');
+    expect((await ask([{ role: 'user', content: 'five' }])).warnings).toBeNull();
+  });
+});
