@@ -122,7 +122,7 @@ export function createServer(
           },
         );
         s.once('error', reject);
-        //answerProtocolErrors(s);
+        answerProtocolErrors(s);
         server = s;
       });
     },

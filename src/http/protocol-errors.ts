@@ -1,0 +1,116 @@
+/**
+ * @module
+ * Answers for requests Node's HTTP parser rejects before any route sees them (malformed request
+ * line, invalid header characters, headers too large, an `Expect` other than `100-continue`). Node
+ * answers those with an empty-bodied 400/431/417; here they get the same JSON error body as every
+ * other failure, so a client's error handling (and a human with curl) sees what went wrong.
+ */
+import type { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+interface ProtocolError {
+  readonly status: number;
+  readonly reason: string;
+  readonly type: 'invalid_request_error' | 'request_too_large' | 'timeout_error';
+  readonly message: string;
+}
+
+/** Status, reason phrase and message for a parser error, as Node itself would pick the status. */
+function describe(error: NodeJS.ErrnoException): ProtocolError {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        reason: 'Request Header Fields Too Large',
+        type: 'invalid_request_error',
+        message: 'Request headers are too large.',
+      };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return {
+        status: 413,
+        reason: 'Payload Too Large',
+        type: 'request_too_large',
+        message: 'Chunk extensions are too large.',
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        reason: 'Request Timeout',
+        type: 'timeout_error',
+        message: 'The request was not received in time.',
+      };
+    default:
+      return {
+        status: 400,
+        reason: 'Bad Request',
+        type: 'invalid_request_error',
+        // The parser's reason ("Invalid header value char") names the problem without echoing input.
+        message: `Malformed HTTP request${error.code ? ` (${error.code}: ${parserReason(error)})` : ''}.`,
+      };
+  }
+}
+
+function parserReason(error: NodeJS.ErrnoException): string {
+  const reason = (error as { reason?: unknown }).reason;
+  return typeof reason === 'string' && reason.length <= 200 ? reason : error.message.slice(0, 200);
+}
+
+function errorBody(type: string, message: string): string {
+  return JSON.stringify({ type: 'error', error: { type, message } });
+}
+
+/**
+ * `clientError` listener: write an API-shaped error and close the connection. Never throws, and
+ * writes nothing when the socket is gone or a response has already started on it (bytes in the
+ * middle of a response would corrupt what the client reads).
+ */
+export function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  try {
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
+      socket.destroy();
+      return;
+    }
+    const { status, reason, type, message } = describe(error);
+    const body = errorBody(type, message);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\n` +
+        'content-type: application/json\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\n` +
+        'connection: close\r\n\r\n' +
+        body,
+    );
+    // A peer that never reads must not keep the socket open.
+    setTimeout(() => socket.destroy(), 5_000).unref();
+  } catch {
+    socket.destroy();
+  }
+}
+
+/**
+ * `checkExpectation` listener (an `Expect` other than `100-continue`, which Node answers itself):
+ * 417 with a JSON body naming the header.
+ */
+export function onUnsupportedExpectation(_request: IncomingMessage, response: ServerResponse): void {
+  try {
+    const body = errorBody(
+      'invalid_request_error',
+      'Unsupported Expect header: only "Expect: 100-continue" is supported.',
+    );
+    response.writeHead(417, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    response.end(body);
+  } catch {
+    response.destroy();
+  }
+}
+
+/** Install both listeners on a Node HTTP server (`@hono/node-server`'s `serve()` result). */
+export function answerProtocolErrors(server: EventEmitter): void {
+  server.on('clientError', onClientError);
+  server.on('checkExpectation', onUnsupportedExpectation);
+}
