@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import { ResponseCache } from '../cache/response-cache.js';
 import { WrapperPrometheus } from '../observability/wrapper-prometheus.js';
 import { ResiliencePolicy, type BreakerState } from '../resilience/resilience-policy.js';
+import { buildCliEnv } from '../process/build-env.js';
 import { resolveLaunchSpec } from '../process/launch.js';
 import { WarmPool, type WarmPoolStats } from '../process/warm-pool.js';
 import type { ClaudeRun } from './claude-run.js';
@@ -154,7 +155,8 @@ export class ClaudeCodeWrapper {
   async healthCheck(options: { deep?: boolean } = {}): Promise<HealthReport & { breaker: BreakerState }> {
     const report = await healthCheck({
       claudeBinary: this.#config.claudeBinary,
-      env: { ...process.env, ...this.#config.env },
+      // The environment the CLI really gets: allow-listed, never the host's own secrets.
+      env: buildCliEnv(this.#config),
       deep: options.deep === true,
       wrapper: this,
     });

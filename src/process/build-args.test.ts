@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { buildCliArgs } from './build-args.js';
-import { buildCliEnv } from './build-env.js';
 
 describe('buildCliArgs', () => {
   it('always speaks stream-json both ways and never carries a prompt', () => {
@@ -73,17 +72,5 @@ describe('buildCliArgs', () => {
   it('only forks when resuming', () => {
     expect(buildCliArgs({}, { fork: true })).not.toContain('--fork-session');
     expect(buildCliArgs({}, { continueLast: true })).toContain('--continue');
-  });
-});
-
-describe('buildCliEnv', () => {
-  it('caps CLI retries, drops NODE_OPTIONS and applies caller env last', () => {
-    const env = buildCliEnv(
-      { env: { FOO: 'bar', CLAUDE_CODE_MAX_RETRIES: '5' } },
-      { PATH: '/bin', NODE_OPTIONS: '--x' },
-    );
-    expect(env).toEqual({ PATH: '/bin', CLAUDE_CODE_MAX_RETRIES: '5', FOO: 'bar' });
-    expect(buildCliEnv({ cliMaxRetries: 0 }, {})['CLAUDE_CODE_MAX_RETRIES']).toBe('0');
-    expect(buildCliEnv({}, {})['CLAUDE_CODE_MAX_RETRIES']).toBe('2');
   });
 });

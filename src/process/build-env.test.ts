@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { buildCliEnv, isInheritedEnv } from './build-env.js';
+
+describe('buildCliEnv', () => {
+  it('passes only allow-listed parent variables, never the wrapper own ones', () => {
+    const env = buildCliEnv(
+      {},
+      {
+        PATH: '/bin',
+        HOME: '/h',
+        LC_ALL: 'C',
+        ANTHROPIC_API_KEY: 'k',
+        CLAUDE_CODE_USE_BEDROCK: '1',
+        AWS_REGION: 'eu-west-1',
+        https_proxy: 'http://p',
+        CLAUDE_WRAPPER_API_KEYS: 'proxy-secret',
+        CLAUDE_WRAPPER_PORT: '8080',
+        FOO_SECRET: 'x',
+        DATABASE_URL: 'postgres://',
+        NODE_OPTIONS: '--inspect',
+        BASH_FUNC_x: '() { :; }',
+      },
+    );
+    expect(env).toEqual({
+      PATH: '/bin',
+      HOME: '/h',
+      LC_ALL: 'C',
+      ANTHROPIC_API_KEY: 'k',
+      CLAUDE_CODE_USE_BEDROCK: '1',
+      AWS_REGION: 'eu-west-1',
+      https_proxy: 'http://p',
+      CLAUDE_CODE_MAX_RETRIES: '2',
+    });
+  });
+
+  it('applies the caller env last, unfiltered', () => {
+    const env = buildCliEnv({ env: { FOO: 'bar', CLAUDE_CODE_MAX_RETRIES: '5' }, cliMaxRetries: 1 }, {});
+    expect(env).toEqual({ FOO: 'bar', CLAUDE_CODE_MAX_RETRIES: '5' });
+  });
+
+  it('matches prefixes, not substrings', () => {
+    expect(isInheritedEnv('XDG_CONFIG_HOME')).toBe(true);
+    expect(isInheritedEnv('MY_ANTHROPIC_KEY')).toBe(false);
+    expect(isInheritedEnv('PATHX')).toBe(false);
+    expect(isInheritedEnv('CLAUDE_WRAPPER_API_KEYS')).toBe(false);
+  });
+});
