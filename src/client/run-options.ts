@@ -62,9 +62,7 @@ export function resolveRunOptions(
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ClaudeCodeValidationError('options.signal', signal, 'must be an AbortSignal');
   }
-  if (sessionId !== undefined && (typeof sessionId !== 'string' || !UUID.test(sessionId))) {
-    throw new ClaudeCodeValidationError('options.sessionId', sessionId, 'must be a UUID');
-  }
+  if (sessionId !== undefined) validateSessionId('options.sessionId', sessionId);
   if (fork !== undefined && typeof fork !== 'boolean') {
     throw new ClaudeCodeValidationError('options.fork', fork, 'must be a boolean');
   }
@@ -89,10 +87,15 @@ export function resolveRunOptions(
   };
 }
 
-/** Validate a session id given to `resumeSession`. */
+/**
+ * Validate a session id from outside (`resumeSession`, `session({ resume })`). The CLI's session ids
+ * are UUIDs; anything else is refused because `--resume` also accepts a path, and would load any
+ * `.jsonl` file the caller names as the conversation history.
+ * @throws {@link ClaudeCodeValidationError} naming `field`.
+ */
 export function validateSessionId(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ClaudeCodeValidationError(field, value, 'must be a non-empty session id');
+  if (typeof value !== 'string' || !UUID.test(value)) {
+    throw new ClaudeCodeValidationError(field, value, 'must be a session id (a UUID)');
   }
   return value;
 }
