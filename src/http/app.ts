@@ -1,7 +1,8 @@
 /**
  * @module
- * The hono app: middleware in order (request id, logging, auth, body limit, rate limit), then the
- * routes. Speaks only web-standard Request/Response; the Node adapter lives in `server.ts`.
+ * The hono app: middleware in order (request id, logging, host and origin checks, auth, body limit,
+ * content type, rate limit), then the routes. Speaks only web-standard Request/Response; the Node
+ * adapter lives in `server.ts`.
  */
 import { Hono } from 'hono';
 import type { AppEnv, AppServices } from './app-context.js';
@@ -10,6 +11,9 @@ import { HttpProblem } from './http-problem.js';
 import { accessLog } from './middleware/access-log.js';
 import { auth } from './middleware/auth.js';
 import { bodyLimit } from './middleware/body-limit.js';
+import { originCheck } from './middleware/cors.js';
+import { hostCheck } from './middleware/host-check.js';
+import { jsonContentType } from './middleware/json-content-type.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestId } from './middleware/request-id.js';
 import { mountAnthropicMessages } from './routes/anthropic-messages.js';
@@ -24,9 +28,13 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   const { options, logger, metrics } = services;
   app.use('*', requestId());
   app.use('*', accessLog(logger, metrics));
+  // Before everything else a browser could reach, /health included; preflights carry no key.
+  app.use('*', hostCheck({ host: options.host, allowedHosts: options.allowedHosts }));
+  app.use('*', originCheck(options.allowedOrigins));
   mountHealth(app, services);
   app.use('*', auth(options.apiKeys));
   app.use('/v1/*', bodyLimit(options.maxBodyBytes));
+  app.use('/v1/*', jsonContentType());
   app.use('/v1/*', rateLimit(options.requestsPerMinute));
   mountMetrics(app, services);
   mountModels(app);

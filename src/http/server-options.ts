@@ -15,6 +15,18 @@ export const serverOptionsSchema = z
     port: z.number().int().min(0).max(65_535).default(8787),
     /** Accepted API keys (`x-api-key` or `Authorization: Bearer`). Env: `CLAUDE_WRAPPER_API_KEYS` (comma-separated). */
     apiKeys: z.array(z.string().min(8, 'API keys must be at least 8 characters')).default([]),
+    /**
+     * Browser origins (`https://app.example.com`, or `*`) allowed to call the proxy, with CORS. A
+     * request carrying any other `Origin` is refused (403), so a web page cannot make the proxy run
+     * prompts. Env: `CLAUDE_WRAPPER_ALLOWED_ORIGINS` (comma-separated). @default none
+     */
+    allowedOrigins: z.array(z.string().min(1)).default([]),
+    /**
+     * `Host` header values accepted (`name` or `name:port`, or `*`), against DNS rebinding. Default:
+     * the bound host and localhost / 127.0.0.1 / [::1] on the server's port; any host when bound to
+     * 0.0.0.0 or :: (where API keys are required). Env: `CLAUDE_WRAPPER_ALLOWED_HOSTS` (comma-separated).
+     */
+    allowedHosts: z.array(z.string().min(1)).optional(),
     /** Largest accepted request body. @unit bytes @default 20 MiB (room for images) */
     maxBodyBytes: z
       .number()
@@ -74,6 +86,10 @@ export function serverOptionsFromEnv(
       .map((k) => k.trim())
       .filter(Boolean);
   }
+  if (env['CLAUDE_WRAPPER_ALLOWED_ORIGINS'])
+    out['allowedOrigins'] = commaList(env['CLAUDE_WRAPPER_ALLOWED_ORIGINS']);
+  if (env['CLAUDE_WRAPPER_ALLOWED_HOSTS'])
+    out['allowedHosts'] = commaList(env['CLAUDE_WRAPPER_ALLOWED_HOSTS']);
   if (env['CLAUDE_WRAPPER_MAX_CONCURRENT'])
     out['maxConcurrent'] = Number(env['CLAUDE_WRAPPER_MAX_CONCURRENT']);
   if (env['CLAUDE_WRAPPER_RPM']) out['requestsPerMinute'] = Number(env['CLAUDE_WRAPPER_RPM']);
@@ -81,6 +97,13 @@ export function serverOptionsFromEnv(
     out['allowCliTools'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_ALLOW_TOOLS']);
   if (env['CLAUDE_WRAPPER_STRICT']) out['strict'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_STRICT']);
   return out as ServerOptionsInput;
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** True for addresses that only this machine can reach. */

@@ -19,6 +19,14 @@ export function registerServe(program: Command): void {
     .option('--allow-tools', "give callers Claude Code's built-in tools (off by default)")
     .option('--strict', 'reject parameters the CLI cannot honour with 400')
     .option('--max-concurrent <n>', 'CLI runs at once', parseInteger())
+    .option(
+      '--allowed-origin <origin...>',
+      'browser origin(s) allowed to call the proxy, with CORS (none by default); or CLAUDE_WRAPPER_ALLOWED_ORIGINS',
+    )
+    .option(
+      '--allowed-host <host...>',
+      'Host header value(s) accepted (default: the bound address and localhost); or CLAUDE_WRAPPER_ALLOWED_HOSTS',
+    )
     .addHelpText(
       'after',
       `

@@ -15,6 +15,8 @@ export interface ServeFlags {
   readonly allowTools?: boolean;
   readonly strict?: boolean;
   readonly maxConcurrent?: number;
+  readonly allowedOrigin?: string[];
+  readonly allowedHost?: string[];
 }
 
 /**
@@ -29,6 +31,13 @@ export function resolveServeOptions(flags: ServeFlags, env: Env = process.env): 
   if (flags.apiKey?.length) fromFlags['apiKeys'] = flags.apiKey;
   if (flags.allowTools) fromFlags['allowCliTools'] = true;
   if (flags.strict) fromFlags['strict'] = true;
+  if (flags.allowedOrigin?.length) fromFlags['allowedOrigins'] = splitList(flags.allowedOrigin);
+  if (flags.allowedHost?.length) fromFlags['allowedHosts'] = splitList(flags.allowedHost);
   if (flags.maxConcurrent !== undefined) fromFlags['maxConcurrent'] = flags.maxConcurrent;
   return { ...server, ...serverOptionsFromEnv(env), ...fromFlags, wrapper } as ServerOptionsInput;
+}
+
+// `--allowed-origin a --allowed-origin b` and `--allowed-origin a,b` mean the same.
+function splitList(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(',').map((item) => item.trim())).filter(Boolean);
 }
