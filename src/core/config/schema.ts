@@ -4,6 +4,7 @@
  * below and the validation cannot drift apart.
  */
 import { z } from 'zod';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../json-depth.js';
 
 /** Permission modes the CLI accepts for `--permission-mode`. */
 export const PERMISSION_MODES = [
@@ -22,7 +23,29 @@ export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
 export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 const toolName = z.string().min(1, 'tool names must not be empty');
-const jsonObject = z.record(z.string(), z.unknown());
+
+/**
+ * A model alias or id as the CLI takes it: `sonnet`, `claude-opus-4-1[1m]`,
+ * `us.anthropic.claude-sonnet-4-5-20250929-v1:0`, `claude-sonnet-4-5@20250929`, an ARN path. At most
+ * 128 characters and no leading `-`: the value reaches argv, and a proxy request can carry any
+ * string here.
+ */
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/[\]-]{0,127}$/;
+const modelName = z
+  .string()
+  .regex(MODEL_NAME, 'must be a model alias or id (letters, digits and ._:@/[]-, at most 128 characters)');
+/** `--fallback-model` takes a comma-separated list, in order of preference. */
+const modelList = z
+  .string()
+  .max(1024, 'must be at most 1024 characters')
+  .refine(
+    (value) => value.split(',').every((name) => MODEL_NAME.test(name.trim())),
+    'must be model aliases or ids separated by commas',
+  );
+// Serialised onto argv or stdin with JSON.stringify, which overflows the stack on deep nesting.
+const jsonObject = z
+  .record(z.string(), z.unknown())
+  .refine((value) => !exceedsJsonDepth(value), `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
 
 /**
  * Options that shape one CLI run. Every field is optional; per-call options override the wrapper's
@@ -39,9 +62,9 @@ export const runOptionsSchema = z
     /** Grace period between SIGTERM and SIGKILL. @unit milliseconds @default 2000 */
     killGraceMs: z.number().int().nonnegative().optional(),
     /** Model alias (`opus`, `sonnet`, `fable`) or full model id (`--model`). */
-    model: z.string().min(1).optional(),
-    /** Model(s) to use when the main one is overloaded (`--fallback-model`). */
-    fallbackModel: z.string().min(1).optional(),
+    model: modelName.optional(),
+    /** Model(s) to use when the main one is overloaded, comma-separated (`--fallback-model`). */
+    fallbackModel: modelList.optional(),
     /** Replaces Claude Code's own system prompt (`--system-prompt`). */
     systemPrompt: z.string().optional(),
     /** Appended to the system prompt (`--append-system-prompt`). */
