@@ -130,3 +130,64 @@ export async function healthCheck(options: HealthCheckOptions = {}): Promise<Hea
     problems,
   };
 }
+
+/** Options of {@link HealthMonitor}. */
+export interface HealthMonitorOptions extends Omit<HealthCheckOptions, 'deep' | 'wrapper'> {
+  /** How long a report is reused before the next request refreshes it. @unit milliseconds @default 60000 */
+  readonly ttlMs?: number;
+}
+
+/**
+ * {@link healthCheck} for a long-running server: the report (and its `claude --version` spawn) is
+ * reused for `ttlMs`, concurrent callers share one probe, and a stale report is answered at once
+ * while a fresh one is made in the background. So a probe endpoint polled every second, or hammered
+ * by a caller, costs one spawn a minute instead of one per request.
+ */
+export class HealthMonitor {
+  readonly #options: HealthCheckOptions;
+  readonly #ttlMs: number;
+  #report: HealthReport | undefined;
+  #checkedAt = 0;
+  #pending: Promise<HealthReport> | undefined;
+
+  constructor(options: HealthMonitorOptions = {}) {
+    const { ttlMs = 60_000, ...check } = options;
+    this.#options = check;
+    this.#ttlMs = ttlMs;
+  }
+
+  /** Start the first probe now (e.g. at server start) so the first caller does not wait for it. */
+  prime(): void {
+    this.#refresh().catch(() => undefined);
+  }
+
+  /**
+   * The last report, refreshed in the background when older than `ttlMs`; waits only for the very
+   * first probe.
+   */
+  async current(): Promise<HealthReport> {
+    const report = this.#report;
+    if (report === undefined) return this.#refresh();
+    if (Date.now() - this.#checkedAt >= this.#ttlMs) this.#refresh().catch(() => undefined);
+    return report;
+  }
+
+  /** A fresh report, unless one younger than `ttlMs` exists. */
+  async fresh(): Promise<HealthReport> {
+    if (this.#report !== undefined && Date.now() - this.#checkedAt < this.#ttlMs) return this.#report;
+    return this.#refresh();
+  }
+
+  #refresh(): Promise<HealthReport> {
+    this.#pending ??= healthCheck(this.#options)
+      .then((report) => {
+        this.#report = report;
+        this.#checkedAt = Date.now();
+        return report;
+      })
+      .finally(() => {
+        this.#pending = undefined;
+      });
+    return this.#pending;
+  }
+}

@@ -17,7 +17,7 @@ import { jsonContentType } from './middleware/json-content-type.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestId } from './middleware/request-id.js';
 import { mountAnthropicMessages } from './routes/anthropic-messages.js';
-import { mountHealth } from './routes/health.js';
+import { createHealthMonitor, mountHealth, mountHealthDetails } from './routes/health.js';
 import { mountMetrics } from './routes/metrics.js';
 import { mountModels } from './routes/models.js';
 import { mountOpenAIChat } from './routes/openai-chat.js';
@@ -31,8 +31,10 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   // Before everything else a browser could reach, /health included; preflights carry no key.
   app.use('*', hostCheck({ host: options.host, allowedHosts: options.allowedHosts }));
   app.use('*', originCheck(options.allowedOrigins));
-  mountHealth(app, services);
+  const health = createHealthMonitor(services);
+  mountHealth(app, health);
   app.use('*', auth(options.apiKeys));
+  mountHealthDetails(app, services, health);
   app.use('/v1/*', bodyLimit(options.maxBodyBytes));
   app.use('/v1/*', jsonContentType());
   app.use('/v1/*', rateLimit(options.requestsPerMinute));

@@ -59,7 +59,7 @@ describe('@anthropic-ai/sdk 1.x against the proxy', () => {
     expect(pooled).toHaveLength(1);
     // Remote callers run in a fresh, empty directory per process.
     expect(pooled[0]?.cwd).toMatch(/claude-code-wrapper\/run-/);
-    const health = (await (await fetch(`${harness.url}/health`)).json()) as {
+    const health = (await (await fetch(`${harness.url}/health/details`)).json()) as {
       warmPool: { handoffs: number };
     };
     expect(health.warmPool.handoffs).toBe(1);

@@ -104,7 +104,7 @@ describe('proxy safety and limits', () => {
   it('serves /health and Prometheus /metrics', async () => {
     harness = await startHarness();
     await fetch(`${harness.url}/v1/models`);
-    const health = await fetch(`${harness.url}/health`);
+    const health = await fetch(`${harness.url}/health/details`);
     const report = (await health.json()) as { binary: { version: string }; load: unknown };
     expect(report.binary.version).toBe('9.9.9');
     expect(report.load).toBeDefined();

@@ -1,19 +1,42 @@
 /**
  * @module
- * `GET /health`: binary and version, whether a Claude login or API key is configured, and load.
- * 200 when healthy, 503 otherwise, with the problems spelled out.
+ * Health endpoints.
+ *
+ * - `GET /health`: the probe. `{ status: 'ok' }` (200) or `{ status: 'unavailable' }` (503), no key
+ *   needed and nothing else revealed. It answers from the last known binary/credential state, which
+ *   a {@link HealthMonitor} probes at start and refreshes at most once a minute, so polling it never
+ *   spawns a process per call.
+ * - `GET /health/live`: 200 whenever the process serves HTTP (liveness only).
+ * - `GET /health/details`: binary path and version, credential source, load, warm pool, breaker;
+ *   200 or 503. Behind the API key when keys are configured (mounted after the auth middleware).
  */
 import type { Hono } from 'hono';
-import { healthCheck } from '../../client/health-check.js';
+import { HealthMonitor } from '../../client/health-check.js';
 import { buildCliEnv } from '../../process/build-env.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 
-/** Mount the health route. */
-export function mountHealth(app: Hono<AppEnv>, services: AppServices): void {
-  const startedAt = Date.now();
+/** The monitor the health routes share; probes once now. */
+export function createHealthMonitor(services: AppServices): HealthMonitor {
+  const config = services.wrapper.config;
+  const monitor = new HealthMonitor({ claudeBinary: config.claudeBinary, env: buildCliEnv(config) });
+  monitor.prime();
+  return monitor;
+}
+
+/** Mount the unauthenticated `/health` and `/health/live` (before the auth middleware). */
+export function mountHealth(app: Hono<AppEnv>, monitor: HealthMonitor): void {
+  app.get('/health/live', (c) => c.json({ status: 'ok' }));
   app.get('/health', async (c) => {
-    const config = services.wrapper.config;
-    const report = await healthCheck({ claudeBinary: config.claudeBinary, env: buildCliEnv(config) });
+    const report = await monitor.current();
+    return report.status === 'ok' ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
+  });
+}
+
+/** Mount `/health/details` (after the auth middleware: it names the binary and credential source). */
+export function mountHealthDetails(app: Hono<AppEnv>, services: AppServices, monitor: HealthMonitor): void {
+  const startedAt = Date.now();
+  app.get('/health/details', async (c) => {
+    const report = await monitor.fresh();
     return c.json(
       {
         ...report,
