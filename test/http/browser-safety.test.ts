@@ -70,7 +70,10 @@ describe('Origin', () => {
   });
 
   it('speaks CORS to configured origins: preflight, allow-origin and exposed headers', async () => {
-    harness = await startHarness({}, { allowedOrigins: ['https://app.example'] });
+    harness = await startHarness(
+      {},
+      { allowedOrigins: ['https://app.example'], apiKeys: ['sk-test-123456'] },
+    );
     const preflight = await fetch(`${harness.url}/v1/messages`, {
       method: 'OPTIONS',
       headers: {
@@ -88,10 +91,22 @@ describe('Origin', () => {
     );
     const res = await fetch(`${harness.url}/v1/messages`, {
       method: 'POST',
-      headers: { origin: 'https://app.example', 'content-type': 'application/json' },
+      headers: {
+        origin: 'https://app.example',
+        'content-type': 'application/json',
+        'x-api-key': 'sk-test-123456',
+      },
       body: messageBody,
     });
     expect(res.status).toBe(200);
+    // Errors are readable by the page too.
+    const unauthorized = await fetch(`${harness.url}/v1/messages`, {
+      method: 'POST',
+      headers: { origin: 'https://app.example', 'content-type': 'application/json' },
+      body: messageBody,
+    });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(res.headers.get('access-control-expose-headers')).toContain('request-id');
     expect(res.headers.get('access-control-expose-headers')).toContain('x-claude-cost-usd');
