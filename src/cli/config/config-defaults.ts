@@ -33,6 +33,8 @@ export const SERVER_ENV_VARS: Readonly<Record<string, string>> = {
   host: 'CLAUDE_WRAPPER_HOST',
   port: 'CLAUDE_WRAPPER_PORT',
   apiKeys: 'CLAUDE_WRAPPER_API_KEYS',
+  allowedOrigins: 'CLAUDE_WRAPPER_ALLOWED_ORIGINS',
+  allowedHosts: 'CLAUDE_WRAPPER_ALLOWED_HOSTS',
   maxConcurrent: 'CLAUDE_WRAPPER_MAX_CONCURRENT',
   requestsPerMinute: 'CLAUDE_WRAPPER_RPM',
   allowCliTools: 'CLAUDE_WRAPPER_ALLOW_TOOLS',
