@@ -91,3 +91,16 @@ describe('validators bound their recursion without the depth pre-scan', () => {
     expect((caught as Error).message.length).toBeLessThan(300);
   });
 });
+
+describe('findExcessNesting', () => {
+  it('counts only brackets outside strings, escaped quotes included', async () => {
+    const { findExcessNesting } = await import('../../src/http/json-depth.js');
+    expect(findExcessNesting('[[["[[[[[[[[[["]]]', 3)).toBe(-1);
+    expect(findExcessNesting('[[["\\"[[[[[[["]]]', 3)).toBe(-1);
+    // The string ends at the quote after an escaped backslash: the brackets after it count.
+    expect(findExcessNesting('[["a\\\\"],[[[1]]]]', 3)).toBe(11);
+    expect(findExcessNesting('{"a":{"b":{"c":{}}}}', 3)).toBe(15);
+    expect(findExcessNesting('{"a":{"b":{"c":1}}}', 3)).toBe(-1);
+    expect(findExcessNesting('"unterminated [[[[', 1)).toBe(-1);
+  });
+});
