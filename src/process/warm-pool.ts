@@ -3,10 +3,20 @@
  * The warm pool: per launch configuration, a few pre-spawned, initialised CLI processes waiting on
  * stdin. A request takes one at once (saving the ~0.5 s start-up); the pool refills in the background,
  * retires processes that idle too long or reach `maxUses`, and never hands out a dead one.
+ *
+ * A configuration gets pooled processes only once it is likely to come again: when it was warmed
+ * (`prewarm`), or when a request for it arrives while an earlier one is remembered (within
+ * `maxIdleMs`). Requests that each carry a new system prompt or model therefore start one CLI
+ * each, not one for the request plus a pool nobody will use.
+ *
+ * Nothing here throws out of a timer or a promise callback: a configuration whose processes fail
+ * to start is logged once and no longer refilled (after {@link MAX_START_FAILURES} failures in a
+ * row, or at once when spawning itself fails for good, e.g. ENOENT or E2BIG).
  */
 import type { ClaudeCodeResponse } from '../core/response.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import { percentile } from '../observability/run-metrics.js';
+import { ClaudeCodeError } from '../core/errors/index.js';
 import type { LaunchSpec } from './launch.js';
 import { PooledProcess, type ReuseStrategy } from './pooled-process.js';
 
@@ -34,6 +44,12 @@ export interface WarmPoolStats {
   readonly handoffLatencyMs: number;
 }
 
+/** Start-up failures in a row after which a configuration is no longer refilled. */
+export const MAX_START_FAILURES = 3;
+
+/** Configurations seen once that are remembered (oldest forgotten first). */
+const SEEN_LIMIT = 1024;
+
 interface ConfigPool {
   readonly spec: LaunchSpec;
   readonly processes: Set<PooledProcess>;
@@ -48,6 +64,8 @@ export class WarmPool {
   readonly #pools = new Map<string, ConfigPool>();
   readonly #sweeper: NodeJS.Timeout;
   readonly #handoffLatencies: number[] = [];
+  /** Keys of configurations requested once and not pooled (yet), with when; oldest first. */
+  readonly #seen = new Map<string, number>();
   #closed = false;
   #spawns = 0;
   #spawnFailures = 0;
@@ -58,7 +76,10 @@ export class WarmPool {
   constructor(settings: WarmPoolSettings, logger: WrapperLogger) {
     this.#settings = settings;
     this.#logger = logger;
-    this.#sweeper = setInterval(() => this.#sweep(), Math.min(settings.maxIdleMs, 5_000));
+    this.#sweeper = setInterval(
+      () => this.#guard('sweep', () => this.#sweep()),
+      Math.min(settings.maxIdleMs, 5_000),
+    );
     this.#sweeper.unref();
   }
 
@@ -70,13 +91,22 @@ export class WarmPool {
   }
 
   /**
-   * Take a ready process for `spec`, or undefined (the caller starts one cold, and the pool for
-   * this configuration is topped up in the background).
+   * Take a ready process for `spec`, or undefined: the caller starts one cold, and the pool for
+   * this configuration is topped up in the background if the configuration was requested before
+   * (see the module comment).
    */
   take(spec: LaunchSpec): PooledProcess | undefined {
     if (this.#closed) return undefined;
     const started = performance.now();
-    const pool = this.#poolFor(spec);
+    let pool = this.#pools.get(spec.key);
+    if (!pool) {
+      this.#misses += 1;
+      if (this.#seenBefore(spec.key)) {
+        pool = this.#poolFor(spec);
+        this.#refill(pool);
+      }
+      return undefined;
+    }
     pool.lastUsed = Date.now();
     let taken: PooledProcess | undefined;
     for (const candidate of pool.processes) {
@@ -121,14 +151,18 @@ export class WarmPool {
       this.#retire(process);
       return;
     }
-    void process.reset(this.#settings.reuse, response).then((ok) => {
-      if (!ok) return this.#retire(process);
-      this.#reuses += 1;
-      // A replacement may have been started while this one was busy: keep at most `size` idle.
-      let idle = 0;
-      for (const p of pool.processes) if (p.state === 'idle') idle += 1;
-      if (idle > this.#settings.size) this.#retire(process, false);
-    });
+    void process.reset(this.#settings.reuse, response).then(
+      (ok) =>
+        this.#guard('reuse', () => {
+          if (!ok) return this.#retire(process);
+          this.#reuses += 1;
+          // A replacement may have been started while this one was busy: keep at most `size` idle.
+          let idle = 0;
+          for (const p of pool.processes) if (p.state === 'idle') idle += 1;
+          if (idle > this.#settings.size) this.#retire(process, false);
+        }),
+      () => this.#retire(process),
+    );
   }
 
   /** Counters and gauges. */
@@ -164,6 +198,7 @@ export class WarmPool {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
+    this.#seen.clear();
     const all = [...this.#pools.values()].flatMap((pool) => [...pool.processes]);
     this.#pools.clear();
     await Promise.all(all.map((p) => p.cli.terminate()));
@@ -181,11 +216,18 @@ export class WarmPool {
 
   #refill(pool: ConfigPool): void {
     // Stop after repeated start-up failures: a broken configuration must not become a spawn loop.
-    if (this.#closed || pool.failures >= 3) return;
+    if (this.#closed || pool.failures >= MAX_START_FAILURES) return;
     let ready = 0;
     for (const p of pool.processes) if (p.state === 'idle' || p.state === 'starting') ready += 1;
     for (; ready < this.#settings.size; ready += 1) {
-      const process = new PooledProcess(pool.spec);
+      let process: PooledProcess;
+      try {
+        process = new PooledProcess(pool.spec);
+      } catch (error) {
+        // Runs in timers and promise callbacks: a throw here would be uncaught.
+        this.#startFailed(pool, { message: (error as Error).message }, true);
+        return;
+      }
       this.#spawns += 1;
       pool.processes.add(process);
       void process.cli.exited.then(() => pool.processes.delete(process));
@@ -194,14 +236,62 @@ export class WarmPool {
           pool.failures = 0;
           return;
         }
-        this.#spawnFailures += 1;
-        pool.failures += 1;
-        this.#logger.warn(
-          { event: 'pool_spawn_failed', stderr: process.cli.stderrTail.slice(-500) },
-          'warm pool process failed to start',
+        const spawnError = process.cli.spawnError;
+        this.#startFailed(
+          pool,
+          spawnError ? { message: spawnError.message } : { stderr: process.cli.stderrTail.slice(-500) },
+          // ENOENT, EACCES, E2BIG... do not go away by trying again; EAGAIN and friends may.
+          spawnError !== undefined && !spawnError.isRetryable,
         );
-        this.#retire(process);
+        // No replacement now: the sweep tries again later, until MAX_START_FAILURES.
+        this.#retire(process, false);
       });
+      // spawn() threw synchronously: the next one would as well.
+      if (process.cli.spawnError) return;
+    }
+  }
+
+  /** Count a start-up failure; logged once per run of failures of a configuration. */
+  #startFailed(pool: ConfigPool, detail: { message?: string; stderr?: string }, permanent: boolean): void {
+    this.#spawnFailures += 1;
+    if (pool.failures === 0) {
+      this.#logger.warn(
+        { event: 'pool_spawn_failed', ...detail },
+        'warm pool process failed to start; the configuration is refilled at most ' +
+          `${MAX_START_FAILURES} times in a row`,
+      );
+    }
+    pool.failures = permanent ? MAX_START_FAILURES : pool.failures + 1;
+  }
+
+  /** True when `key` was requested within `maxIdleMs` before; remembers it otherwise. */
+  #seenBefore(key: string): boolean {
+    const now = Date.now();
+    const seen = this.#seen.get(key);
+    this.#seen.delete(key);
+    if (seen !== undefined && now - seen < this.#settings.maxIdleMs) return true;
+    this.#seen.set(key, now);
+    if (this.#seen.size > SEEN_LIMIT) {
+      const oldest = this.#seen.keys().next();
+      if (!oldest.done) this.#seen.delete(oldest.value);
+    }
+    return false;
+  }
+
+  /** Run pool maintenance from a timer or callback; log instead of throwing. */
+  #guard(task: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#logger.error(
+        {
+          event: 'pool_maintenance_failed',
+          task,
+          code: ClaudeCodeError.isInstance(error) ? error.code : undefined,
+          message: (error as Error).message,
+        },
+        'warm pool maintenance failed',
+      );
     }
   }
 
@@ -216,6 +306,11 @@ export class WarmPool {
   /** Retire processes idle too long; forget configurations nobody used for `maxIdleMs`. */
   #sweep(): void {
     const now = Date.now();
+    // Oldest first: stop at the first one still recent.
+    for (const [key, seen] of this.#seen) {
+      if (now - seen < this.#settings.maxIdleMs) break;
+      this.#seen.delete(key);
+    }
     for (const [key, pool] of this.#pools) {
       const unused = now - pool.lastUsed >= this.#settings.maxIdleMs;
       for (const p of pool.processes) {

@@ -13,10 +13,15 @@
  */
 import type { CliMessage } from '../core/cli-message.js';
 import { asRecord } from '../core/cli-message.js';
+import { ClaudeCodeProtocolError, ClaudeCodeValidationError } from '../core/errors/index.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../core/json-depth.js';
 import type { TurnControls, TurnExtension } from '../process/drive-turn.js';
 import { controlSuccessLine } from '../process/stdin-protocol.js';
 import type { ClientToolCall, ClientToolDefinition, ClientToolResult } from './client-tool.js';
 import { handleMcpMessage, mcpResponse, type JsonRpcMessage } from './mcp-server.js';
+
+/** JSON-RPC "internal error". */
+const INTERNAL_ERROR = -32603;
 
 /** MCP server name the caller's tools are registered under (never shown to the model or caller). */
 export const CLIENT_TOOL_SERVER = 'ccw_client_tools';
@@ -32,8 +37,21 @@ export class ClientToolBridge implements TurnExtension {
   readonly #results = new Map<string, ClientToolResult>();
   #held: HeldCall[] = [];
 
-  /** @param tools The caller's tools, exactly as the model should see them. */
+  /**
+   * @param tools The caller's tools, exactly as the model should see them.
+   * @throws {@link ClaudeCodeValidationError} for an input schema nested too deep to serialise.
+   */
   constructor(tools: readonly ClientToolDefinition[]) {
+    tools.forEach((tool, index) => {
+      // The schema is serialised inside the CLI's stdout handler (tools/list); refuse it up front.
+      if (exceedsJsonDepth(tool.inputSchema)) {
+        throw new ClaudeCodeValidationError(
+          `tools[${index}].input_schema`,
+          '(deeply nested object)',
+          `must not nest deeper than ${MAX_JSON_DEPTH} levels`,
+        );
+      }
+    });
     this.#tools = tools;
   }
 
@@ -87,7 +105,21 @@ export class ClientToolBridge implements TurnExtension {
     const rpc = (asRecord(request['message']) ?? {}) as JsonRpcMessage;
     const action = handleMcpMessage(rpc, { name: CLIENT_TOOL_SERVER, version: '1.0.0', tools: this.#tools });
     const reply = (payload: Record<string, unknown>): void => {
-      controls.send(controlSuccessLine(requestId, payload));
+      if (controls.send(controlSuccessLine(requestId, payload))) return;
+      // Not sent: the turn is over (then this fails too), or the answer cannot be serialised (a
+      // value JSON cannot hold). Answer the CLI with an MCP error so it does not wait, and end
+      // the turn: the model would otherwise run without the caller's tools.
+      const fallback = mcpResponse(rpc.id, {
+        code: INTERNAL_ERROR,
+        message: 'the answer cannot be serialised',
+      });
+      if (controls.send(controlSuccessLine(requestId, fallback))) {
+        controls.stop(
+          new ClaudeCodeProtocolError(
+            `Cannot answer the CLI's ${String(rpc.method)} for the client tools: a value cannot be serialised as JSON`,
+          ),
+        );
+      }
     };
     if (action.kind === 'result') reply(mcpResponse(rpc.id, { result: action.result }));
     else if (action.kind === 'error') reply(mcpResponse(rpc.id, action));
