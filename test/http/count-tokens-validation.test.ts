@@ -45,7 +45,7 @@ describe('count_tokens validates tools like messages', () => {
       expect(counted).toBeInstanceOf(Anthropic.BadRequestError);
       expect(created).toBeInstanceOf(Anthropic.BadRequestError);
       expect((counted as Error).message).toMatch(message);
-      const body = (e: unknown) => (e as Anthropic.APIError<400, Headers, { error: unknown }>).error?.error;
+      const body = (e: unknown) => (e as { error?: { error?: unknown } }).error?.error;
       expect(body(counted)).toEqual(body(created));
     });
   }
