@@ -31,6 +31,9 @@ describe('client tool schemas that cannot be serialised', () => {
   it('a schema nested 6000 levels deep is a validation error, for the library and the Anthropic API', async () => {
     const inputSchema = deepSchema(6000);
     expect(() => new ClientToolBridge([{ name: 'get_weather', inputSchema }])).toThrow(
+      ClaudeCodeValidationError,
+    );
+    expect(() => new ClientToolBridge([{ name: 'get_weather', inputSchema }])).toThrow(
       expect.objectContaining({ field: 'tools[0].input_schema' }) as Error,
     );
     const { wrapper, fake } = await setup(oneCall);
