@@ -113,4 +113,22 @@ describe('caller text is not on argv (real CLI)', () => {
     expect(upstreamSystem()).toContain('POOLED-SYSTEM-PROMPT');
     await wrapper.close();
   });
+
+  it('structured output works with the schema sent in initialize', async () => {
+    const wrapper = await realWrapper();
+    const jsonSchema = {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+    };
+    api.enqueue(
+      { kind: 'tool_use', name: 'StructuredOutput', input: { city: 'Oslo' } },
+      { kind: 'text', text: 'done' },
+    );
+    const response = await wrapper.run('where?', { jsonSchema });
+    expect(response.structuredOutput).toEqual({ city: 'Oslo' });
+    const tools = (api.messageRequests()[0]?.body as { tools?: Array<{ name: string }> }).tools ?? [];
+    expect(tools.map((t) => t.name)).toContain('StructuredOutput');
+    await wrapper.close();
+  });
 });
