@@ -6,16 +6,13 @@
  */
 import { CommanderError } from 'commander';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { handleOutputErrors } from './output-errors.js';
 import { createProgram, type GlobalFlags } from './program.js';
 import { reportError } from './report-error.js';
 
-// A reader that went away (`| head`) is not an error worth a stack trace: stop quietly.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-    throw error;
-  });
-}
+// A reader that went away (`| head`) is not an error worth a stack trace: stop quietly (`serve`
+// ignores it instead; see output-errors.ts).
+handleOutputErrors();
 
 const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
 const program = createProgram({ writeOut: write(process.stdout), writeErr: write(process.stderr) });

@@ -4,6 +4,7 @@
  * outputs are only logged at debug level by the callers.
  */
 import { pino, type Logger } from 'pino';
+import { LogDestination } from './log-destination.js';
 import { redactSecrets } from './redact-secrets.js';
 
 /** A logger; pino's, so callers can pass their own child logger. */
@@ -19,8 +20,9 @@ export function createLogger(level: string = 'warn', destination: number | strin
   return pino(
     { name: 'claude-code-wrapper', level, formatters: { log: redactSecrets } },
     // Lines are batched: one asynchronous write per line costs a server ~0.4 ms of latency per
-    // request. A quarter-second timer (unref'd) flushes a quiet process, and pino flushes
-    // synchronously on exit, so only a SIGKILL can lose the last moment's lines.
-    pino.destination({ dest: destination, sync: false, minLength: 4096, periodicFlush: 250 }),
+    // request. A quarter-second timer (unref'd) flushes a quiet process, and the batch is written
+    // synchronously on exit, so only a SIGKILL can lose the last moment's lines. Not
+    // `pino.destination()`: its exit flush spins forever on a closed pipe (see LogDestination).
+    new LogDestination(destination, { minLength: 4096, flushIntervalMs: 250 }),
   );
 }
