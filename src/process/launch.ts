@@ -32,7 +32,7 @@ export interface LaunchSpec {
   readonly cwd: string | 'isolated' | undefined;
   readonly killGraceMs: number;
   /** Settings sent in the `initialize` control request on stdin (never argv); undefined when none. */
-  readonly initialize: InitializeFields | undefined;
+  readonly initialize?: InitializeFields | undefined;
   /** Hash of binary, argv, env, cwd and initialize fields: equal keys mean interchangeable processes. */
   readonly key: string;
 }
