@@ -193,6 +193,12 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       });
     }
     const agent = keepAliveAgent(8);
+    const rssBefore = rssMb(server.pid);
+    const fdsBefore = openFds(server.pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, rssMb(server.pid) || 0);
+    }, 250);
     let bytesSent = 0;
     let largestErrorBody = 0;
     type Outcome = {
@@ -237,7 +243,11 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       };
     });
     const elapsed = performance.now() - started;
+    clearInterval(sampler);
     agent.destroy();
+    await sleep(500);
+    const rssAfter = rssMb(server.pid);
+    const fdsAfter = openFds(server.pid);
     const crashed = !server.alive() || !pidAlive(server.pid);
     const health = crashed ? { ok: false, status: 0 } : await healthOk(server.url);
     const orphans = (await waitNoMarked(marker, 3000)).length;
@@ -350,7 +360,7 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       spawns: invocations.length,
       orphans,
       ms: elapsed,
-      figures: `pid alive: ${!crashed}; GET /health ${health.status}; ${(bytesSent / 1e6).toFixed(0)} MB sent`,
+      figures: `pid alive: ${!crashed}; GET /health ${health.status}; ${(bytesSent / 1e6).toFixed(0)} MB sent; RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} → ${rssAfter.toFixed(0)} MB; fds ${fdsBefore} → ${fdsAfter}`,
       failures: [
         ...(crashed ? [crashNote] : []),
         ...(health.ok ? [] : [`GET /health answered ${health.status}`]),
