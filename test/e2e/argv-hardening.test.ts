@@ -114,6 +114,21 @@ describe('caller text is not on argv (real CLI)', () => {
     await wrapper.close();
   });
 
+  it.each(['clear', 'rewind'] as const)(
+    'a pooled process reused with %s keeps the system prompt',
+    async (reuse) => {
+      const wrapper = await realWrapper({ warmPool: { size: 1, maxUses: 3, reuse } });
+      const options = { systemPrompt: 'REUSED-SYSTEM-PROMPT' };
+      await wrapper.prewarm(options);
+      await wrapper.run('first', options);
+      await expect.poll(() => wrapper.getPoolStats()?.reuses, { timeout: 10_000 }).toBe(1);
+      await wrapper.run('second', options);
+      expect(wrapper.getPoolStats()?.handoffs).toBe(2);
+      expect(upstreamSystem()).toContain('REUSED-SYSTEM-PROMPT');
+      await wrapper.close();
+    },
+  );
+
   it('structured output works with the schema sent in initialize', async () => {
     const wrapper = await realWrapper();
     const jsonSchema = {
