@@ -557,6 +557,67 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       );
     }, 60_000);
 
+    it('upstream cut mid-stream, SSE client → a complete text or an error event, never a silently truncated stream', async () => {
+      const { server, marker } = await realServer();
+      const tagText = `hello sse-cut-${randomUUID()}`;
+      api.enqueue({ kind: 'text', chunks: ['alpha ', 'beta ', 'gamma'], chunkDelayMs: 400 });
+      const cutsBefore = cutter.cuts;
+      cutter.arm();
+      const upstreamBefore = api.messageRequests().length;
+      const r = await send(
+        server.url,
+        {
+          method: 'POST',
+          path: PATHS.messages,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'claude-sonnet-4-5',
+            max_tokens: 64,
+            stream: true,
+            messages: [{ role: 'user', content: tagText }],
+          }),
+        },
+        { timeoutMs: 25_000 },
+      );
+      const orphans = await waitNoMarked(marker, 3000);
+      killMarked(marker);
+      let text = '';
+      let errorEvent = false;
+      for (const line of r.body.split('\n')) {
+        if (line.startsWith('event: error')) errorEvent = true;
+        if (!line.startsWith('data: ')) continue;
+        const data = json(line.slice(6)) as
+          { type?: string; delta?: { type?: string; text?: string } } | undefined;
+        if (data?.type === 'error') errorEvent = true;
+        if (data?.delta?.type === 'text_delta') text += data.delta.text ?? '';
+      }
+      const complete = text === 'alpha beta gamma' || text === `You said: ${tagText}`;
+      const failures: string[] = [];
+      if (cutter.cuts === cutsBefore) failures.push('the stream was never cut');
+      if (r.status === 200 && !errorEvent && !complete)
+        failures.push(`SSE ended normally with truncated or mixed text ${JSON.stringify(text)}`);
+      if (r.status !== 200 && !(r.status >= 500 && structuredError(PATHS.messages, r)))
+        failures.push(`status ${r.status}${r.error ? ` (${r.error})` : ''}: ${snippet(r.body, 160)}`);
+      if (r.ms > 15_000) failures.push(`took ${r.ms.toFixed(0)} ms`);
+      if (orphans.length) failures.push(`${orphans.length} orphans`);
+      if (!server.alive()) failures.push('server died');
+      finish({
+        phase: 'fault: upstream cut mid-stream (SSE client)',
+        requests: 1,
+        ok: r.status === 200 ? 1 : 0,
+        c4xx: r.status >= 400 && r.status < 500 ? 1 : 0,
+        c5xx: r.status >= 500 ? 1 : 0,
+        crashes: server.alive() ? 0 : 1,
+        spawns: 1,
+        orphans: orphans.length,
+        ms: r.ms,
+        figures: `expected the whole text or an error event; got ${r.status}, text ${JSON.stringify(text)}, error event: ${errorEvent}; ${
+          api.messageRequests().length - upstreamBefore
+        } upstream call(s)`,
+        failures,
+      });
+    }, 60_000);
+
     it('CLI SIGKILLed mid-run → structured 5xx, not a hang', async () => {
       const { server, marker, fake } = await fakeServer({ default: { kind: 'hang' } });
       const pending = send(server.url, anthropicRequest(), { timeoutMs: 20_000 });
