@@ -55,6 +55,13 @@ export const serverOptionsSchema = z
     warmPoolSize: z.number().int().nonnegative().max(32).default(1),
     /** A client tool result that arrives after its run's deadline (`toolResultTimeoutMs`): `replay` answers from the history, `reject` answers 400. @default 'replay' */
     expiredToolResults: z.enum(['replay', 'reject']).default('replay'),
+    /**
+     * A streamed answer that has sent nothing for this long gets a keep-alive: `event: ping` on the
+     * Messages API (as the real API sends), an SSE comment on OpenAI streams. A stream whose first
+     * event takes this long is started with a ping instead of waiting silently. 0 disables.
+     * @unit milliseconds @default 10000
+     */
+    ssePingIntervalMs: z.number().int().nonnegative().default(10_000),
     /** Model used when a client asks for a model the CLI does not know (e.g. `gpt-4o`). */
     defaultModel: z.string().min(1).optional(),
     /** Options for every CLI run (model, timeouts, env...). */

@@ -18,7 +18,7 @@ import { estimateInputTokens } from './count-tokens.js';
 import { Deferred } from './deferred.js';
 import { collectMessage } from './message-accumulator.js';
 import { parseCountTokensRequest, parseMessagesRequest } from './request-schema.js';
-import { serveRun, startRun, type ResultMeta, type StreamStart } from './serve-run.js';
+import { serveRun, startRun, warningsOf, type ResultMeta, type StreamStart } from './serve-run.js';
 import { resultsForDelivery } from './tool-results.js';
 import { claimToolRun, toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
 import { translateRequest, type TranslatedRequest, type TranslateOptions } from './translate-request.js';
@@ -51,6 +51,12 @@ export interface MessagesStreamResult {
   readonly events: AsyncIterable<RawMessageStreamEvent>;
   /** Resolves just before the first event is yielded; rejects like the first `next()`. */
   readonly started: Promise<StreamStart>;
+  /**
+   * Resolves once the conversation is planned and the run is about to start, before any output:
+   * what an HTTP response that must start before the first event (to send keep-alives) can say.
+   * Rejects like `started` when planning fails.
+   */
+  readonly planned: Promise<StreamStart>;
   /** Resolves after the final event; rejects with the stream's error, or when the consumer stops early. */
   readonly meta: Promise<ResultMeta>;
 }
@@ -108,9 +114,10 @@ export class AnthropicMessagesService {
       baseEnv: this.#wrapper.config.env,
     });
     const started = new Deferred<StreamStart>();
+    const planned = new Deferred<StreamStart>();
     const meta = new Deferred<ResultMeta>();
-    const events = this.#events(request, signal, started, meta);
-    return { events, started: started.promise, meta: meta.promise };
+    const events = this.#events(request, signal, { started, planned, meta });
+    return { events, started: started.promise, planned: planned.promise, meta: meta.promise };
   }
 
   /** Estimated input tokens of a `messages.countTokens` body (see `count-tokens.ts`). */
@@ -121,8 +128,7 @@ export class AnthropicMessagesService {
   async *#events(
     request: TranslatedRequest,
     signal: AbortSignal | undefined,
-    started: Deferred<StreamStart>,
-    meta: Deferred<ResultMeta>,
+    { started, planned, meta }: StreamDeferreds,
   ): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
     const startedAt = performance.now();
     const context = { wrapper: this.#wrapper, store: this.#store, toolRuns: this.#toolRuns };
@@ -134,7 +140,9 @@ export class AnthropicMessagesService {
       const turn = request.toolResults;
       if (live !== undefined && turn !== undefined && request.tools?.choice !== 'none') {
         live.bridge.deliver(resultsForDelivery(turn, live.toolUseIds, request.tools?.instruction));
-        yield* serve(live.cursor, { context: 'continued', prompt: [], warnings: notes }, live.bridge, live);
+        const continued: ConversationPlan = { context: 'continued', prompt: [], warnings: notes };
+        planned.resolve({ context: continued.context, warnings: warningsOf(request, continued) });
+        yield* serve(live.cursor, continued, live.bridge, live);
         return;
       }
       if (live !== undefined) {
@@ -154,6 +162,7 @@ export class AnthropicMessagesService {
         ),
         notes,
       );
+      planned.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
       for (;;) {
         const current = plan;
         const { cursor, bridge } = startRun(this.#wrapper, current, request);
@@ -171,6 +180,7 @@ export class AnthropicMessagesService {
         }
       }
     } catch (error) {
+      planned.reject(error);
       started.reject(error);
       meta.reject(error);
       throw error;
@@ -178,6 +188,13 @@ export class AnthropicMessagesService {
       if (!meta.settled) meta.reject(new ClaudeCodeAbortError('stream consumer stopped before the end'));
     }
   }
+}
+
+/** The promises a stream settles along the way. */
+interface StreamDeferreds {
+  readonly started: Deferred<StreamStart>;
+  readonly planned: Deferred<StreamStart>;
+  readonly meta: Deferred<ResultMeta>;
 }
 
 function withNotes(plan: ConversationPlan, notes: readonly string[]): ConversationPlan {

@@ -65,6 +65,17 @@ export interface ServePiece {
   readonly startedAt: number;
 }
 
+/**
+ * How long a Messages run may produce no output before it fails, unless the wrapper's
+ * configuration or the request sets `idleTimeoutMs`. A client waiting on a stream cannot tell a
+ * stalled upstream from a slow one; the library's general default (300 s) is longer than most
+ * clients and proxies in between wait, so the run fails with a clear timeout error well before.
+ * Output includes thinking and tool-call deltas, and the time a run waits for client tool results
+ * does not count.
+ * @unit milliseconds
+ */
+export const MESSAGES_IDLE_TIMEOUT_MS = 120_000;
+
 /** Start the CLI run for `plan`; with a {@link ClientToolBridge} when the request serves tools. */
 export function startRun(
   wrapper: ClaudeCodeWrapper,
@@ -73,9 +84,11 @@ export function startRun(
 ): { cursor: RunCursor; bridge: ClientToolBridge | undefined } {
   const served = request.tools?.tools ?? [];
   const bridge = served.length > 0 ? new ClientToolBridge(served) : undefined;
-  const options = bridge
-    ? withClientTools(request.runOptions, bridge, wrapper.config.allowedTools)
-    : request.runOptions;
+  const runOptions =
+    request.runOptions.idleTimeoutMs !== undefined || wrapper.config.idleTimeoutMs !== undefined
+      ? request.runOptions
+      : { ...request.runOptions, idleTimeoutMs: MESSAGES_IDLE_TIMEOUT_MS };
+  const options = bridge ? withClientTools(runOptions, bridge, wrapper.config.allowedTools) : runOptions;
   return { cursor: new RunCursor(startPlannedRun(wrapper, plan, options)), bridge };
 }
 

@@ -11,6 +11,12 @@ import type { OpenAIErrorBody } from './errors.js';
 export const OPENAI_SSE_DONE = 'data: [DONE]\n\n';
 
 /**
+ * Keep-alive for OpenAI streams: an SSE comment line. OpenAI sends none, and its SDKs would parse
+ * an unnamed `data:` ping as a chunk; every SSE parser skips comments.
+ */
+export const OPENAI_SSE_PING = ': ping\n\n';
+
+/**
  * One chunk as an SSE frame: `data: <json>\n\n`. JSON never contains a raw newline, so a single
  * `data:` line is always enough.
  *

@@ -7,7 +7,11 @@
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { Context } from 'hono';
 import { collectMessage } from '../../compat/anthropic/message-accumulator.js';
-import type { AnthropicMessagesService, ResultMeta } from '../../compat/anthropic/messages-service.js';
+import type {
+  AnthropicMessagesService,
+  ResultMeta,
+  StreamStart,
+} from '../../compat/anthropic/messages-service.js';
 import { ClaudeCodeAbortError } from '../../core/errors/index.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 
@@ -22,12 +26,22 @@ export interface MessagesRun {
   stream(): Promise<StartedStream>;
 }
 
-/** A stream whose first event has arrived. */
+/**
+ * A stream ready to be sent: its first event has arrived, or it has made the client wait for
+ * `pingIntervalMs` already (`waiting`), in which case the response starts anyway, with a ping.
+ */
 export interface StartedStream {
   readonly events: AsyncIterable<RawMessageStreamEvent>;
   readonly meta: Promise<ResultMeta>;
-  /** Headers known when output starts (`x-claude-code-context`, `x-claude-code-warnings`). */
+  /** Headers known when the response starts (`x-claude-code-context`, `x-claude-code-warnings`). */
   readonly headers: Record<string, string>;
+  /**
+   * No event yet: the response starts before the first one, so a failure from here on becomes the
+   * stream's error event instead of an HTTP status (as with the real API, which always starts at once).
+   */
+  readonly waiting: boolean;
+  /** Send a keep-alive after this much silence (`ssePingIntervalMs`); 0 never. @unit milliseconds */
+  readonly pingIntervalMs: number;
   /** Stop the run (client went away). */
   abort(): void;
   /** Free the slot and the workspace; call when the response is finished. */
@@ -116,9 +130,17 @@ export async function startMessages(
     },
     async stream() {
       const iterator = started.events[Symbol.asyncIterator]();
-      let first: IteratorResult<RawMessageStreamEvent>;
+      const pingIntervalMs = services.options.ssePingIntervalMs;
+      const firstEvent = iterator.next();
+      let first: IteratorResult<RawMessageStreamEvent> | undefined;
+      let start: StreamStart | undefined;
       try {
-        first = await iterator.next();
+        // Waiting for the model's first output keeps a failure before it a proper HTTP status;
+        // waiting silently longer than the keep-alive interval would look like a dead server.
+        first = await firstOrTimeout(firstEvent, pingIntervalMs);
+        start = await (first ? started.started : started.planned).catch(() => undefined);
+        // Planning failed: the first event carries the error (and its status).
+        if (!first && !start) first = await firstEvent;
       } catch (error) {
         record(undefined);
         release();
@@ -128,9 +150,11 @@ export async function startMessages(
         (meta) => record(meta),
         () => record(undefined),
       );
+      const head = first;
       async function* events(): AsyncGenerator<RawMessageStreamEvent> {
         try {
-          if (!first.done) yield first.value;
+          const opening = head ?? (await firstEvent);
+          if (!opening.done) yield opening.value;
           for (;;) {
             const next = await iterator.next();
             if (next.done) return;
@@ -142,7 +166,6 @@ export async function startMessages(
           release();
         }
       }
-      const start = await started.started.catch(() => undefined);
       const warnings = [...extraWarnings, ...(start?.warnings ?? [])];
       const headers: Record<string, string> = {
         ...(start ? { 'x-claude-code-context': start.context } : {}),
@@ -155,11 +178,27 @@ export async function startMessages(
         events: events(),
         headers,
         meta,
+        waiting: head === undefined,
+        pingIntervalMs,
         abort,
         release,
       };
     },
   };
+}
+
+/** The first event, or undefined when `ms` pass first (never, for 0). */
+async function firstOrTimeout<T>(first: Promise<T>, ms: number): Promise<T | undefined> {
+  if (ms <= 0) return first;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([first, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

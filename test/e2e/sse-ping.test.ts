@@ -1,0 +1,147 @@
+/**
+ * Keep-alive on streams: a stream that is silent for `ssePingIntervalMs` gets `event: ping` on the
+ * Messages API and an SSE comment on OpenAI streams, including before the first event (an upstream
+ * that stalls after `message_start`); the official SDKs still parse such streams.
+ * Official clients → proxy → real Claude Code CLI → fake Messages API.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type ProxyServer } from '../../src/http/server.js';
+import { startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
+import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+
+const PING_MS = 300;
+
+let api: FakeApi;
+let cli: CliEnv;
+let server: ProxyServer;
+let url: string;
+
+beforeAll(async () => {
+  api = await startFakeApi();
+  cli = await makeCliEnv(api.url);
+  server = createServer({
+    port: 0,
+    sessionStorePath: ':memory:',
+    warmPoolSize: 0,
+    ssePingIntervalMs: PING_MS,
+    wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, logLevel: 'silent', cliMaxRetries: 0 },
+  });
+  ({ url } = await server.listen());
+});
+afterAll(async () => {
+  await server.close();
+  await api.close();
+  await cli.cleanup();
+});
+beforeEach(() => api.reset());
+
+/** Read a stream's raw text with the time each chunk arrived, until `enough` says stop. */
+async function readRaw(
+  path: string,
+  body: Record<string, unknown>,
+  enough: (text: string) => boolean,
+): Promise<{ text: string; status: number; headers: Headers; arrivals: { at: number; text: string }[] }> {
+  const controller = new AbortController();
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify(body),
+    signal: controller.signal,
+  });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const arrivals: { at: number; text: string }[] = [];
+  let text = '';
+  const deadline = Date.now() + 20_000;
+  while (!enough(text) && Date.now() < deadline) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = decoder.decode(value, { stream: true });
+    arrivals.push({ at: Date.now(), text: chunk });
+    text += chunk;
+  }
+  controller.abort();
+  return { text, status: response.status, headers: response.headers, arrivals };
+}
+
+const count = (text: string, part: string): number => text.split(part).length - 1;
+
+describe('SSE keep-alive', () => {
+  it('pings a Messages stream whose upstream stalls after message_start, at the configured interval', async () => {
+    api.setDefault({ kind: 'stall-after-start' });
+    const body = {
+      model: 'claude-sonnet-5-5',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    };
+    const { text, status, arrivals } = await readRaw(
+      '/v1/messages',
+      body,
+      (t) => count(t, 'event: ping') >= 4,
+    );
+    expect(status).toBe(200);
+    expect(count(text, 'event: ping\ndata: {"type":"ping"}\n\n')).toBeGreaterThanOrEqual(4);
+    // Between pings: about one interval (timers are late on a busy machine, never early).
+    const times = arrivals.filter((a) => a.text.includes('event: ping')).map((a) => a.at);
+    for (let i = 1; i < times.length; i += 1) {
+      expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(PING_MS - 50);
+      expect(times[i]! - times[i - 1]!).toBeLessThan(PING_MS * 4);
+    }
+  });
+
+  it('pings an OpenAI stream with SSE comments', async () => {
+    api.setDefault({ kind: 'stall-after-start' });
+    const body = { model: 'claude-sonnet-5-5', stream: true, messages: [{ role: 'user', content: 'hi' }] };
+    const { text, status } = await readRaw('/v1/chat/completions', body, (t) => count(t, ': ping\n\n') >= 2);
+    expect(status).toBe(200);
+    expect(count(text, ': ping\n\n')).toBeGreaterThanOrEqual(2);
+    expect(text).not.toContain('event: ping');
+  });
+
+  it('the official SDKs parse a stream with pings before and between events', async () => {
+    // First token after ~4 intervals, then a delta every ~3: pings come first and in between.
+    api.setDefault({
+      kind: 'text',
+      chunks: ['slow ', 'but ', 'sure'],
+      ttftMs: PING_MS * 4,
+      chunkDelayMs: PING_MS * 3,
+    });
+    const anthropic = new Anthropic({ baseURL: url, apiKey: 'unused', maxRetries: 0 });
+    const message = await anthropic.messages
+      .stream({ model: 'claude-sonnet-5-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
+      .finalMessage();
+    expect(message.content[0]).toMatchObject({ type: 'text', text: 'slow but sure' });
+
+    const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const stream = await openai.chat.completions.create({
+      model: 'claude-sonnet-5-5',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    let answer = '';
+    for await (const chunk of stream) answer += chunk.choices[0]?.delta.content ?? '';
+    expect(answer).toBe('slow but sure');
+
+    const raw = await readRaw(
+      '/v1/messages',
+      {
+        model: 'claude-sonnet-5-5',
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      },
+      (t) => t.includes('event: message_stop'),
+    );
+    expect(raw.text.indexOf('event: ping')).toBeGreaterThanOrEqual(0);
+    expect(raw.text.indexOf('event: ping')).toBeLessThan(raw.text.indexOf('event: message_start'));
+    // And between two deltas that are further apart than the interval.
+    const between = raw.text.slice(
+      raw.text.indexOf('event: content_block_delta'),
+      raw.text.lastIndexOf('event: content_block_delta'),
+    );
+    expect(between).toContain('event: ping');
+  }, 60_000);
+});
