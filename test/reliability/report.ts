@@ -3,6 +3,7 @@
  * every row (so a killed run still leaves what it measured) and printed by the global teardown.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,9 +59,10 @@ export function render(): string {
   const out: string[] = [];
   out.push(`# Reliability run`, '');
   out.push(
-    `${new Date(startedAt).toISOString()}, Node ${process.version}, ${
-      (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? '?'
-    } cores, ${((Date.now() - startedAt) / 1000).toFixed(1)} s so far.`,
+    `${new Date(startedAt).toISOString()}, Node ${process.version}, ${availableParallelism()} cores, ${(
+      (Date.now() - startedAt) /
+      1000
+    ).toFixed(1)} s so far.`,
     '',
   );
   for (const line of header) out.push(`- ${line}`);
