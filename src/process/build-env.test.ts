@@ -44,4 +44,10 @@ describe('buildCliEnv', () => {
     expect(isInheritedEnv('PATHX')).toBe(false);
     expect(isInheritedEnv('CLAUDE_WRAPPER_API_KEYS')).toBe(false);
   });
+
+  it('inherits the names and prefixes listed in inheritEnv, never CLAUDE_WRAPPER_*', () => {
+    const base = { MY_MCP_TOKEN: 't', FAKE_CLAUDE_SCENARIO: 's', OTHER: 'o', CLAUDE_WRAPPER_API_KEYS: 'k' };
+    const env = buildCliEnv({ inheritEnv: ['MY_MCP_TOKEN', 'FAKE_CLAUDE_', 'CLAUDE_WRAPPER_'] }, base);
+    expect(env).toEqual({ MY_MCP_TOKEN: 't', FAKE_CLAUDE_SCENARIO: 's', CLAUDE_CODE_MAX_RETRIES: '2' });
+  });
 });

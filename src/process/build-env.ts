@@ -91,23 +91,27 @@ export const INHERITED_ENV: readonly string[] = [
 const exactNames = new Set(INHERITED_ENV.filter((name) => !name.endsWith('_')));
 const prefixes = INHERITED_ENV.filter((name) => name.endsWith('_'));
 
-/** True when the CLI may inherit the parent's variable `name` (see {@link INHERITED_ENV}). */
-export function isInheritedEnv(name: string): boolean {
+/**
+ * True when the CLI may inherit the parent's variable `name`: listed in {@link INHERITED_ENV} or in
+ * the caller's `extra` names and prefixes (the `inheritEnv` option). Never `CLAUDE_WRAPPER_*`.
+ */
+export function isInheritedEnv(name: string, extra: readonly string[] = []): boolean {
   if (name.startsWith('CLAUDE_WRAPPER_')) return false;
-  return exactNames.has(name) || prefixes.some((prefix) => name.startsWith(prefix));
+  const listed = (entry: string): boolean => (entry.endsWith('_') ? name.startsWith(entry) : name === entry);
+  return exactNames.has(name) || prefixes.some((prefix) => name.startsWith(prefix)) || extra.some(listed);
 }
 
 /**
- * Build the environment for a CLI process: the allowed part of `base`, `CLAUDE_CODE_MAX_RETRIES`,
+ * Build the environment for a CLI process: the allowed part of `base` (plus `options.inheritEnv`), `CLAUDE_CODE_MAX_RETRIES`,
  * then `options.env` (the library caller's explicit choice, applied unfiltered).
  */
 export function buildCliEnv(
-  options: Pick<ClaudeRunConfig, 'env' | 'cliMaxRetries'>,
+  options: Pick<ClaudeRunConfig, 'env' | 'cliMaxRetries' | 'inheritEnv'>,
   base: Readonly<Record<string, string | undefined>> = process.env,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
-    if (value !== undefined && isInheritedEnv(key)) env[key] = value;
+    if (value !== undefined && isInheritedEnv(key, options.inheritEnv)) env[key] = value;
   }
   env['CLAUDE_CODE_MAX_RETRIES'] = String(options.cliMaxRetries ?? DEFAULT_CLI_MAX_RETRIES);
   Object.assign(env, options.env ?? {});

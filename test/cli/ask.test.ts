@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initializeRequest } from '../integration/initialize-request.js';
 import { createHarness, ensureBuilt, jsonLines, type CliHarness } from './helpers.js';
 
 let h: CliHarness;
@@ -92,11 +93,16 @@ describe('claude-wrapper ask', () => {
       'hi',
     ]);
     expect(r.code).toBe(0);
-    const argv = h.prompts().slice(before)[0]?.argv ?? [];
+    const invocation = h.prompts().slice(before)[0];
+    const argv = invocation?.argv ?? [];
     const after = (flag: string) => argv[argv.indexOf(flag) + 1];
     expect(after('--model')).toBe('sonnet');
-    expect(after('--system-prompt')).toBe('Be brief.');
-    expect(after('--append-system-prompt')).toBe('Extra.');
+    // System prompt texts are the caller's words: they go in the initialize request on stdin.
+    expect(initializeRequest(invocation)).toMatchObject({
+      systemPrompt: 'Be brief.',
+      appendSystemPrompt: 'Extra.',
+    });
+    expect(argv.join(' ')).not.toContain('Be brief.');
     expect(after('--tools')).toBe('');
     expect(argv.join(' ')).toContain('Read');
     expect(argv.join(' ')).toContain('Bash(git diff:*)');

@@ -51,6 +51,9 @@ export function baseEnv(home: string): Record<string, string> {
   }
   env['HOME'] = home;
   env['CLAUDE_LOG_LEVEL'] = 'silent';
+  // The fake CLI reads its scenario from FAKE_CLAUDE_* variables, which the allow-listed child
+  // environment would otherwise drop.
+  env['CLAUDE_INHERIT_ENV'] = 'FAKE_CLAUDE_';
   return env;
 }
 

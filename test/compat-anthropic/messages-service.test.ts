@@ -9,6 +9,8 @@ import {
   toAnthropicError,
 } from '../../src/compat/anthropic/index.js';
 import { MemorySessionStore } from '../../src/session/session-store.js';
+import { initializeRequest } from '../integration/initialize-request.js';
+import { isUserLine } from '../http/server-harness.js';
 import { ClaudeCodeSessionNotFoundError, ClaudeCodeWrapper, ClaudeRun } from '../../src/index.js';
 import {
   withFakeClaude,
@@ -38,7 +40,8 @@ async function setup(scenario: FakeClaudeScenario = {}, options: { strict?: bool
 
 /** The user prompt the fake received on stdin in invocation `i` (text blocks joined). */
 function stdinText(f: FakeClaude, i: number): string {
-  const line = f.invocations()[i]?.stdin[0] as
+  // The first user turn (an `initialize` control request may come before it).
+  const line = f.invocations()[i]?.stdin.find(isUserLine) as
     { message: { content: { type: string; text?: string }[] } } | undefined;
   return (line?.message.content ?? []).map((b) => b.text ?? `[${b.type}]`).join('');
 }
@@ -71,9 +74,8 @@ describe('AnthropicMessagesService with the fake CLI', () => {
     expect(meta).toMatchObject({ context: 'new', warnings: [], costUsd: 0.000208 });
     expect(meta.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     const [invocation] = fake.invocations();
-    expect(invocation?.argv).toEqual(
-      expect.arrayContaining(['--model', 'claude-opus-5-5', '--system-prompt', 'Be nice.', '--tools', '']),
-    );
+    expect(invocation?.argv).toEqual(expect.arrayContaining(['--model', 'claude-opus-5-5', '--tools', '']));
+    expect(initializeRequest(invocation)?.['systemPrompt']).toBe('Be nice.');
     expect(invocation?.env['CLAUDE_CODE_MAX_OUTPUT_TOKENS']).toBe('321');
     expect(stdinText(fake, 0)).toBe('hello');
   });

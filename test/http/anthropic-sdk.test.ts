@@ -5,7 +5,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import AnthropicV0 from 'anthropic-sdk-v0';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, isRunning } from '../integration/helpers.js';
-import { cliRuns, startHarness, type Harness } from './server-harness.js';
+import { initializeRequest } from '../integration/initialize-request.js';
+import { cliRuns, isUserLine, startHarness, type Harness } from './server-harness.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -37,28 +38,31 @@ describe('@anthropic-ai/sdk 1.x against the proxy', () => {
     expect(response.headers.get('request-id')).toMatch(/^req_/);
     expect(Number(response.headers.get('x-claude-cost-usd'))).toBeGreaterThan(0);
     // `system` replaced Claude Code's prompt, and callers get no CLI tools.
-    const argv = cliRuns(harness.fake)[0]?.argv ?? [];
-    expect(argv[argv.indexOf('--system-prompt') + 1]).toBe('Be brief.');
+    const run = cliRuns(harness.fake)[0];
+    expect(initializeRequest(run)?.['systemPrompt']).toBe('Be brief.');
+    expect(run?.argv.join(' ')).not.toContain('Be brief.');
+    const argv = run?.argv ?? [];
     expect(argv[argv.indexOf('--tools') + 1]).toBe('');
   });
 
   it('serves requests from the warm pool', async () => {
     harness = await startHarness({ default: { kind: 'reply', text: 'pooled' } }, { warmPoolSize: 1 });
     const client = new Anthropic({ baseURL: harness.url, apiKey: 'unused', maxRetries: 0 });
-    await client.messages.create(params); // first request of this configuration starts the pool
+    // A configuration seen once gets no pooled process (it may never come back); the second
+    // request of the same configuration starts the pool, and the third is handed a warm process.
+    await client.messages.create(params);
     const fake = harness.fake;
-    await eventually(() => cliRuns(fake).some((r) => r.stdin.length === 1));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cliRuns(fake)).toHaveLength(1);
+    await client.messages.create(params);
+    await eventually(() => cliRuns(fake).some((r) => !r.stdin.some(isUserLine)));
     await new Promise((r) => setTimeout(r, 200));
     const message = await client.messages.create(params);
     expect(message.content[0]).toMatchObject({ text: 'pooled' });
-    const served = cliRuns(fake).filter((r) => r.stdin.some((l) => (l as { type?: string }).type === 'user'));
-    expect(served).toHaveLength(2);
-    const pooled = served.filter(
-      (r) => (r.stdin[0] as { request?: { subtype?: string } }).request?.subtype === 'initialize',
-    );
-    expect(pooled).toHaveLength(1);
-    // Remote callers run in a fresh, empty directory per process.
-    expect(pooled[0]?.cwd).toMatch(/claude-code-wrapper\/run-/);
+    const served = cliRuns(fake).filter((r) => r.stdin.some(isUserLine));
+    expect(served).toHaveLength(3);
+    // Remote callers run in a fresh, empty directory per process, pooled or not.
+    for (const run of served) expect(run.cwd).toMatch(/claude-code-wrapper\/run-/);
     const health = (await (await fetch(`${harness.url}/health/details`)).json()) as {
       warmPool: { handoffs: number };
     };

@@ -55,3 +55,8 @@ export async function startHarness(
 export function cliRuns(fake: FakeClaude) {
   return fake.invocations().filter((i) => !i.argv.includes('--version'));
 }
+
+/** True for a user turn written to the CLI's stdin (as opposed to control requests). */
+export function isUserLine(line: unknown): boolean {
+  return (line as { type?: unknown } | null)?.type === 'user';
+}

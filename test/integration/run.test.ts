@@ -12,6 +12,7 @@ import {
 } from '../../src/index.js';
 
 import { eventually, isRunning, useFakeClaude } from './helpers.js';
+import { initializeRequest } from './initialize-request.js';
 
 const setup = useFakeClaude();
 
@@ -58,10 +59,13 @@ describe('run()', () => {
   it('passes options as flags and per-call options override config', async () => {
     const { wrapper, fake } = await setup({}, { model: 'opus', maxTurns: 3 });
     await wrapper.run('x', { model: 'sonnet', systemPrompt: 'be brief', tools: [] });
-    const argv = fake.invocations()[0]?.argv ?? [];
+    const invocation = fake.invocations()[0];
+    const argv = invocation?.argv ?? [];
     expect(argv[argv.indexOf('--model') + 1]).toBe('sonnet');
     expect(argv[argv.indexOf('--max-turns') + 1]).toBe('3');
-    expect(argv[argv.indexOf('--system-prompt') + 1]).toBe('be brief');
+    // The system prompt is the caller's text: it travels on stdin, never on argv.
+    expect(initializeRequest(invocation)?.['systemPrompt']).toBe('be brief');
+    expect(argv).not.toContain('be brief');
     expect(argv[argv.indexOf('--tools') + 1]).toBe('');
   });
 

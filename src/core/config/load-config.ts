@@ -41,6 +41,7 @@ export const CONFIG_ENV_VARS: Readonly<Record<string, readonly [keyof ClaudeCode
   CLAUDE_ALLOWED_TOOLS: ['allowedTools', list],
   CLAUDE_DISALLOWED_TOOLS: ['disallowedTools', list],
   CLAUDE_TOOLS: ['tools', list],
+  CLAUDE_INHERIT_ENV: ['inheritEnv', list],
   CLAUDE_PERMISSION_MODE: ['permissionMode', str],
   CLAUDE_WORKING_DIRECTORY: ['workingDirectory', str],
   CLAUDE_MAX_BUDGET_USD: ['maxBudgetUsd', num],

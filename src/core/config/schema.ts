@@ -89,8 +89,20 @@ export const runOptionsSchema = z
     isolateWorkingDirectory: z.boolean().optional(),
     /** Extra directories the tools may access (`--add-dir`). */
     addDirs: z.array(z.string().min(1)).optional(),
-    /** Environment variables added to the CLI's environment (on top of `process.env`). */
+    /** Environment variables set in the CLI's environment (on top of the inherited allow-list). */
     env: z.record(z.string(), z.string()).optional(),
+    /**
+     * More of this process's environment variables the CLI may inherit, beyond the built-in
+     * allow-list (`INHERITED_ENV`): exact names, or prefixes ending in `_` (e.g. variables your MCP
+     * servers or hooks read). `CLAUDE_WRAPPER_*` is never inherited.
+     */
+    inheritEnv: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name or a prefix ending in _'),
+      )
+      .optional(),
     /** Settings file path or settings object (`--settings`). */
     settings: z.union([z.string().min(1), jsonObject]).optional(),
     /** Stop when the run's cost exceeds this (`--max-budget-usd`). @unit USD */
