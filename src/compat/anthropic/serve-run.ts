@@ -5,7 +5,9 @@
  * until it suspends on client tool calls, and settle what the HTTP layer reports about it.
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { RUN_DEFAULTS } from '../../client/run-options.js';
 import type { ClaudeCodeWrapper } from '../../client/wrapper.js';
+import { discardTranscripts } from '../../session/discard-transcript.js';
 import type { SessionStore } from '../../session/session-store.js';
 import { RunCursor } from '../../tools/run-cursor.js';
 import type { SuspendedRuns } from '../../tools/suspended-runs.js';
@@ -103,7 +105,10 @@ export async function* serveRun(
 ): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
   const { request, cursor, plan, bridge, toolRun, started, meta, startedAt } = piece;
   cursor.attach(piece.signal);
+  let finished = false;
+  let session: { sessionId: string; cwd: string | undefined } | undefined;
   const onFinish = async (outcome: StreamOutcome): Promise<void> => {
+    finished = true;
     if (outcome.suspendedOn && bridge) {
       // The run waits for the caller's results: it must outlive this request.
       cursor.detach();
@@ -125,6 +130,7 @@ export async function* serveRun(
       clientTools: toolRun?.names ?? request.tools?.names,
       continued: toolRun !== undefined,
       onFinish,
+      onSessionStart: (announced) => (session = announced),
     });
     for await (const event of events) {
       if (!started.settled) started.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
@@ -132,7 +138,44 @@ export async function* serveRun(
     }
   } finally {
     cursor.detach();
+    // Aborted or failed: the session is never remembered, so nobody can resume it.
+    if (!finished && toolRun === undefined)
+      discardWhenStopped(context.wrapper, request, plan, cursor, session);
   }
+}
+
+/** Time for an exiting CLI to finish its last writes, on top of the kill grace. */
+const CLI_EXIT_MARGIN_MS = 500;
+
+/**
+ * Remove the transcripts of a run that will never be resumed, once its CLI has stopped (a CLI still
+ * shutting down could write its transcript again). In the background; failures are ignored.
+ */
+function discardWhenStopped(
+  wrapper: ClaudeCodeWrapper,
+  request: TranslatedRequest,
+  plan: ConversationPlan,
+  cursor: RunCursor,
+  session: { sessionId: string; cwd: string | undefined } | undefined,
+): void {
+  const synthesizedSessionId = plan.context === 'synthesized' ? plan.resumeSessionId : undefined;
+  if (!session && !synthesizedSessionId) return;
+  const env = { ...process.env, ...wrapper.config.env, ...request.runOptions.env };
+  // The run settles as soon as it is aborted; its CLI may take up to the kill grace to exit (and
+  // writes its transcript on the way out), so the files are removed after that.
+  const grace = (wrapper.config.killGraceMs ?? RUN_DEFAULTS.killGraceMs) + CLI_EXIT_MARGIN_MS;
+  void cursor.result
+    .catch(() => undefined)
+    .then(() => new Promise((resolve) => setTimeout(resolve, grace).unref()))
+    .then(() =>
+      discardTranscripts({
+        env,
+        sessionId: session?.sessionId ?? cursor.sessionId,
+        cwd: session?.cwd,
+        synthesizedSessionId,
+      }),
+    )
+    .catch(() => undefined);
 }
 
 function toMeta(

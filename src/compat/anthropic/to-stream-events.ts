@@ -32,6 +32,8 @@ export interface StreamEventsOptions extends Pick<
    * consumer may stop reading at `message_stop`, and then code after the last event never runs.
    */
   readonly onFinish?: ((outcome: StreamOutcome) => void | Promise<void>) | undefined;
+  /** Hears the CLI announce its session: its id and working directory (where its transcript goes). */
+  readonly onSessionStart?: ((session: { sessionId: string; cwd: string | undefined }) => void) | undefined;
 }
 
 /** How a stream ended. */
@@ -65,6 +67,9 @@ export async function* toStreamEvents(
     for (;;) {
       const next = await cursor.next();
       if (next.done === true) break;
+      if (next.value.type === 'session_start') {
+        options.onSessionStart?.({ sessionId: next.value.sessionId, cwd: next.value.cwd });
+      }
       yield* writer.write(next.value);
       // Nothing after a stop sequence is wanted: stop the CLI now instead of paying for the rest.
       if (writer.stopSequence !== null) {

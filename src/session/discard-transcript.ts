@@ -1,0 +1,90 @@
+/**
+ * @module
+ * Removes the CLI session transcripts of runs nobody can resume. Every CLI run writes
+ * `<config dir>/projects/<working directory, sanitised>/<session id>.jsonl` (~20-40 KB); a run the
+ * client aborted, or that failed, never has its session id remembered, so nothing will ever resume
+ * it and the file would stay forever. The same goes for the transcript synthesized for that run.
+ * And the proxy's runs each have a fresh working directory (`isolateWorkingDirectory`), so each leaves
+ * a project folder of its own: once its only transcript is gone and the directory itself was
+ * removed, the folder goes too.
+ *
+ * Only files named by session id are removed: transcripts of conversations that can still be
+ * resumed are never touched, and a project folder is removed only when nothing but empty
+ * folders (the CLI's `memory/`) is left in it.
+ */
+import { readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ISOLATED_ROOT } from '../process/isolated-directory.js';
+import { cliProjectsDir } from './synthesize-transcript.js';
+
+/** Working directories made for isolated runs start with this. */
+const ISOLATED_PREFIX = join(ISOLATED_ROOT, 'run-');
+
+/** The transcripts of one unfinished run. */
+export interface DiscardTranscriptOptions {
+  /** The CLI's environment, to find its config directory. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The run's own session (a new one, or the fork of a resumed one). */
+  readonly sessionId?: string | undefined;
+  /** The run's working directory, as the CLI reported it. */
+  readonly cwd?: string | undefined;
+  /** The synthesized session the run was resumed from, if any. */
+  readonly synthesizedSessionId?: string | undefined;
+}
+
+/** The CLI's folder name for a working directory: every character but letters and digits becomes `-`. */
+export function projectFolderName(cwd: string): string {
+  return cwd.replace(/[^a-zA-Z0-9]/g, '-');
+}
+
+/** Remove what an unfinished run left behind. Never throws; missing files are fine. */
+export async function discardTranscripts({
+  env,
+  sessionId,
+  cwd,
+  synthesizedSessionId,
+}: DiscardTranscriptOptions): Promise<void> {
+  const projects = cliProjectsDir(env);
+  const removals: Promise<unknown>[] = [];
+  if (synthesizedSessionId && isSessionId(synthesizedSessionId)) {
+    removals.push(
+      removeFile(join(projects, '-claude-code-wrapper-synthetic', `${synthesizedSessionId}.jsonl`)),
+    );
+  }
+  if (sessionId && isSessionId(sessionId) && cwd) {
+    const folder = join(projects, projectFolderName(cwd));
+    removals.push(
+      removeFile(join(folder, `${sessionId}.jsonl`)).then(async () => {
+        if (cwd.startsWith(ISOLATED_PREFIX) && !(await exists(cwd))) await removeIfEmpty(folder);
+      }),
+    );
+  }
+  await Promise.all(removals.map((removal) => removal.catch(() => undefined)));
+}
+
+/** Session ids are UUIDs; anything else never names a file here. */
+function isSessionId(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
+async function removeFile(path: string): Promise<void> {
+  await rm(path, { force: true });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Remove `folder` if it holds only empty folders (the CLI makes `memory/` in each project). */
+async function removeIfEmpty(folder: string): Promise<void> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isDirectory()) return;
+    if ((await readdir(join(folder, entry.name))).length > 0) return;
+  }
+  for (const entry of entries) await rmdir(join(folder, entry.name));
+  await rmdir(folder);
+}
