@@ -86,7 +86,7 @@ export class LogDestination {
   /** Write the batch synchronously; gives up (dropping it) on failure or a pipe full for too long. */
   flushSync(): void {
     if (this.#broken || this.#batchLength === 0) return;
-    const data = this.#take();
+    const { data, lines } = this.#take();
     const deadline = Date.now() + EXIT_FLUSH_BUDGET_MS;
     let offset = 0;
     while (offset < data.length) {
@@ -97,7 +97,7 @@ export class LogDestination {
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
           continue;
         }
-        this.#fail();
+        this.#fail(lines);
         return;
       }
     }
@@ -106,19 +106,20 @@ export class LogDestination {
   #flushAsync(): void {
     if (this.#writing || this.#broken || this.#batchLength === 0) return;
     this.#writing = true;
-    this.#writeFrom(this.#take(), 0);
+    const { data, lines } = this.#take();
+    this.#writeFrom(data, lines, 0);
   }
 
-  #writeFrom(data: Buffer, offset: number): void {
+  #writeFrom(data: Buffer, lines: number, offset: number): void {
     write(this.#fd, data, offset, data.length - offset, null, (error, written) => {
       if (error) {
         // A full pipe empties when its reader catches up; anything else will not get better.
-        if (error.code === 'EAGAIN') setTimeout(() => this.#writeFrom(data, offset), 20).unref();
-        else this.#fail();
+        if (error.code === 'EAGAIN') setTimeout(() => this.#writeFrom(data, lines, offset), 20).unref();
+        else this.#fail(lines);
         return;
       }
       if (offset + written < data.length) {
-        this.#writeFrom(data, offset + written);
+        this.#writeFrom(data, lines, offset + written);
         return;
       }
       this.#writing = false;
@@ -126,18 +127,18 @@ export class LogDestination {
     });
   }
 
-  #take(): Buffer {
-    const data = Buffer.from(this.#batch.join(''));
+  #take(): { data: Buffer; lines: number } {
+    const taken = { data: Buffer.from(this.#batch.join('')), lines: this.#batch.length };
     this.#batch = [];
     this.#batchLength = 0;
-    return data;
+    return taken;
   }
 
-  /** Stop writing to a descriptor that failed: its reader is gone or the disk is full. */
-  #fail(): void {
+  /** Stop writing to a descriptor that failed (its reader is gone, the disk is full); `lost` lines went with it. */
+  #fail(lost: number): void {
     this.#broken = true;
     this.#writing = false;
-    this.#dropped += this.#batch.length;
+    this.#dropped += lost + this.#batch.length;
     this.#batch = [];
     this.#batchLength = 0;
   }
