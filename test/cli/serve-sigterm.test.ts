@@ -5,8 +5,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHUTDOWN_MARGIN_MS } from '../../src/cli/serve/run-serve.js';
 import { createHarness, ensureBuilt, eventually, isRunning, type CliHarness } from './helpers.js';
 
 let h: CliHarness;
@@ -130,6 +132,66 @@ describe('serve and SIGTERM with closed output pipes', () => {
       await pending;
     } finally {
       await hanging.cleanup();
+    }
+  }, 30_000);
+
+  it('a shutdown that cannot finish is cut short at drain + grace + margin, exiting with 1', async () => {
+    // A "Redis" that accepts connections and never answers: the conversation lookup, and the
+    // store's close during shutdown, wait forever.
+    const silent = createNetServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const connections: Socket[] = [];
+    silent.on('connection', (socket) => connections.push(socket));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const config = join(h.dir, 'stuck.json');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          killGraceMs: KILL_GRACE_MS,
+          server: {
+            port: 0,
+            warmPoolSize: 0,
+            sessionStoreRedisUrl: `redis://127.0.0.1:${port}`,
+            drainTimeoutMs: 500,
+          },
+        }),
+      );
+      const child = h.spawn(['serve', '--config', config]);
+      let stderr = '';
+      const url = await new Promise<string>((resolve) => {
+        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          const match = /listening on (\S+)/.exec(stderr);
+          if (match?.[1]) resolve(match[1]);
+        });
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      // A follow-up turn: its lookup goes to the silent store and never returns.
+      void fetch(`${url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'sonnet',
+          max_tokens: 10,
+          messages: [
+            { role: 'user', content: 'a' },
+            { role: 'assistant', content: 'b' },
+            { role: 'user', content: 'c' },
+          ],
+        }),
+      }).catch(() => undefined);
+      expect(await eventually(() => connections.length > 0)).toBe(true);
+      const sentAt = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(1);
+      const took = Date.now() - sentAt;
+      expect(took).toBeGreaterThanOrEqual(500 + KILL_GRACE_MS + SHUTDOWN_MARGIN_MS - 100);
+      expect(took).toBeLessThan(500 + KILL_GRACE_MS + SHUTDOWN_MARGIN_MS + 2000);
+      expect(stderr).toMatch(/shutdown did not finish/);
+    } finally {
+      for (const socket of connections) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   }, 30_000);
 });
