@@ -319,6 +319,11 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ];
     const examples: string[] = [];
+    const failingKinds = new Map<string, { count: number; first: Outcome }>();
+    const kindLines = [
+      '| count | category | route | request (digits as N) | status |',
+      '| --- | --- | --- | --- | --- |',
+    ];
     for (const [cat, list] of [...cats].sort((a, b) => a[0].localeCompare(b[0]))) {
       let spawns = 0;
       for (const o of list) spawns += spawnsBy.get(outcomes.indexOf(o)) ?? 0;
@@ -327,17 +332,21 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       lines.push(
         `| ${cat} | ${list.length} | ${expected} | ${list.filter((o) => o.good).length} | ${count((s) => s >= 200 && s < 300)} | ${count((s) => s >= 400 && s < 500)} | ${count((s) => s >= 500)} | ${count((s) => s === 0)} | ${spawns} |`,
       );
-      const failing = list.filter((o) => !o.good);
-      const kinds = new Map<string, Outcome>();
-      for (const o of failing) {
-        const key = `${o.status}:${o.item.c.note.replace(/\d+/g, 'N').slice(0, 40)}`;
-        if (!kinds.has(key)) kinds.set(key, o);
+      for (const o of list.filter((x) => !x.good)) {
+        const note = o.item.c.note.replace(/\d+/g, 'N').replace(/rq-N/g, '').slice(0, 70);
+        const key = [cat, `${o.item.c.method} ${o.item.c.path}`, note, String(o.status)].join('\u0001');
+        const kind = failingKinds.get(key);
+        if (kind) kind.count++;
+        else failingKinds.set(key, { count: 1, first: o });
       }
-      for (const o of [...kinds.values()].slice(0, 6)) {
+    }
+    for (const [key, { count, first: o }] of [...failingKinds].sort((a, b) => b[1].count - a[1].count)) {
+      const [cat, route, note, status] = key.split('\u0001');
+      kindLines.push(`| ${count} | ${cat} | ${route} | ${(note ?? '').replaceAll('|', '\\|')} | ${status} |`);
+      if (examples.length < 40)
         examples.push(
           `- ${cat} — seed ${o.item.seed} #${o.item.index}: ${o.item.c.method} ${o.item.c.path} (${o.item.c.note.slice(0, 120)}) → ${o.status}${o.error ? ` (${o.error})` : ''} ${o.body}; request body ${o.request ?? ''}`,
         );
-      }
     }
     lines.push(
       '',
@@ -348,7 +357,8 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
         `${invocations.length} CLI processes started (${untagged} not attributable); /health after: ${health.status}.`,
     );
     section('Bad requests by category', lines);
-    if (examples.length) section('Failing bad-request examples', examples);
+    if (kindLines.length > 2) section('Requests not answered as expected, by kind', kindLines);
+    if (examples.length) section('One example per kind (first 40 kinds)', examples);
     console.log(lines.join('\n'));
     finish({
       phase: 'bad requests: server alive and healthy after',
