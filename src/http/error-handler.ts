@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { toAnthropicError } from '../compat/anthropic/errors.js';
-import { toOpenAIError } from '../compat/openai/errors.js';
+import { OpenAIApiError, toOpenAIError } from '../compat/openai/errors.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import { HttpProblem } from './http-problem.js';
 
@@ -22,6 +22,11 @@ export function errorResponse(c: Context, error: unknown, logger: WrapperLogger)
   else logger.info({ event: 'http_error', requestId, status, type }, message);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   if (OPENAI_PATHS.has(c.req.path)) {
+    // An error the OpenAI layer raised already knows its `param` and `code`: keep them.
+    if (OpenAIApiError.isInstance(error)) {
+      const { body } = error.toResponse();
+      return c.json({ error: { ...body.error, message } }, error.status as ContentfulStatusCode);
+    }
     const mapped = toOpenAIError(status, type, message);
     return c.json(mapped.body, mapped.status as ContentfulStatusCode);
   }

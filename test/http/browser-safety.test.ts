@@ -119,9 +119,15 @@ describe('Origin', () => {
 });
 
 describe('Content-Type', () => {
-  it('refuses text/plain and multipart bodies (415) but reads curl -d bodies as JSON', async () => {
+  it('refuses the body types a browser sends without a preflight (415), reads JSON and untyped bodies', async () => {
     harness = await startHarness();
-    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'multipart/form-data; boundary=x']) {
+    const refused = [
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+    ];
+    for (const type of refused) {
       const res = await fetch(`${harness.url}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': type },
@@ -133,12 +139,15 @@ describe('Content-Type', () => {
       );
     }
     expect(cliRuns(harness.fake)).toHaveLength(0);
-    const curl = await fetch(`${harness.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: messageBody,
-    });
-    expect(curl.status).toBe(200);
+    for (const headers of [{ 'content-type': 'application/json' }, {}]) {
+      const res = await send(harness.url, {
+        path: '/v1/messages',
+        method: 'POST',
+        headers,
+        body: messageBody,
+      });
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+    }
   });
 });
 

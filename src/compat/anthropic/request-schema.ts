@@ -6,6 +6,7 @@
  * so later stages only ever see block arrays.
  */
 import { z } from 'zod';
+import { modelName } from '../model-name.js';
 import { planClientTools, type PlanToolsOptions } from './client-tools.js';
 import { invalidRequest } from './errors.js';
 import { formatFirstIssue } from './format-issue.js';
@@ -118,7 +119,7 @@ const tool = z
 
 /** Fields shared by `messages.create` and `messages.countTokens`. */
 const commonShape = {
-  model: z.string().min(1),
+  model: modelName,
   messages: z.array(message).min(1),
   system: textBlocks.optional(),
   tools: z.array(tool).optional(),

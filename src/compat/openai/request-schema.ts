@@ -6,6 +6,8 @@
  * typed.
  */
 import { z } from 'zod';
+import { echoValue } from '../echo-value.js';
+import { modelName } from '../model-name.js';
 import { chatMessageSchema } from './message-schema.js';
 import { toInvalidRequestError } from './schema-errors.js';
 
@@ -29,39 +31,59 @@ const toolChoice = z.union([
 ]);
 
 /** The request body schema. Output type: {@link ChatCompletionRequest}. */
-export const chatCompletionRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(chatMessageSchema).min(1),
-  max_tokens: z.number().int().positive().nullish(),
-  max_completion_tokens: z.number().int().positive().nullish(),
-  stop: z.union([z.string(), z.array(z.string())]).nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  n: z
-    .number()
-    .int()
-    .superRefine((n, ctx) => {
-      // The CLI produces one reply per run; n > 1 would mean n full runs for one request.
-      if (n !== 1) {
-        const message = `only n=1 is supported, got ${n}`;
-        ctx.addIssue({ code: 'custom', message, params: { code: 'unsupported_value' } });
-      }
-    })
-    .nullish(),
-  stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
-  tools: z.array(functionTool).nullish(),
-  tool_choice: toolChoice.nullish(),
-  parallel_tool_calls: z.boolean().nullish(),
-  response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
-  user: z.string().nullish(),
-  seed: z.number().int().nullish(),
-  presence_penalty: penalty,
-  frequency_penalty: penalty,
-  logprobs: z.boolean().nullish(),
-  top_logprobs: z.number().int().min(0).nullish(),
-  logit_bias: z.record(z.string(), z.number()).nullish(),
-});
+export const chatCompletionRequestSchema = z
+  .looseObject({
+    model: modelName,
+    messages: z.array(chatMessageSchema).min(1),
+    max_tokens: z.number().int().positive().nullish(),
+    max_completion_tokens: z.number().int().positive().nullish(),
+    stop: z.union([z.string(), z.array(z.string())]).nullish(),
+    temperature: z.number().min(0).max(2).nullish(),
+    top_p: z.number().min(0).max(1).nullish(),
+    n: z
+      .number()
+      .int()
+      .superRefine((n, ctx) => {
+        // The CLI produces one reply per run; n > 1 would mean n full runs for one request.
+        if (n !== 1) {
+          const message = `only n=1 is supported, got ${n}`;
+          ctx.addIssue({ code: 'custom', message, params: { code: 'unsupported_value' } });
+        }
+      })
+      .nullish(),
+    stream: z.boolean().nullish(),
+    stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+    tools: z.array(functionTool).nullish(),
+    tool_choice: toolChoice.nullish(),
+    parallel_tool_calls: z.boolean().nullish(),
+    response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
+    user: z.string().nullish(),
+    seed: z.number().int().nullish(),
+    presence_penalty: penalty,
+    frequency_penalty: penalty,
+    logprobs: z.boolean().nullish(),
+    top_logprobs: z.number().int().min(0).nullish(),
+    logit_bias: z.record(z.string(), z.number()).nullish(),
+  })
+  .superRefine((request, ctx) => {
+    // As OpenAI: a tool_choice other than none/auto needs tools, and a named function must be one.
+    const choice = request.tool_choice;
+    if (choice === undefined || choice === null || choice === 'none' || choice === 'auto') return;
+    const names = new Set((request.tools ?? []).map((tool) => tool.function.name));
+    if (names.size === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tool_choice'],
+        message: "'tool_choice' is only allowed when 'tools' are specified",
+      });
+    } else if (typeof choice === 'object' && !names.has(choice.function.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tool_choice', 'function', 'name'],
+        message: `no function named ${echoValue(choice.function.name)} in 'tools'`,
+      });
+    }
+  });
 
 /** A validated Chat Completions request (image URLs already parsed into base64 sources). */
 export type ChatCompletionRequest = z.output<typeof chatCompletionRequestSchema>;
