@@ -419,6 +419,14 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       return real;
     }
 
+    /** The upstream calls since `before`: how many, and which were streamed (the CLI's fallback is not). */
+    const upstreamCalls = (before: number): string => {
+      const calls = api.messageRequests().slice(before);
+      const kinds = calls.map((c) =>
+        (c.body as { stream?: unknown } | null)?.stream === true ? 'stream' : 'non-stream',
+      );
+      return `${calls.length} upstream call(s)${kinds.length ? ` (${kinds.join(', ')})` : ''}`;
+    };
     const anthropicRequest = (extra: Record<string, unknown> = {}) => ({
       method: 'POST',
       path: PATHS.messages,
@@ -471,9 +479,7 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
         spawns: 1,
         orphans: orphans.length,
         ms: r.ms,
-        figures: `expected ${expectText} in ≤ ${boundMs / 1000} s; got ${r.status} ${errType}; ${
-          api.messageRequests().length - upstreamBefore
-        } upstream call(s)`,
+        figures: `expected ${expectText} in ≤ ${boundMs / 1000} s; got ${r.status} ${errType}; ${upstreamCalls(upstreamBefore)}`,
         failures,
       });
     }
@@ -621,9 +627,7 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
         spawns: 1,
         orphans: orphans.length,
         ms: r.ms,
-        figures: `expected the whole text or an error event; got ${r.status}, text ${JSON.stringify(text)}, error event: ${errorEvent}; ${
-          api.messageRequests().length - upstreamBefore
-        } upstream call(s)`,
+        figures: `expected the whole text or an error event; got ${r.status}, text ${JSON.stringify(text)}, error event: ${errorEvent}; ${upstreamCalls(upstreamBefore)}`,
         failures,
       });
     }, 60_000);
