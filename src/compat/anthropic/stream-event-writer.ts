@@ -19,6 +19,7 @@ import type { CliMessage } from '../../core/cli-message.js';
 import type { ClaudeEvent } from '../../core/events.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
 import { ClientCalls } from './client-calls.js';
+import { AnthropicApiError } from './errors.js';
 import { StopSequenceScanner } from './stop-sequences.js';
 import {
   cliMessageId,
@@ -58,6 +59,9 @@ export class StreamEventWriter {
   #blocks = 0;
   #text = '';
   #deltasInMessage = false;
+  /** The API message being streamed (from its `message_start`), and the text its deltas carried. */
+  #streamedMessageId: string | undefined;
+  #streamedText = '';
   #stopReason: StopReason = 'end_turn';
   #awaitingStart: boolean;
   readonly #calls: ClientCalls;
@@ -97,10 +101,14 @@ export class StreamEventWriter {
     switch (event.type) {
       case 'message_start':
         this.#awaitingStart = false;
+        this.#streamedMessageId = event.messageId;
+        this.#streamedText = '';
+        this.#deltasInMessage = false;
         this.#calls.messageStarted(event);
         return [];
       case 'text_delta':
         this.#deltasInMessage = true;
+        this.#streamedText += event.text;
         return this.#writeText(event.text, event.message);
       case 'thinking_delta':
         this.#deltasInMessage = true;
@@ -127,12 +135,41 @@ export class StreamEventWriter {
         // Without partial messages the whole text only arrives here; with them it was already sent.
         const sawDeltas = this.#deltasInMessage;
         this.#deltasInMessage = false;
-        if (sawDeltas || event.isApiError) return [];
-        return this.#writeWholeBlocks(event);
+        if (event.isApiError) return [];
+        if (!sawDeltas) return this.#writeWholeBlocks(event);
+        const id = cliMessageId(event.message);
+        if (id === undefined || this.#streamedMessageId === undefined || id === this.#streamedMessageId)
+          return [];
+        return this.#replaceAbandoned(event);
       }
       default:
         return [];
     }
+  }
+
+  /**
+   * The streamed message was abandoned (the upstream stream broke and the CLI asked again without
+   * streaming), and `event` is its replacement, complete. What was streamed cannot be taken back:
+   * when the replacement starts with it, the rest follows as more deltas; otherwise the answer
+   * already sent is void and the stream fails (502, retryable) rather than end as a wrong answer.
+   */
+  #replaceAbandoned(event: Extract<ClaudeEvent, { type: 'assistant_message' }>): RawMessageStreamEvent[] {
+    const streamed = this.#streamedText;
+    this.#streamedMessageId = undefined;
+    this.#streamedText = '';
+    if (!event.text.startsWith(streamed) || this.#calls.openedInMessage > 0) {
+      throw new AnthropicApiError(
+        502,
+        'api_error',
+        'The upstream answer stream broke and Claude Code asked again; the new answer differs from the part already sent, so this answer is void. Retry the request.',
+      );
+    }
+    const rest = event.text.slice(streamed.length);
+    const content = [
+      ...(rest === '' ? [] : [{ type: 'text', text: rest }]),
+      ...event.content.filter((block) => block.type !== 'text'),
+    ] as typeof event.content;
+    return this.#writeWholeBlocks({ ...event, content });
   }
 
   /** The closing events. `response` is undefined when a stop sequence ended the run. */
