@@ -10,8 +10,7 @@ import { OpenAIApiError, toOpenAIError } from '../compat/openai/errors.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import { HttpProblem } from './http-problem.js';
 
-/** Paths answered in the OpenAI error format. */
-const OPENAI_PATHS = new Set(['/v1/chat/completions']);
+import { isOpenAIPath } from './openai-paths.js';
 
 /** Build the API-shaped error response for `error`. */
 export function errorResponse(c: Context, error: unknown, logger: WrapperLogger): Response {
@@ -21,7 +20,7 @@ export function errorResponse(c: Context, error: unknown, logger: WrapperLogger)
   if (status >= 500) logger.error({ event: 'http_error', requestId, status, err: error }, 'request failed');
   else logger.info({ event: 'http_error', requestId, status, type }, message);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  if (OPENAI_PATHS.has(c.req.path)) {
+  if (isOpenAIPath(c.req.path)) {
     // An error the OpenAI layer raised already knows its `param` and `code`: keep them.
     if (OpenAIApiError.isInstance(error)) {
       const { body } = error.toResponse();

@@ -8,6 +8,7 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { isOpenAIPath, requestLinePath } from './openai-paths.js';
 
 interface ProtocolError {
   readonly status: number;
@@ -56,7 +57,12 @@ function parserReason(error: NodeJS.ErrnoException): string {
   return typeof reason === 'string' && reason.length <= 200 ? reason : error.message.slice(0, 200);
 }
 
-function errorBody(type: string, message: string): string {
+/** The error body in the shape of the API the request was for (Anthropic's unless it names an OpenAI path). */
+function errorBody(type: string, message: string, path: string | undefined): string {
+  if (path !== undefined && isOpenAIPath(path)) {
+    const openaiType = type === 'timeout_error' ? 'invalid_request_error' : type;
+    return JSON.stringify({ error: { message, type: openaiType, param: null, code: null } });
+  }
   return JSON.stringify({ type: 'error', error: { type, message } });
 }
 
@@ -73,7 +79,10 @@ export function onClientError(error: NodeJS.ErrnoException, socket: Duplex): voi
       return;
     }
     const { status, reason, type, message } = describe(error);
-    const body = errorBody(type, message);
+    // The parser hands over the bytes it choked on; when they start with the request line, the
+    // path tells which API's error shape the client expects.
+    const path = requestLinePath((error as { rawPacket?: Buffer }).rawPacket);
+    const body = errorBody(type, message, path);
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\n` +
         'content-type: application/json\r\n' +
@@ -92,11 +101,12 @@ export function onClientError(error: NodeJS.ErrnoException, socket: Duplex): voi
  * `checkExpectation` listener (an `Expect` other than `100-continue`, which Node answers itself):
  * 417 with a JSON body naming the header.
  */
-export function onUnsupportedExpectation(_request: IncomingMessage, response: ServerResponse): void {
+export function onUnsupportedExpectation(request: IncomingMessage, response: ServerResponse): void {
   try {
     const body = errorBody(
       'invalid_request_error',
       'Unsupported Expect header: only "Expect: 100-continue" is supported.',
+      request.url,
     );
     response.writeHead(417, {
       'content-type': 'application/json',

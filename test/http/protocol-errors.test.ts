@@ -65,6 +65,21 @@ describe('raw protocol errors', () => {
     });
   }
 
+  it.each([
+    ['headers that are too large', 431, 'x-big: ' + 'a'.repeat(20_000)],
+    ['an invalid header value', 400, 'x-a: a\u0001b'],
+    ['an unsupported Expect', 417, 'expect: something-else'],
+  ])('answers %s on an OpenAI path with an OpenAI error body', async (_name, status, header) => {
+    const res = await rawRequest(
+      harness.url,
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: ${host}\r\n${header}\r\ncontent-length: 0\r\n\r\n`,
+    );
+    expect(res.status).toBe(status);
+    const body = JSON.parse(res.body) as { error: { type: string; message: string; param: unknown } };
+    expect(body).not.toHaveProperty('type');
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', param: null });
+  });
+
   it('still serves the next connection', async () => {
     expect((await fetch(`${harness.url}/v1/models`)).status).toBe(200);
   });
