@@ -573,10 +573,16 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       );
     }, 60_000);
 
-    it('upstream cut mid-stream, SSE client → a complete text or an error event, never a silently truncated stream', async () => {
+    /**
+     * An SSE client while the upstream stream is cut after the first delta. The CLI then asks again
+     * without streaming: that answer gets the echo (`retrySame` false: the stream must end with an
+     * error event, or carry a whole answer) or the same text (`retrySame`: the rest must follow).
+     */
+    async function sseCutRow(retrySame: boolean): Promise<void> {
       const { server, marker } = await realServer();
       const tagText = `hello sse-cut-${randomUUID()}`;
       api.enqueue({ kind: 'text', chunks: ['alpha ', 'beta ', 'gamma'], chunkDelayMs: 400 });
+      if (retrySame) api.enqueue({ kind: 'text', chunks: ['alpha ', 'beta ', 'gamma'] });
       const cutsBefore = cutter.cuts;
       cutter.arm();
       const upstreamBefore = api.messageRequests().length;
@@ -612,13 +618,19 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       if (cutter.cuts === cutsBefore) failures.push('the stream was never cut');
       if (r.status === 200 && !errorEvent && !complete)
         failures.push(`SSE ended normally with truncated or mixed text ${JSON.stringify(text)}`);
+      if (retrySame && (r.status !== 200 || errorEvent || text !== 'alpha beta gamma'))
+        failures.push(
+          `the retry carried the same answer, but the client got ${r.status}, text ${JSON.stringify(text)}${errorEvent ? ' and an error event' : ''}`,
+        );
       if (r.status !== 200 && !(r.status >= 500 && structuredError(PATHS.messages, r)))
         failures.push(`status ${r.status}${r.error ? ` (${r.error})` : ''}: ${snippet(r.body, 160)}`);
       if (r.ms > 15_000) failures.push(`took ${r.ms.toFixed(0)} ms`);
       if (orphans.length) failures.push(`${orphans.length} orphans`);
       if (!server.alive()) failures.push('server died');
       finish({
-        phase: 'fault: upstream cut mid-stream (SSE client)',
+        phase: retrySame
+          ? 'fault: upstream cut mid-stream, retry gives the same answer (SSE client)'
+          : 'fault: upstream cut mid-stream (SSE client)',
         requests: 1,
         ok: r.status === 200 ? 1 : 0,
         c4xx: r.status >= 400 && r.status < 500 ? 1 : 0,
@@ -627,9 +639,40 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
         spawns: 1,
         orphans: orphans.length,
         ms: r.ms,
-        figures: `expected the whole text or an error event; got ${r.status}, text ${JSON.stringify(text)}, error event: ${errorEvent}; ${upstreamCalls(upstreamBefore)}`,
+        figures: `expected ${retrySame ? 'the whole text' : 'the whole text or an error event'}; got ${r.status}, text ${JSON.stringify(text)}, error event: ${errorEvent}; ${upstreamCalls(upstreamBefore)}`,
         failures,
       });
+    }
+
+    it('upstream cut mid-stream, SSE client → a complete text or an error event, never a silently truncated stream', async () => {
+      await sseCutRow(false);
+    }, 60_000);
+
+    it('upstream cut mid-stream, the retry gives the same answer, SSE client → the whole text', async () => {
+      await sseCutRow(true);
+    }, 60_000);
+
+    it('upstream cut mid-stream, the retry gives the same answer → 200 with the whole text', async () => {
+      await upstreamRow(
+        'fault: upstream cut mid-stream, retry gives the same answer',
+        () => {
+          api.enqueue(
+            { kind: 'text', chunks: ['alpha ', 'beta ', 'gamma'], chunkDelayMs: 400 },
+            { kind: 'text', chunks: ['alpha ', 'beta ', 'gamma'] },
+          );
+          cutter.arm();
+        },
+        anthropicRequest(),
+        (s) => s === 200,
+        '200 with "alpha beta gamma"',
+        15_000,
+        (r) => {
+          const text = ((json(r.body) as { content?: { text?: string }[] } | undefined)?.content ?? [])
+            .map((b) => b.text ?? '')
+            .join('');
+          return text === 'alpha beta gamma' ? [] : [`answer ${JSON.stringify(text)}`];
+        },
+      );
     }, 60_000);
 
     it('CLI SIGKILLed mid-run → structured 5xx, not a hang', async () => {
