@@ -5,16 +5,10 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { liveGauge } from './live-gauge.js';
 
-/** Cost and token counts of one run, as far as they are known. */
-export interface RunUsageSample {
-  readonly costUsd?: number;
-  readonly inputTokens?: number;
-  readonly outputTokens?: number;
-  readonly cacheReadInputTokens?: number;
-  readonly cacheCreationInputTokens?: number;
-}
-
-/** The metrics the proxy exposes on `/metrics`. */
+/**
+ * The proxy's own metrics on `/metrics`: HTTP requests and the proxy's run slots. Runs, cost and
+ * tokens are the library's (`claude_code_*`, {@link WrapperPrometheus}), merged into the same page.
+ */
 export class ProxyMetrics {
   readonly registry = new Registry();
   readonly httpRequests = new Counter({
@@ -30,42 +24,11 @@ export class ProxyMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
-  readonly runs = new Counter({
-    name: 'claude_wrapper_runs_total',
-    help: 'CLI runs by outcome',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-  readonly costUsd = new Counter({
-    name: 'claude_wrapper_cost_usd_total',
-    help: 'Cost reported by the CLI, in USD',
-    registers: [this.registry],
-  });
-  readonly tokens = new Counter({
-    name: 'claude_wrapper_tokens_total',
-    help: 'Tokens reported by the CLI',
-    labelNames: ['type'] as const,
-    registers: [this.registry],
-  });
 
   /** @param gauges Live values read at scrape time. */
   constructor(gauges: { inFlight: () => number; queued: () => number }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'claude_wrapper_' });
     liveGauge(this.registry, 'claude_wrapper_runs_in_flight', 'CLI runs executing now', gauges.inFlight);
     liveGauge(this.registry, 'claude_wrapper_runs_queued', 'Requests waiting for a CLI slot', gauges.queued);
-  }
-
-  /** Record a finished run with what is known of its cost and usage. */
-  recordRun(outcome: 'success' | 'error', usage: RunUsageSample = {}): void {
-    this.runs.inc({ outcome });
-    if (usage.costUsd) this.costUsd.inc(usage.costUsd);
-    for (const [type, value] of [
-      ['input', usage.inputTokens],
-      ['output', usage.outputTokens],
-      ['cache_read', usage.cacheReadInputTokens],
-      ['cache_creation', usage.cacheCreationInputTokens],
-    ] as const) {
-      if (value) this.tokens.inc({ type }, value);
-    }
   }
 }

@@ -77,7 +77,7 @@ export async function startMessages(
   body: unknown,
   extraWarnings: readonly string[] = [],
 ): Promise<MessagesRun> {
-  const { gate, metrics } = services;
+  const { gate } = services;
   const { signal, abort, detach } = runSignal(c, services.shutdown);
   const service = services.messages;
   let releaseSlot: (() => void) | undefined;
@@ -100,30 +100,12 @@ export async function startMessages(
     ...meta,
     warnings: [...extraWarnings, ...meta.warnings],
   });
-  const record = (meta: ResultMeta | undefined, message?: Message): void => {
-    metrics.recordRun(meta ? 'success' : 'error', {
-      ...(meta ? { costUsd: meta.costUsd } : {}),
-      ...(message
-        ? {
-            inputTokens: message.usage.input_tokens,
-            outputTokens: message.usage.output_tokens,
-            cacheReadInputTokens: message.usage.cache_read_input_tokens ?? 0,
-            cacheCreationInputTokens: message.usage.cache_creation_input_tokens ?? 0,
-          }
-        : {}),
-    });
-  };
-
   return {
     async create() {
       try {
         const message = await collectMessage(started.events);
         const meta = withWarnings(await started.meta);
-        record(meta, message);
         return { message, meta };
-      } catch (error) {
-        record(undefined);
-        throw error;
       } finally {
         release();
       }
@@ -142,14 +124,9 @@ export async function startMessages(
         // Planning failed: the first event carries the error (and its status).
         if (!first && !start) first = await firstEvent;
       } catch (error) {
-        record(undefined);
         release();
         throw error;
       }
-      started.meta.then(
-        (meta) => record(meta),
-        () => record(undefined),
-      );
       const head = first;
       async function* events(): AsyncGenerator<RawMessageStreamEvent> {
         try {
