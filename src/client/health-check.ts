@@ -8,9 +8,12 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { ClaudeRunConfig } from '../core/config/schema.js';
 import { ClaudeCodeError } from '../core/errors/index.js';
-import { findClaudeBinary } from '../process/find-binary.js';
-import type { ClaudeCodeWrapper } from './wrapper.js';
+import type { ClaudeCodeResponse } from '../core/response.js';
+import { buildCliEnv } from '../process/build-env.js';
+import { findClaudeBinary, type ResolvedBinary } from '../process/find-binary.js';
+import type { RunOptions } from './run-options.js';
 
 const run = promisify(execFile);
 
@@ -51,7 +54,30 @@ export interface HealthCheckOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Also run a real (billed) prompt through `wrapper`. */
   readonly deep?: boolean;
-  readonly wrapper?: ClaudeCodeWrapper;
+  /** Runs the deep check's prompt: a `ClaudeCodeWrapper`. */
+  readonly wrapper?: { run(prompt: string, options: RunOptions): Promise<ClaudeCodeResponse> };
+}
+
+/**
+ * The binary and the environment the CLI really gets with this configuration (allow-listed, never
+ * the host's own secrets), as {@link healthCheck} and {@link HealthMonitor} options.
+ */
+export function healthCheckOptionsFor(
+  config: Pick<ClaudeRunConfig, 'claudeBinary' | 'env' | 'cliMaxRetries' | 'inheritEnv'>,
+): HealthCheckOptions {
+  return { claudeBinary: config.claudeBinary, env: buildCliEnv(config) };
+}
+
+/**
+ * Where the CLI binary is with this configuration (its `claudeBinary` option, else `CLAUDE_BINARY`,
+ * `PATH`, then the `@anthropic-ai/claude-code` package).
+ * @throws `ClaudeCodeConfigurationError` (`BINARY_NOT_FOUND`) saying how to install it.
+ */
+export function locateClaudeBinary(
+  claudeBinary: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ResolvedBinary {
+  return findClaudeBinary(claudeBinary, env);
 }
 
 const LOGIN_HINT =

@@ -13,11 +13,10 @@ import type { Registry } from 'prom-client';
 import { ResponseCache } from '../cache/response-cache.js';
 import { WrapperPrometheus } from '../observability/wrapper-prometheus.js';
 import { ResiliencePolicy, type BreakerState } from '../resilience/resilience-policy.js';
-import { buildCliEnv } from '../process/build-env.js';
 import { resolveLaunchSpec } from '../process/launch.js';
 import { WarmPool, type WarmPoolStats } from '../process/warm-pool.js';
 import type { ClaudeRun } from './claude-run.js';
-import { healthCheck, type HealthReport } from './health-check.js';
+import { healthCheck, healthCheckOptionsFor, type HealthReport } from './health-check.js';
 import { startRun, type OrchestratorServices } from './run-orchestrator.js';
 import { resolveRunOptions, validateSessionId, type ResumeOptions, type RunOptions } from './run-options.js';
 import { ClaudeSession, type ClaudeSessionOptions } from './session.js';
@@ -154,9 +153,7 @@ export class ClaudeCodeWrapper {
    */
   async healthCheck(options: { deep?: boolean } = {}): Promise<HealthReport & { breaker: BreakerState }> {
     const report = await healthCheck({
-      claudeBinary: this.#config.claudeBinary,
-      // The environment the CLI really gets: allow-listed, never the host's own secrets.
-      env: buildCliEnv(this.#config),
+      ...healthCheckOptionsFor(this.#config),
       deep: options.deep === true,
       wrapper: this,
     });

@@ -5,8 +5,8 @@
  */
 import { configSchema } from '../../core/config/schema.js';
 import { parseOrThrow } from '../../core/config/validate.js';
+import { locateClaudeBinary } from '../../client/health-check.js';
 import { parseServerOptions, serverOptionsFromEnv, serverOptionsSchema } from '../../http/server-options.js';
-import { findClaudeBinary } from '../../process/find-binary.js';
 import { loadCliConfig, type ConfigOrigin, type Env } from '../shared/load-cli-config.js';
 import { SERVER_ENV_VARS, WRAPPER_DEFAULTS } from './config-defaults.js';
 import { redact } from './redact.js';
@@ -87,7 +87,7 @@ function entry(field: string, value: unknown, origin: ConfigOrigin): ConfigEntry
 // The binary is not a fixed default: show what the lookup (PATH, then the npm package) finds.
 function describeBinaryLookup(env: Env): ConfigEntry {
   try {
-    const found = findClaudeBinary(undefined, env);
+    const found = locateClaudeBinary(undefined, env);
     return { value: found.path, source: 'default', note: `found via ${found.source}` };
   } catch {
     return {

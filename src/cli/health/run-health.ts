@@ -2,8 +2,7 @@
  * @module
  * Print the health report: is the Claude Code CLI installed, which version, are credentials set up.
  */
-import { healthCheck } from '../../client/health-check.js';
-import { buildCliEnv } from '../../process/build-env.js';
+import { healthCheck, healthCheckOptionsFor } from '../../client/health-check.js';
 import { EXIT } from '../exit-codes.js';
 import { loadCliConfig } from '../shared/load-cli-config.js';
 import { createStyle } from '../shared/terminal.js';
@@ -16,7 +15,7 @@ export interface HealthFlags {
 /** Run `health`; exit code 0 when healthy, 1 when not. */
 export async function runHealth(flags: HealthFlags): Promise<void> {
   const config = loadCliConfig().wrapper;
-  const report = await healthCheck({ claudeBinary: config.claudeBinary, env: buildCliEnv(config) });
+  const report = await healthCheck(healthCheckOptionsFor(config));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {

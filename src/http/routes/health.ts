@@ -11,14 +11,12 @@
  *   200 or 503. Behind the API key when keys are configured (mounted after the auth middleware).
  */
 import type { Hono } from 'hono';
-import { HealthMonitor } from '../../client/health-check.js';
-import { buildCliEnv } from '../../process/build-env.js';
+import { HealthMonitor, healthCheckOptionsFor } from '../../client/health-check.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 
 /** The monitor the health routes share; probes once now. */
 export function createHealthMonitor(services: AppServices): HealthMonitor {
-  const config = services.wrapper.config;
-  const monitor = new HealthMonitor({ claudeBinary: config.claudeBinary, env: buildCliEnv(config) });
+  const monitor = new HealthMonitor(healthCheckOptionsFor(services.wrapper.config));
   monitor.prime();
   return monitor;
 }
