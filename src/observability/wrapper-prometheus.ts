@@ -4,11 +4,20 @@
  * into `/metrics`). Fed from run outcomes and resilience events, not scattered calls.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { WarmPoolStats } from '../process/warm-pool.js';
-import { liveGauge } from './live-gauge.js';
 import type { ClaudeCodeResponse } from '../core/response.js';
+import { liveGauge } from './live-gauge.js';
 
 const BREAKER_VALUES = { disabled: -1, closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** What the warm pool gauges read at scrape time (the pool's stats have these and more). */
+export interface PoolGaugeValues {
+  readonly idle: number;
+  readonly busy: number;
+  readonly spawns: number;
+  readonly reuses: number;
+  /** @unit milliseconds */
+  readonly handoffLatencyMs: number;
+}
 
 /** Library metrics. */
 export class WrapperPrometheus {
@@ -53,7 +62,7 @@ export class WrapperPrometheus {
     inFlight: () => number;
     queued: () => number;
     breaker: () => keyof typeof BREAKER_VALUES;
-    pool: () => WarmPoolStats | undefined;
+    pool: () => PoolGaugeValues | undefined;
   }) {
     liveGauge(this.registry, 'claude_code_in_flight', 'Runs in progress', live.inFlight);
     liveGauge(this.registry, 'claude_code_queued', 'Runs waiting for a concurrency slot', live.queued);
