@@ -6,8 +6,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv, AppServices } from './app-context.js';
-import { errorResponse } from './error-handler.js';
-import { HttpProblem } from './http-problem.js';
+import { errorResponse, noRouteProblem } from './error-handler.js';
 import { accessLog } from './middleware/access-log.js';
 import { auth } from './middleware/auth.js';
 import { bodyLimit } from './middleware/body-limit.js';
@@ -42,13 +41,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   mountModels(app);
   mountAnthropicMessages(app, services);
   mountOpenAIChat(app, services);
-  app.notFound((c) =>
-    errorResponse(
-      c,
-      new HttpProblem(404, 'not_found_error', `No route for ${c.req.method} ${c.req.path}`),
-      logger,
-    ),
-  );
+  app.notFound((c) => errorResponse(c, noRouteProblem(app.routes, c.req.method, c.req.path), logger));
   app.onError((error, c) => errorResponse(c, error, logger));
   return app;
 }

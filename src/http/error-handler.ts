@@ -1,65 +1,70 @@
 /**
  * @module
- * The one place where errors become HTTP responses: Anthropic's error shape everywhere, OpenAI's on
- * the OpenAI route.
+ * Errors become HTTP responses here, through each API's one mapper: `openaiErrorResponse` for
+ * requests that get OpenAI's error shape (see `openai-paths.ts`), `anthropicErrorResponse` for the
+ * rest. Status, body and headers (`retry-after` included) all come from the mapper.
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { toAnthropicError } from '../compat/anthropic/errors.js';
-import { OpenAIApiError, toOpenAIError } from '../compat/openai/errors.js';
+import { anthropicErrorResponse } from '../compat/anthropic/errors.js';
+import { openaiErrorResponse } from '../compat/openai/errors.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import { HttpProblem } from './http-problem.js';
-
-import { isOpenAIPath } from './openai-paths.js';
+import { errorApiFor } from './openai-paths.js';
 
 /** Build the API-shaped error response for `error`. */
 export function errorResponse(c: Context, error: unknown, logger: WrapperLogger): Response {
   const requestId = c.get('requestId') as string | undefined;
-  const { status, type, headers, ...described } = describe(error);
-  const message = boundMessage(described.message);
+  const openai = errorApiFor(c.req.path, c.req.header('anthropic-version') !== undefined) === 'openai';
+  const { status, body, headers } = openai
+    ? openaiErrorResponse(error)
+    : anthropicErrorResponse(error, { requestId });
+  const { type, message } = body.error;
   if (status >= 500) logger.error({ event: 'http_error', requestId, status, err: error }, 'request failed');
   else logger.info({ event: 'http_error', requestId, status, type }, message);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  if (isOpenAIPath(c.req.path)) {
-    // An error the OpenAI layer raised already knows its `param` and `code`: keep them.
-    if (OpenAIApiError.isInstance(error)) {
-      const { body } = error.toResponse();
-      return c.json({ error: { ...body.error, message } }, error.status as ContentfulStatusCode);
-    }
-    const mapped = toOpenAIError(status, type, message);
-    return c.json(mapped.body, mapped.status as ContentfulStatusCode);
-  }
-  return c.json(
-    { type: 'error', error: { type, message }, ...(requestId ? { request_id: requestId } : {}) },
-    status as ContentfulStatusCode,
-  );
+  return c.json(body, status as ContentfulStatusCode);
 }
 
-/** Longest error message sent or logged; a safety net under the per-value caps of the validators. */
-const MAX_MESSAGE_CHARS = 2_000;
-
-// Messages can quote what a client sent (a tool name, a model id): whatever slipped past the
-// validators' own caps must not make the error body and its log line as large as the request.
-function boundMessage(message: string): string {
-  if (message.length <= MAX_MESSAGE_CHARS) return message;
-  return `${message.slice(0, MAX_MESSAGE_CHARS)}…(${message.length} chars)`;
+/** A route as hono lists it in `app.routes`. */
+export interface RouteEntry {
+  readonly method: string;
+  readonly path: string;
 }
 
-function describe(error: unknown): {
-  status: number;
-  type: string;
-  message: string;
-  headers: Record<string, string>;
-} {
-  if (error instanceof HttpProblem) {
-    return { status: error.status, type: error.type, message: error.message, headers: { ...error.headers } };
+/**
+ * The problem for a request no route answered: 405 with `allow` when the path has routes for
+ * other methods, 404 otherwise.
+ */
+export function noRouteProblem(routes: readonly RouteEntry[], method: string, path: string): HttpProblem {
+  const allowed = new Set<string>();
+  for (const route of routes) {
+    // Middleware is mounted for ALL methods; only real routes say which methods a path has.
+    if (route.method === 'ALL' || !matches(route.path, path)) continue;
+    allowed.add(route.method);
+    if (route.method === 'GET') allowed.add('HEAD');
   }
-  const mapped = toAnthropicError(error);
-  const retryAfter = mapped.status === 429 || mapped.status === 529 ? { 'retry-after': '2' } : {};
-  return {
-    status: mapped.status,
-    type: mapped.body.error.type,
-    message: mapped.body.error.message,
-    headers: retryAfter,
-  };
+  if (allowed.size > 0 && !allowed.has(method)) {
+    const allow = [...allowed].sort().join(', ');
+    return new HttpProblem(
+      405,
+      'invalid_request_error',
+      `Method ${method} is not allowed for ${path}; use ${allow}.`,
+      { allow },
+    );
+  }
+  return new HttpProblem(404, 'not_found_error', `No route for ${method} ${path}`);
+}
+
+function matches(pattern: string, path: string): boolean {
+  const want = pattern.split('/');
+  const have = path.split('/');
+  for (let i = 0; i < want.length; i++) {
+    const segment = want[i] ?? '';
+    if (segment === '*') return true;
+    const actual = have[i];
+    if (actual === undefined) return false;
+    if (segment.startsWith(':') ? actual === '' : segment !== actual) return false;
+  }
+  return want.length === have.length;
 }

@@ -8,12 +8,15 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { isOpenAIPath, requestLinePath } from './openai-paths.js';
+import { anthropicErrorResponse } from '../compat/anthropic/errors.js';
+import { openaiErrorResponse } from '../compat/openai/errors.js';
+import { problem, type ProblemType } from '../compat/problem.js';
+import { errorApiFor, requestLinePath } from './openai-paths.js';
 
 interface ProtocolError {
   readonly status: number;
   readonly reason: string;
-  readonly type: 'invalid_request_error' | 'request_too_large' | 'timeout_error';
+  readonly type: ProblemType;
   readonly message: string;
 }
 
@@ -57,13 +60,16 @@ function parserReason(error: NodeJS.ErrnoException): string {
   return typeof reason === 'string' && reason.length <= 200 ? reason : error.message.slice(0, 200);
 }
 
-/** The error body in the shape of the API the request was for (Anthropic's unless it names an OpenAI path). */
-function errorBody(type: string, message: string, path: string | undefined): string {
-  if (path !== undefined && isOpenAIPath(path)) {
-    const openaiType = type === 'timeout_error' ? 'invalid_request_error' : type;
-    return JSON.stringify({ error: { message, type: openaiType, param: null, code: null } });
-  }
-  return JSON.stringify({ type: 'error', error: { type, message } });
+/**
+ * The error body in the shape of the API the request was for, built by that API's one error mapper.
+ * The parser refused the request, so its headers are not to be trusted: only the path decides, and
+ * a path both APIs share (`/v1/models`) gets Anthropic's shape, the proxy's default.
+ */
+function errorBody(status: number, type: ProblemType, message: string, path: string | undefined): string {
+  const failure = problem(status, type, message);
+  if (path !== undefined && errorApiFor(path, true) === 'openai')
+    return JSON.stringify(openaiErrorResponse(failure).body);
+  return JSON.stringify(anthropicErrorResponse(failure).body);
 }
 
 /**
@@ -81,8 +87,8 @@ export function onClientError(error: NodeJS.ErrnoException, socket: Duplex): voi
     const { status, reason, type, message } = describe(error);
     // The parser hands over the bytes it choked on; when they start with the request line, the
     // path tells which API's error shape the client expects.
-    const path = requestLinePath((error as { rawPacket?: Buffer }).rawPacket);
-    const body = errorBody(type, message, path);
+    const packet = (error as { rawPacket?: Buffer }).rawPacket;
+    const body = errorBody(status, type, message, requestLinePath(packet));
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\n` +
         'content-type: application/json\r\n' +
@@ -104,6 +110,7 @@ export function onClientError(error: NodeJS.ErrnoException, socket: Duplex): voi
 export function onUnsupportedExpectation(request: IncomingMessage, response: ServerResponse): void {
   try {
     const body = errorBody(
+      417,
       'invalid_request_error',
       'Unsupported Expect header: only "Expect: 100-continue" is supported.',
       request.url,

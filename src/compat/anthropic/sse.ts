@@ -5,7 +5,7 @@
  * `error` event, as the real API does (`event: error` with the usual error body).
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { toAnthropicError, type AnthropicErrorBody } from './errors.js';
+import { anthropicErrorResponse, type AnthropicErrorBody, type AnthropicErrorOptions } from './errors.js';
 
 /** Anything that can be sent as one SSE frame. */
 export type SseEvent = RawMessageStreamEvent | AnthropicErrorBody | { readonly type: 'ping' };
@@ -15,9 +15,12 @@ export function encodeSse(event: SseEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-/** The `error` frame for a failure in the middle of a stream (mapped by {@link toAnthropicError}). */
-export function encodeSseError(error: unknown): string {
-  return encodeSse(toAnthropicError(error).body);
+/**
+ * The `error` frame for any failure in the middle of a stream, mapped by the same function as an
+ * error response ({@link anthropicErrorResponse}).
+ */
+export function encodeSseError(error: unknown, options: AnthropicErrorOptions = {}): string {
+  return encodeSse(anthropicErrorResponse(error, options).body);
 }
 
 /** A keep-alive `ping` frame, as the API sends between events. */

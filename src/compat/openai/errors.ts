@@ -6,8 +6,14 @@
  * 401 → `AuthenticationError`, 429 → `RateLimitError`, ≥ 500 → `InternalServerError`) and shows
  * `error.message`, so the status table below is what clients branch on; `type` and `code` follow
  * what api.openai.com itself sends, and `code` is only set where OpenAI sets one.
+ *
+ * {@link openaiErrorResponse} is the ONE mapping from any error to an OpenAI status, body and
+ * headers: the HTTP error handler, the SSE error frame and protocol errors all use it. Errors other
+ * than {@link OpenAIApiError} are classified by the shared table in `../problem.ts`, then
+ * translated by the table below.
  */
 import { ClaudeCodeError } from '../../core/errors/index.js';
+import { classifyError, problem, retryAfterValue, type ProblemType } from '../problem.js';
 
 /** The `error` object of an OpenAI error response. */
 export interface OpenAIErrorObject {
@@ -25,10 +31,12 @@ export interface OpenAIErrorBody {
   readonly error: OpenAIErrorObject;
 }
 
-/** What an HTTP route needs to answer with an OpenAI error. */
+/** Status, body and headers of an OpenAI error response. */
 export interface OpenAIErrorResponse {
   readonly status: number;
   readonly body: OpenAIErrorBody;
+  /** `retry-after` on rate limits and overload (503), `x-should-retry: false` where retrying cannot help. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** Optional fields of an {@link OpenAIApiError}. */
@@ -82,10 +90,9 @@ export class OpenAIApiError extends ClaudeCodeError {
     return typeof value === 'object' && value !== null && brand in value;
   }
 
-  /** The status and body to send. */
+  /** The status, body and headers to send (the same as {@link openaiErrorResponse} gives). */
   toResponse(): OpenAIErrorResponse {
-    const error = { message: this.message, type: this.type, param: this.param, code: this.openaiCode };
-    return { status: this.status, body: { error } };
+    return openaiErrorResponse(this);
   }
 }
 
@@ -94,82 +101,98 @@ export function invalidRequest(message: string, param: string | null, code: stri
   return new OpenAIApiError(400, message, { param, code });
 }
 
+/** The OpenAI error body (the one body builder of this API). */
+export function openaiErrorBody(
+  message: string,
+  type: string,
+  param: string | null = null,
+  code: string | null = null,
+): OpenAIErrorBody {
+  return { error: { message, type, param, code } };
+}
+
 interface ErrorMapping {
-  /** Fixed status, or a function of the status the Anthropic layer chose. */
-  readonly status: number | ((given: number) => number);
-  readonly type: string;
+  /** The OpenAI status for the status the shared classification chose. */
+  readonly status: (given: number) => number;
+  /** The OpenAI type; by default from the status class. */
+  readonly type?: string;
   readonly code: string | null;
 }
 
+const fixed = (status: number) => () => status;
 const keep4xx = (given: number) => (given >= 400 && given < 500 ? given : 400);
-const keep5xx = (given: number) => (given >= 500 && given < 600 ? given : 500);
+// 499 (the client closed the request) stays 499 in the access log.
+const keep5xx = (given: number) => (given === 499 || (given >= 500 && given < 600) ? given : 500);
 
-// Anthropic error type → OpenAI. Overload is 503 because 529 is no OpenAI status; billing is 429
-// `insufficient_quota` because that is how OpenAI reports an exhausted account.
-const mappings: Readonly<Record<string, ErrorMapping>> = {
-  invalid_request_error: { status: keep4xx, type: 'invalid_request_error', code: null },
-  request_too_large: { status: 413, type: 'invalid_request_error', code: null },
-  authentication_error: { status: 401, type: 'invalid_request_error', code: 'invalid_api_key' },
-  billing_error: { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' },
-  permission_error: { status: 403, type: 'invalid_request_error', code: null },
-  not_found_error: { status: 404, type: 'invalid_request_error', code: null },
-  conflict_error: { status: 409, type: 'invalid_request_error', code: null },
-  rate_limit_error: { status: 429, type: 'requests', code: 'rate_limit_exceeded' },
-  api_error: { status: keep5xx, type: 'server_error', code: null },
-  overloaded_error: { status: 503, type: 'server_error', code: null },
-  timeout_error: { status: 504, type: 'server_error', code: null },
+// Shared type → OpenAI. Overload is 503 because 529 is no OpenAI status; billing is 429
+// `insufficient_quota` because that is how OpenAI reports an exhausted account; a 408 (request not
+// received in time) is the client's problem, any other timeout a 504.
+const mappings: Readonly<Record<ProblemType, ErrorMapping>> = {
+  invalid_request_error: { status: keep4xx, code: null },
+  request_too_large: { status: fixed(413), code: null },
+  authentication_error: { status: fixed(401), code: 'invalid_api_key' },
+  billing_error: { status: fixed(429), type: 'insufficient_quota', code: 'insufficient_quota' },
+  permission_error: { status: fixed(403), code: null },
+  not_found_error: { status: fixed(404), code: null },
+  conflict_error: { status: fixed(409), code: null },
+  rate_limit_error: { status: fixed(429), type: 'requests', code: 'rate_limit_exceeded' },
+  api_error: { status: keep5xx, code: null },
+  overloaded_error: { status: fixed(503), code: null },
+  timeout_error: { status: (given) => (given === 408 ? 408 : 504), code: null },
 };
 
 /**
- * Map an Anthropic error (its HTTP status and `error.type`) to the OpenAI status and body.
- * Unknown types keep a valid 4xx/5xx status (500 otherwise) and take their `type` from its class.
+ * Map ANY error to an OpenAI status, body and headers. An {@link OpenAIApiError} answers for itself
+ * (`param` and `code` kept); everything else is classified by the shared table (`../problem.ts`)
+ * and translated. `retry-after` is decided here: on a 429 rate limit and a 503 overload, with the
+ * delay the error carries or 2 s; an exhausted budget (429 `insufficient_quota`) gets
+ * `x-should-retry: false` instead, so the SDK does not retry it. Never throws.
  *
- * @param status - the status the Anthropic layer would have answered with
- * @param anthropicErrorType - Anthropic `error.type`, e.g. `overloaded_error`
- * @param message - human-readable message, passed through unchanged
  * @example
  * ```ts
- * toOpenAIError(529, 'overloaded_error', 'Overloaded').status; // 503
+ * openaiErrorResponse(new ClaudeCodeQueueFullError(4, 0));
+ * // { status: 503, body: { error: { type: 'server_error', ... } }, headers: { 'retry-after': '2' } }
  * ```
+ */
+export function openaiErrorResponse(error: unknown): OpenAIErrorResponse {
+  if (OpenAIApiError.isInstance(error)) {
+    const body = openaiErrorBody(error.message, error.type, error.param, error.openaiCode);
+    const headers: Record<string, string> = {};
+    if (error.status === 429 || error.status === 503)
+      headers['retry-after'] = retryAfterValue(classifyError(error));
+    return { status: error.status, body, headers };
+  }
+  const classified = classifyError(error);
+  const mapping = Object.hasOwn(mappings, classified.type)
+    ? mappings[classified.type as ProblemType]
+    : undefined;
+  const given =
+    Number.isInteger(classified.status) && classified.status >= 400 && classified.status < 600
+      ? classified.status
+      : 500;
+  const status = mapping ? mapping.status(given) : given;
+  const type = mapping?.type ?? (status < 500 ? 'invalid_request_error' : 'server_error');
+  const headers: Record<string, string> = { ...classified.headers };
+  if (classified.type === 'rate_limit_error' || classified.type === 'overloaded_error')
+    headers['retry-after'] = retryAfterValue(classified);
+  if (classified.type === 'billing_error') headers['x-should-retry'] = 'false';
+  return { status, body: openaiErrorBody(classified.message, type, null, mapping?.code ?? null), headers };
+}
+
+/**
+ * @deprecated Use {@link openaiErrorResponse}. Maps an Anthropic-style status and type (the shared
+ * vocabulary of `../problem.ts`) through the same table.
  */
 export function toOpenAIError(
   status: number,
   anthropicErrorType: string,
   message: string,
 ): OpenAIErrorResponse {
-  const mapping = Object.hasOwn(mappings, anthropicErrorType) ? mappings[anthropicErrorType] : undefined;
-  if (mapping === undefined) {
-    const known = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
-    const type = known < 500 ? 'invalid_request_error' : 'server_error';
-    return { status: known, body: { error: { message, type, param: null, code: null } } };
-  }
-  const mapped = typeof mapping.status === 'number' ? mapping.status : mapping.status(status);
-  return {
-    status: mapped,
-    body: { error: { message, type: mapping.type, param: null, code: mapping.code } },
-  };
+  const known = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
+  return openaiErrorResponse(problem(known, anthropicErrorType as ProblemType, message));
 }
 
-/**
- * The OpenAI response for anything thrown while serving a request: an {@link OpenAIApiError} answers
- * for itself, an error carrying an Anthropic error body (as `@anthropic-ai/sdk`'s `APIError` does:
- * `status` plus `error: { error: { type, message } }`) goes through {@link toOpenAIError}, and
- * everything else is a 500 whose message reveals no internals (log the original instead).
- */
+/** @deprecated Use {@link openaiErrorResponse} (this is the same function). */
 export function fromUnknownError(error: unknown): OpenAIErrorResponse {
-  if (OpenAIApiError.isInstance(error)) return error.toResponse();
-  const anthropic = readAnthropicError(error);
-  if (anthropic !== undefined) return toOpenAIError(anthropic.status, anthropic.type, anthropic.message);
-  return toOpenAIError(500, 'api_error', 'The server had an error while processing your request.');
-}
-
-function readAnthropicError(error: unknown): { status: number; type: string; message: string } | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { status, error: body } = error as { status?: unknown; error?: unknown };
-  if (typeof status !== 'number' || typeof body !== 'object' || body === null) return undefined;
-  const inner = (body as { error?: unknown }).error;
-  if (typeof inner !== 'object' || inner === null) return undefined;
-  const { type, message } = inner as { type?: unknown; message?: unknown };
-  if (typeof type !== 'string' || typeof message !== 'string') return undefined;
-  return { status, type, message };
+  return openaiErrorResponse(error);
 }
