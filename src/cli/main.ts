@@ -7,7 +7,8 @@
 import { CommanderError } from 'commander';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { handleOutputErrors } from './output-errors.js';
-import { createProgram, type GlobalFlags } from './program.js';
+import { createProgram } from './program.js';
+import type { GlobalFlags } from './shared/global-flags.js';
 import { reportError } from './report-error.js';
 
 // A reader that went away (`| head`) is not an error worth a stack trace: stop quietly (`serve`

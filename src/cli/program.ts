@@ -13,13 +13,8 @@ import { registerServe } from './commands/serve.js';
 import { registerSession } from './commands/session.js';
 import { registerStream } from './commands/stream.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import type { GlobalFlags } from './shared/global-flags.js';
 import { readVersion } from './version.js';
-
-/** Global flags, available before or after the command name. */
-export interface GlobalFlags {
-  readonly verbose?: boolean;
-  readonly color?: boolean;
-}
 
 /** Where commander's own messages go (stderr in the real program). */
 export interface ProgramOutput {

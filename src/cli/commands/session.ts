@@ -3,7 +3,7 @@
  * `claude-wrapper session` (alias `chat`): a multi-turn conversation on one Claude Code process.
  */
 import type { Command } from 'commander';
-import type { GlobalFlags } from '../program.js';
+import type { GlobalFlags } from '../shared/global-flags.js';
 import type { SessionFlags } from '../session/run-session.js';
 import { addRunFlags } from '../shared/run-flags.js';
 import { SLASH_HELP } from '../session/slash-commands.js';
