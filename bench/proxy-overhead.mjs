@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClaudeCodeWrapper } from '../dist/index.js';
-import { AnthropicMessagesService } from '../dist/compat/anthropic/messages-service.js';
+import { AnthropicMessagesService } from '../dist/gateway/messages-service.js';
 import { markdownTable, ms, stats } from './lib.mjs';
 
 const { values } = parseArgs({

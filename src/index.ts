@@ -50,10 +50,6 @@ export {
 } from './session/session-store.js';
 export { createServer, type ProxyServer, type CreateServerDependencies } from './http/server.js';
 export { serverOptionsSchema, type ServerOptions, type ServerOptionsInput } from './http/server-options.js';
-export {
-  ClaudeCodeAnthropic,
-  AnthropicMessagesService,
-  AnthropicApiError,
-  toAnthropicError,
-  type ResultMeta,
-} from './compat/anthropic/index.js';
+export { ClaudeCodeAnthropic } from './sdk-client/index.js';
+export { AnthropicMessagesService, type ResultMeta } from './gateway/index.js';
+export { AnthropicApiError, toAnthropicError } from './compat/anthropic/index.js';

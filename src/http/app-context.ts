@@ -4,11 +4,11 @@
  */
 import type { HttpBindings } from '@hono/node-server';
 import type { ClaudeCodeWrapper } from '../client/wrapper.js';
-import type { AnthropicMessagesService } from '../compat/anthropic/messages-service.js';
+import type { AnthropicMessagesService } from '../gateway/messages-service.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/prometheus.js';
 import type { SessionStore } from '../session/session-store.js';
-import type { ConcurrencyGate } from './middleware/concurrency.js';
+import type { ConcurrencyGate } from '../resilience/concurrency-gate.js';
 import type { ServerOptions } from './server-options.js';
 
 /** Shared services of one server. */

@@ -9,12 +9,12 @@ import { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
 import { createLogger, type WrapperLogger } from '../observability/logger.js';
 import { ProxyMetrics } from '../observability/prometheus.js';
-import { AnthropicMessagesService } from '../compat/anthropic/messages-service.js';
-import { toolRunsFor } from '../compat/anthropic/tool-runs.js';
+import { AnthropicMessagesService } from '../gateway/messages-service.js';
+import { toolRunsFor } from '../gateway/tool-runs.js';
 import { openSessionStore, type SessionStore } from '../session/session-store.js';
 import type { AppServices } from './app-context.js';
 import { createApp } from './app.js';
-import { ConcurrencyGate } from './middleware/concurrency.js';
+import { ConcurrencyGate } from '../resilience/concurrency-gate.js';
 import { answerProtocolErrors } from './protocol-errors.js';
 import {
   isLoopback,

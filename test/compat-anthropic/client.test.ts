@@ -1,12 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import type { AnthropicEventStream } from '../../src/compat/anthropic/index.js';
-import {
-  AnthropicApiError,
-  ClaudeCodeAnthropic,
-  ClaudeCodeMessageStream,
-} from '../../src/compat/anthropic/index.js';
+import type { AnthropicEventStream } from '../../src/sdk-client/index.js';
+import { AnthropicApiError } from '../../src/compat/anthropic/index.js';
+import { ClaudeCodeAnthropic, ClaudeCodeMessageStream } from '../../src/sdk-client/index.js';
 import {
   withFakeClaude,
   type FakeClaude,

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildContextForUnknownHistory,
-  canonicalJson,
-  conversationKey,
   parseMessagesRequest,
-  planConversation,
-  rememberAnswer,
   translateRequest,
   type RequestMessage,
 } from '../../src/compat/anthropic/index.js';
-import { STORE_LOOKUP_FAILED } from '../../src/compat/anthropic/conversation.js';
+import {
+  buildContextForUnknownHistory,
+  canonicalJson,
+  conversationKey,
+  planConversation,
+  rememberAnswer,
+} from '../../src/gateway/index.js';
+import { STORE_LOOKUP_FAILED } from '../../src/gateway/conversation.js';
 import { MemorySessionStore, type SessionStore } from '../../src/session/session-store.js';
 
 function messages(raw: unknown[]): RequestMessage[] {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunOptions } from '../../src/client/run-options.js';
 import type { ClaudeCodeWrapper } from '../../src/client/wrapper.js';
-import { MESSAGES_IDLE_TIMEOUT_MS, startRun } from '../../src/compat/anthropic/serve-run.js';
+import { MESSAGES_IDLE_TIMEOUT_MS, startRun } from '../../src/gateway/serve-run.js';
 import type { TranslatedRequest } from '../../src/compat/anthropic/translate-request.js';
 
 /** A wrapper that records the options of the run it is asked to start. */

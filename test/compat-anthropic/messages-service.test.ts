@@ -3,11 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  AnthropicApiError,
-  AnthropicMessagesService,
-  toAnthropicError,
-} from '../../src/compat/anthropic/index.js';
+import { AnthropicApiError, toAnthropicError } from '../../src/compat/anthropic/index.js';
+import { AnthropicMessagesService } from '../../src/gateway/index.js';
 import { MemorySessionStore } from '../../src/session/session-store.js';
 import { initializeRequest } from '../integration/initialize-request.js';
 import { isUserLine } from '../http/server-harness.js';

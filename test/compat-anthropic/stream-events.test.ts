@@ -5,9 +5,8 @@ import {
   encodeSse,
   encodeSseError,
   encodeSsePing,
-  toStreamEvents,
-  type StreamOutcome,
 } from '../../src/compat/anthropic/index.js';
+import { toStreamEvents, type StreamOutcome } from '../../src/gateway/index.js';
 import { StreamEventWriter } from '../../src/compat/anthropic/stream-event-writer.js';
 import {
   ClaudeRun,

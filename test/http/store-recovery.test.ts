@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STORE_LOOKUP_FAILED, STORE_UNAVAILABLE } from '../../src/compat/anthropic/conversation.js';
+import { STORE_LOOKUP_FAILED, STORE_UNAVAILABLE } from '../../src/gateway/conversation.js';
 import { createServer, type ProxyServer } from '../../src/http/server.js';
 import { withFakeClaude, type FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
 import { eventually } from '../integration/helpers.js';

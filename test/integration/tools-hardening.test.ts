@@ -5,7 +5,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it, vi } from 'vitest';
-import { ClaudeCodeAnthropic } from '../../src/compat/anthropic/client.js';
+import { ClaudeCodeAnthropic } from '../../src/sdk-client/client.js';
 import { ClaudeCodeProtocolError, ClaudeCodeValidationError } from '../../src/index.js';
 import { CLIENT_TOOL_SERVER, ClientToolBridge } from '../../src/tools/tool-bridge.js';
 import type { FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';

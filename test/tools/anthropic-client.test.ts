@@ -3,7 +3,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ClaudeCodeAnthropic } from '../../src/compat/anthropic/client.js';
+import { ClaudeCodeAnthropic } from '../../src/sdk-client/client.js';
 import { liveChildCount } from '../../src/process/child-registry.js';
 import { eventually } from '../integration/helpers.js';
 import type { FakeApi } from '../fixtures/fake-api.mjs';

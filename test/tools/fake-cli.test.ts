@@ -5,7 +5,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClaudeCodeAnthropic } from '../../src/compat/anthropic/client.js';
+import { ClaudeCodeAnthropic } from '../../src/sdk-client/client.js';
 import type { ClaudeCodeConfig } from '../../src/core/config/schema.js';
 import { CLIENT_TOOL_SERVER } from '../../src/tools/tool-bridge.js';
 import type { FakeClaude, FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';

@@ -1,20 +1,9 @@
 /**
  * @module
- * The Anthropic-Messages-API-compatible layer: the service behind `POST /v1/messages`, the
- * `ClaudeCodeAnthropic` client, and the pure translation pieces. Re-exports only.
+ * The Anthropic Messages API as pure translation: request validation and translation to run
+ * options, CLI events → stream events, the fold to a `Message`, SSE frames, error bodies. No state:
+ * the request lifecycle is `src/gateway/`, the SDK-shaped client `src/sdk-client/`. Re-exports only.
  */
-export { ClaudeCodeAnthropic, type ClaudeCodeAnthropicOptions } from './client.js';
-export { ClaudeCodeMessages, type ClaudeCodeRequestOptions } from './messages-resource.js';
-export { ClaudeCodeModels, type ModelInfoPage, type ModelInfoPagePromise } from './models-resource.js';
-export { ClaudeCodeMessageStream, type MessageStreamEvents } from './message-stream.js';
-export { AnthropicEventStream } from './event-stream.js';
-export {
-  AnthropicMessagesService,
-  type AnthropicMessagesServiceOptions,
-  type MessagesStreamResult,
-  type ResultMeta,
-  type StreamStart,
-} from './messages-service.js';
 export {
   AnthropicApiError,
   toAnthropicError,
@@ -43,11 +32,7 @@ export {
   MODEL_FAMILY_ALIASES,
   type ModelAliasOptions,
 } from './model-aliases.js';
-export { planConversation, rememberAnswer, type ContextMode, type ConversationPlan } from './conversation.js';
-export { conversationKey, canonicalJson, type ConversationKeyInput } from './conversation-key.js';
-export { buildContextForUnknownHistory } from './flatten-history.js';
 export { responseToMessage, createMessage, toUsage, toStopReason, generateMessageId } from './to-message.js';
-export { toStreamEvents, type StreamEventsOptions, type StreamOutcome } from './to-stream-events.js';
 export { accumulateEvent, collectMessage } from './message-accumulator.js';
 export { encodeSse, encodeSseError, encodeSsePing, type SseEvent } from './sse.js';
 export {
@@ -59,4 +44,3 @@ export {
 export { estimateInputTokens } from './count-tokens.js';
 export { planClientTools, toolChoiceInstruction, type ClientToolPlan } from './client-tools.js';
 export { readToolResults, resultsForDelivery, type ToolResultsTurn } from './tool-results.js';
-export { claimToolRun, toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';

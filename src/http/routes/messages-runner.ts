@@ -11,7 +11,7 @@ import type {
   AnthropicMessagesService,
   ResultMeta,
   StreamStart,
-} from '../../compat/anthropic/messages-service.js';
+} from '../../gateway/messages-service.js';
 import { ClaudeCodeAbortError } from '../../core/errors/index.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 

@@ -4,8 +4,8 @@
  * `list()` can be awaited (a page with `data`) or iterated directly, like the SDK's `PagePromise`.
  */
 import type { ModelInfo, ModelListParams } from '@anthropic-ai/sdk/resources/models';
-import { AnthropicApiError } from './errors.js';
-import { findModel, listModels } from './model-aliases.js';
+import { AnthropicApiError } from '../compat/anthropic/errors.js';
+import { findModel, listModels } from '../compat/anthropic/model-aliases.js';
 import type { ClaudeCodeRequestOptions } from './messages-resource.js';
 
 /** One page of models (there is only ever one). Iterating it yields the models. */

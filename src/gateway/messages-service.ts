@@ -7,21 +7,25 @@
  * tool results come. `create` is the fold of `stream`, so both always agree.
  */
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import type { ClaudeCodeWrapper } from '../../client/wrapper.js';
-import { ClaudeCodeAbortError } from '../../core/errors/index.js';
-import { MemorySessionStore, type SessionStore } from '../../session/session-store.js';
-import type { RunCursor } from '../../tools/run-cursor.js';
-import type { SuspendedRuns } from '../../tools/suspended-runs.js';
-import type { ClientToolBridge } from '../../tools/tool-bridge.js';
+import type { ClaudeCodeWrapper } from '../client/wrapper.js';
+import { ClaudeCodeAbortError } from '../core/errors/index.js';
+import { MemorySessionStore, type SessionStore } from '../session/session-store.js';
+import type { RunCursor } from '../tools/run-cursor.js';
+import type { SuspendedRuns } from '../tools/suspended-runs.js';
+import type { ClientToolBridge } from '../tools/tool-bridge.js';
 import { flattenedPlan, isStaleSession, planConversation, type ConversationPlan } from './conversation.js';
-import { estimateInputTokens } from './count-tokens.js';
+import { estimateInputTokens } from '../compat/anthropic/count-tokens.js';
 import { Deferred } from './deferred.js';
-import { collectMessage } from './message-accumulator.js';
-import { parseCountTokensRequest, parseMessagesRequest } from './request-schema.js';
+import { collectMessage } from '../compat/anthropic/message-accumulator.js';
+import { parseCountTokensRequest, parseMessagesRequest } from '../compat/anthropic/request-schema.js';
 import { serveRun, startRun, warningsOf, type ResultMeta, type StreamStart } from './serve-run.js';
-import { resultsForDelivery } from './tool-results.js';
+import { resultsForDelivery } from '../compat/anthropic/tool-results.js';
 import { claimToolRun, toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
-import { translateRequest, type TranslatedRequest, type TranslateOptions } from './translate-request.js';
+import {
+  translateRequest,
+  type TranslatedRequest,
+  type TranslateOptions,
+} from '../compat/anthropic/translate-request.js';
 
 export type { ResultMeta, StreamStart } from './serve-run.js';
 

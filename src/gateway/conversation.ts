@@ -16,16 +16,16 @@
  * After a successful answer the key of `history + new turn + answer` is stored with the answer's
  * session id, so the next request in the conversation resumes.
  */
-import type { ClaudeRun } from '../../client/claude-run.js';
-import type { RunOptions } from '../../client/run-options.js';
-import type { ClaudeCodeWrapper } from '../../client/wrapper.js';
-import { ClaudeCodeError } from '../../core/errors/index.js';
-import type { PromptBlock } from '../../core/prompt.js';
-import type { SessionStore } from '../../session/session-store.js';
-import { synthesizeTranscript } from '../../session/synthesize-transcript.js';
+import type { ClaudeRun } from '../client/claude-run.js';
+import type { RunOptions } from '../client/run-options.js';
+import type { ClaudeCodeWrapper } from '../client/wrapper.js';
+import { ClaudeCodeError } from '../core/errors/index.js';
+import type { PromptBlock } from '../core/prompt.js';
+import type { SessionStore } from '../session/session-store.js';
+import { synthesizeTranscript } from '../session/synthesize-transcript.js';
 import { conversationKey } from './conversation-key.js';
 import { buildContextForUnknownHistory } from './flatten-history.js';
-import type { TranslatedRequest } from './translate-request.js';
+import type { TranslatedRequest } from '../compat/anthropic/translate-request.js';
 
 /**
  * How the conversation's earlier turns reached the CLI. Reported as `x-claude-code-context`.

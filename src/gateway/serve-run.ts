@@ -5,19 +5,19 @@
  * until it suspends on client tool calls, and settle what the HTTP layer reports about it.
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { RUN_DEFAULTS } from '../../client/run-options.js';
-import type { ClaudeCodeWrapper } from '../../client/wrapper.js';
-import { discardTranscripts } from '../../session/discard-transcript.js';
-import type { SessionStore } from '../../session/session-store.js';
-import { RunCursor } from '../../tools/run-cursor.js';
-import type { SuspendedRuns } from '../../tools/suspended-runs.js';
-import { ClientToolBridge } from '../../tools/tool-bridge.js';
-import { DEFAULT_TOOL_RESULT_TIMEOUT_MS, withClientTools } from '../../tools/tool-run-options.js';
+import { RUN_DEFAULTS } from '../client/run-options.js';
+import type { ClaudeCodeWrapper } from '../client/wrapper.js';
+import { discardTranscripts } from '../session/discard-transcript.js';
+import type { SessionStore } from '../session/session-store.js';
+import { RunCursor } from '../tools/run-cursor.js';
+import type { SuspendedRuns } from '../tools/suspended-runs.js';
+import { ClientToolBridge } from '../tools/tool-bridge.js';
+import { DEFAULT_TOOL_RESULT_TIMEOUT_MS, withClientTools } from '../tools/tool-run-options.js';
 import { rememberAnswer, startPlannedRun, type ContextMode, type ConversationPlan } from './conversation.js';
 import type { Deferred } from './deferred.js';
 import { toStreamEvents, type StreamOutcome } from './to-stream-events.js';
 import type { ToolRun } from './tool-runs.js';
-import type { TranslatedRequest } from './translate-request.js';
+import type { TranslatedRequest } from '../compat/anthropic/translate-request.js';
 
 /** Facts about one answered request, for response headers, logs and metrics. */
 export interface ResultMeta {

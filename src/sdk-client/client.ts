@@ -4,13 +4,13 @@
  * code usually touches (`messages.create`, `messages.stream`, `messages.countTokens`,
  * `models.list`, `models.retrieve`), answered by the local Claude Code CLI instead of the API.
  */
-import { ClaudeCodeWrapper } from '../../client/wrapper.js';
-import type { ClaudeCodeConfig } from '../../core/config/schema.js';
-import type { SessionStore } from '../../session/session-store.js';
+import { ClaudeCodeWrapper } from '../client/wrapper.js';
+import type { ClaudeCodeConfig } from '../core/config/schema.js';
+import type { SessionStore } from '../session/session-store.js';
 import { ClaudeCodeMessages } from './messages-resource.js';
-import { AnthropicMessagesService } from './messages-service.js';
+import { AnthropicMessagesService } from '../gateway/messages-service.js';
 import { ClaudeCodeModels } from './models-resource.js';
-import type { ExpiredToolResultsPolicy } from './tool-runs.js';
+import type { ExpiredToolResultsPolicy } from '../gateway/tool-runs.js';
 
 /** Options of {@link ClaudeCodeAnthropic}: any wrapper configuration, plus how requests are translated. */
 export interface ClaudeCodeAnthropicOptions extends Partial<ClaudeCodeConfig> {

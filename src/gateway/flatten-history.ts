@@ -5,9 +5,9 @@
  * in place. It is one small function so a better strategy (e.g. a synthesized CLI transcript that
  * `--resume` can load) can replace it without touching the callers.
  */
-import type { PromptBlock } from '../../core/prompt.js';
-import { appendBlock, contentToPromptBlocks } from './content-to-prompt.js';
-import type { RequestMessage } from './request-schema.js';
+import type { PromptBlock } from '../core/prompt.js';
+import { appendBlock, contentToPromptBlocks } from '../compat/anthropic/content-to-prompt.js';
+import type { RequestMessage } from '../compat/anthropic/request-schema.js';
 
 const PREAMBLE =
   'The conversation so far is quoted below. Continue it: reply to the final message, which follows the history.';

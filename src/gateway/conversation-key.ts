@@ -9,7 +9,7 @@
  * - object keys are sorted.
  */
 import { createHash } from 'node:crypto';
-import type { RequestContentBlock, RequestMessage } from './request-schema.js';
+import type { RequestContentBlock, RequestMessage } from '../compat/anthropic/request-schema.js';
 
 /** What identifies a conversation prefix. */
 export interface ConversationKeyInput {

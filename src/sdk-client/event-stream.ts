@@ -4,7 +4,7 @@
  * a `controller`, like the SDK's `Stream`. Consume it once; leaving the loop early aborts the run.
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { toAnthropicApiError } from './errors.js';
+import { toAnthropicApiError } from '../compat/anthropic/errors.js';
 
 /**
  * A one-shot stream of raw events. Errors surface as {@link AnthropicApiError}.

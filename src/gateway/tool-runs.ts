@@ -11,11 +11,11 @@
  * | calls of a run that expired (`toolResultTimeoutMs`) or died | `replay` (default): the conversation is answered like one this server never saw (flattened history, with the tool calls and results as text), with a warning; `reject`: 400 saying the call expired |
  * | calls this server never saw | the conversation is answered from its history, like any other |
  */
-import type { ClientToolBridge } from '../../tools/tool-bridge.js';
-import { SuspendedRuns, type SuspendedRun } from '../../tools/suspended-runs.js';
-import { AnthropicApiError, invalidRequest } from './errors.js';
-import { lastToolUseIds } from './tool-results.js';
-import type { TranslatedRequest } from './translate-request.js';
+import type { ClientToolBridge } from '../tools/tool-bridge.js';
+import { SuspendedRuns, type SuspendedRun } from '../tools/suspended-runs.js';
+import { AnthropicApiError, invalidRequest } from '../compat/anthropic/errors.js';
+import { lastToolUseIds } from '../compat/anthropic/tool-results.js';
+import type { TranslatedRequest } from '../compat/anthropic/translate-request.js';
 
 /** A suspended run as the Anthropic layer keeps it. */
 export interface ToolRun extends SuspendedRun {

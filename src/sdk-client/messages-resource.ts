@@ -11,10 +11,10 @@ import type {
   MessageCreateParamsStreaming,
   MessageTokensCount,
 } from '@anthropic-ai/sdk/resources/messages';
-import { toAnthropicApiError } from './errors.js';
+import { toAnthropicApiError } from '../compat/anthropic/errors.js';
 import { AnthropicEventStream } from './event-stream.js';
 import { ClaudeCodeMessageStream } from './message-stream.js';
-import type { AnthropicMessagesService } from './messages-service.js';
+import type { AnthropicMessagesService } from '../gateway/messages-service.js';
 
 /** Per-request options; the subset of the SDK's `RequestOptions` that applies here. */
 export interface ClaudeCodeRequestOptions {

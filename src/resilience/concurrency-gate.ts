@@ -1,25 +1,24 @@
 /**
  * @module
- * Bounded concurrency for CLI runs (cockatiel bulkhead): at most `maxConcurrent` at once, up to
- * `maxQueue` waiting; beyond that the caller gets 529 `overloaded_error` (OpenAI: 503) with
- * `retry-after`, which both official SDKs retry. A queued request whose client goes away leaves the
- * queue at once.
+ * Bounded concurrency for the proxy's runs (cockatiel bulkhead): at most `maxConcurrent` at once, up
+ * to `maxQueue` waiting; beyond that {@link ClaudeCodeQueueFullError}, which the wire layers map to
+ * 529 `overloaded_error` (OpenAI: 503) with `retry-after`, which both official SDKs retry. A queued
+ * request whose caller goes away leaves the queue at once. The gateway takes and releases the slot.
  */
 import { bulkhead, isBulkheadRejectedError, isTaskCancelledError } from 'cockatiel';
-import { QueuedBulkhead } from '../../resilience/queued-execute.js';
-import { ClaudeCodeAbortError } from '../../core/errors/index.js';
-import { HttpProblem } from '../http-problem.js';
+import { ClaudeCodeAbortError, ClaudeCodeQueueFullError } from '../core/errors/index.js';
+import { QueuedBulkhead } from './queued-execute.js';
 
-/** A concurrency gate shared by all routes that start CLI runs. */
+/** A concurrency gate shared by every request that starts CLI runs. */
 export class ConcurrencyGate {
   readonly #policy: QueuedBulkhead;
-  readonly #retryAfterSeconds: number;
   readonly #maxConcurrent: number;
+  readonly #maxQueue: number;
 
-  constructor(maxConcurrent: number, maxQueue: number, retryAfterSeconds = 2) {
+  constructor(maxConcurrent: number, maxQueue: number) {
     this.#policy = new QueuedBulkhead(bulkhead(maxConcurrent, maxQueue));
     this.#maxConcurrent = maxConcurrent;
-    this.#retryAfterSeconds = retryAfterSeconds;
+    this.#maxQueue = maxQueue;
   }
 
   /** Runs executing now. */
@@ -35,7 +34,7 @@ export class ConcurrencyGate {
   /**
    * Wait for a slot. Resolves with a release function that MUST be called when the run ends
    * (including the end of a stream).
-   * @throws {@link HttpProblem} 529 when the queue is full; {@link ClaudeCodeAbortError} if aborted while queued.
+   * @throws {@link ClaudeCodeQueueFullError} when the queue is full; {@link ClaudeCodeAbortError} if aborted while queued.
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise<() => void>((resolve, reject) => {
@@ -43,16 +42,7 @@ export class ConcurrencyGate {
         .execute(() => new Promise<void>((release) => resolve(once(release))), signal)
         .catch((error: unknown) => {
           if (isBulkheadRejectedError(error)) {
-            reject(
-              new HttpProblem(
-                529,
-                'overloaded_error',
-                'The proxy is at capacity (all CLI slots and the queue are full); retry shortly.',
-                {
-                  'retry-after': String(this.#retryAfterSeconds),
-                },
-              ),
-            );
+            reject(new ClaudeCodeQueueFullError(this.#maxConcurrent, this.#maxQueue));
           } else if (isTaskCancelledError(error) || ClaudeCodeAbortError.isInstance(error)) {
             reject(new ClaudeCodeAbortError('client went away while queued'));
           } else {

@@ -14,11 +14,11 @@
  * {@link RunCursor}.
  */
 import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
-import { ClaudeRun } from '../../client/claude-run.js';
-import { ClaudeCodeRunError } from '../../core/errors/index.js';
-import type { ClaudeCodeResponse } from '../../core/response.js';
-import { RunCursor } from '../../tools/run-cursor.js';
-import { StreamEventWriter, type StreamEventWriterOptions } from './stream-event-writer.js';
+import { ClaudeRun } from '../client/claude-run.js';
+import { ClaudeCodeRunError } from '../core/errors/index.js';
+import type { ClaudeCodeResponse } from '../core/response.js';
+import { RunCursor } from '../tools/run-cursor.js';
+import { StreamEventWriter, type StreamEventWriterOptions } from '../compat/anthropic/stream-event-writer.js';
 
 /** Options of {@link toStreamEvents}. */
 export interface StreamEventsOptions extends Pick<

@@ -6,8 +6,8 @@
  * iterated for the raw events (every iterator sees every event, from the first).
  */
 import type { ContentBlock, Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { AnthropicApiError, toAnthropicApiError } from './errors.js';
-import { accumulateEvent } from './message-accumulator.js';
+import { AnthropicApiError, toAnthropicApiError } from '../compat/anthropic/errors.js';
+import { accumulateEvent } from '../compat/anthropic/message-accumulator.js';
 
 /** Listener signatures, as in the SDK's `MessageStreamEvents`. */
 export interface MessageStreamEvents {

@@ -1,0 +1,17 @@
+/**
+ * @module
+ * The gateway: the proxy's stateful request lifecycle, shared by every wire API (HTTP routes) and
+ * the SDK-shaped client. Re-exports only; see `messages-service.ts`.
+ */
+export {
+  AnthropicMessagesService,
+  type AnthropicMessagesServiceOptions,
+  type MessagesStreamResult,
+  type ResultMeta,
+  type StreamStart,
+} from './messages-service.js';
+export { planConversation, rememberAnswer, type ContextMode, type ConversationPlan } from './conversation.js';
+export { conversationKey, canonicalJson, type ConversationKeyInput } from './conversation-key.js';
+export { buildContextForUnknownHistory } from './flatten-history.js';
+export { toStreamEvents, type StreamEventsOptions, type StreamOutcome } from './to-stream-events.js';
+export { claimToolRun, toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
