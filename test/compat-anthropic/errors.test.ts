@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   AnthropicApiError,
+  anthropicErrorResponse,
   toAnthropicApiError,
   toAnthropicError,
-} from '../../src/compat/anthropic/index.js';
+} from '../../src/compat/anthropic/errors.js';
+import { encodeSseError } from '../../src/compat/anthropic/sse.js';
+import { INTERNAL_ERROR_MESSAGE, problem } from '../../src/compat/problem.js';
+import { OpenAIApiError } from '../../src/compat/openai/errors.js';
+import { HttpProblem } from '../../src/http/http-problem.js';
 import {
   ClaudeCodeAbortError,
+  ClaudeCodeCircuitOpenError,
   ClaudeCodeConfigurationError,
   ClaudeCodeError,
   ClaudeCodeProcessError,
+  ClaudeCodeQueueFullError,
   ClaudeCodeRunError,
   ClaudeCodeSessionInUseError,
   ClaudeCodeTimeoutError,
@@ -44,6 +51,10 @@ function runError(errorType: ClaudeErrorType, content = 'boom', apiErrorStatus?:
   return new ClaudeCodeRunError(response);
 }
 
+function invalid(message: string): ClaudeCodeError {
+  return new ClaudeCodeValidationError('messages', 1, message);
+}
+
 /** A ClaudeCodeError with a code this version's union may not have yet (resilience layer). */
 function coded(code: string, message = code): ClaudeCodeError {
   return new ClaudeCodeError(message, code as ClaudeCodeError['code'], {
@@ -52,7 +63,7 @@ function coded(code: string, message = code): ClaudeCodeError {
   });
 }
 
-describe('toAnthropicError', () => {
+describe('anthropicErrorResponse', () => {
   it.each([
     [new ClaudeCodeValidationError('options.model', 1, 'must be a string'), 400, 'invalid_request_error'],
     [new AnthropicApiError(404, 'not_found_error', 'model: x'), 404, 'not_found_error'],
@@ -64,6 +75,12 @@ describe('toAnthropicError', () => {
     [runError('overloaded_error'), 529, 'overloaded_error'],
     [coded('OVERLOADED'), 529, 'overloaded_error'],
     [coded('QUEUE_FULL'), 529, 'overloaded_error'],
+    [new ClaudeCodeQueueFullError(4, 0), 529, 'overloaded_error'],
+    [new HttpProblem(401, 'authentication_error', 'Invalid API key.'), 401, 'authentication_error'],
+    [new HttpProblem(413, 'request_too_large', 'too big'), 413, 'request_too_large'],
+    [new HttpProblem(405, 'invalid_request_error', 'no', { allow: 'POST' }), 405, 'invalid_request_error'],
+    [new OpenAIApiError(400, "Invalid value for 'n'.", { param: 'n' }), 400, 'invalid_request_error'],
+    [Object.assign(new Error('x'), { name: 'AbortError' }), 499, 'api_error'],
     [coded('CIRCUIT_OPEN'), 529, 'overloaded_error'],
     [new ClaudeCodeTimeoutError(1000, 'total'), 504, 'timeout_error'],
     [new ClaudeCodeTimeoutError(1000, 'idle'), 504, 'timeout_error'],
@@ -82,11 +99,50 @@ describe('toAnthropicError', () => {
     [new Error('surprise'), 500, 'api_error'],
     ['a string', 500, 'api_error'],
   ])('maps %s to %i %s', (error, status, type) => {
-    const result = toAnthropicError(error);
+    const result = anthropicErrorResponse(error);
     expect(result.status).toBe(status);
     expect(result.body.type).toBe('error');
     expect(result.body.error.type).toBe(type);
     expect(typeof result.body.error.message).toBe('string');
+    // retry-after on exactly the statuses the SDKs retry after waiting.
+    expect(result.headers['retry-after'] !== undefined).toBe(status === 429 || status === 529);
+    // The deprecated name is the same mapping.
+    expect(toAnthropicError(error)).toEqual(result);
+    // And the SSE error frame carries the same body.
+    expect(encodeSseError(error)).toBe(`event: error\ndata: ${JSON.stringify(result.body)}\n\n`);
+  });
+
+  it('decides retry-after once: the delay the error carries, else 2 s', () => {
+    const limited = new HttpProblem(429, 'rate_limit_error', 'slow down', { 'retry-after': '17' });
+    expect(anthropicErrorResponse(limited).headers).toEqual({ 'retry-after': '17' });
+    expect(anthropicErrorResponse(new ClaudeCodeCircuitOpenError(4_200)).headers).toEqual({
+      'retry-after': '5',
+    });
+    expect(anthropicErrorResponse(runError('rate_limit_error')).headers).toEqual({ 'retry-after': '2' });
+    expect(anthropicErrorResponse(problem(529, 'overloaded_error', 'busy')).headers).toEqual({
+      'retry-after': '2',
+    });
+    expect(anthropicErrorResponse(new ClaudeCodeTimeoutError(1, 'total')).headers).toEqual({});
+  });
+
+  it('keeps other headers a problem needs, and adds the request id to the body', () => {
+    const wrongMethod = new HttpProblem(405, 'invalid_request_error', 'use POST', { allow: 'POST' });
+    expect(anthropicErrorResponse(wrongMethod, { requestId: 'req_1' })).toEqual({
+      status: 405,
+      body: {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'use POST' },
+        request_id: 'req_1',
+      },
+      headers: { allow: 'POST' },
+    });
+  });
+
+  it('hides the message of errors that are not ours and bounds long messages', () => {
+    const { body } = anthropicErrorResponse(new Error('/secret/path exploded'));
+    expect(body.error.message).toBe(INTERNAL_ERROR_MESSAGE);
+    const long = anthropicErrorResponse(invalid('x'.repeat(5_000)));
+    expect(long.body.error.message.length).toBeLessThan(2_100);
   });
 
   it('tells plainly how to log the CLI in', () => {

@@ -1,44 +1,179 @@
 import { describe, expect, it } from 'vitest';
-import { ClaudeCodeError } from '../../src/core/errors/index.js';
-import { OpenAIApiError, fromUnknownError, toOpenAIError } from '../../src/compat/openai/index.js';
+import { AnthropicApiError } from '../../src/compat/anthropic/errors.js';
+import {
+  OpenAIApiError,
+  fromUnknownError,
+  openaiErrorResponse,
+  toOpenAIError,
+} from '../../src/compat/openai/errors.js';
+import { encodeOpenAISseError } from '../../src/compat/openai/sse.js';
+import { INTERNAL_ERROR_MESSAGE, problem } from '../../src/compat/problem.js';
+import { HttpProblem } from '../../src/http/http-problem.js';
+import {
+  ClaudeCodeAbortError,
+  ClaudeCodeCircuitOpenError,
+  ClaudeCodeError,
+  ClaudeCodeProcessError,
+  ClaudeCodeQueueFullError,
+  ClaudeCodeRunError,
+  ClaudeCodeSessionInUseError,
+  ClaudeCodeTimeoutError,
+  ClaudeCodeValidationError,
+  type ClaudeCodeResponse,
+  type ClaudeErrorType,
+} from '../../src/index.js';
 
-describe('toOpenAIError', () => {
-  it.each([
-    [400, 'invalid_request_error', 400, 'invalid_request_error', null],
-    [413, 'invalid_request_error', 413, 'invalid_request_error', null],
-    [500, 'invalid_request_error', 400, 'invalid_request_error', null],
-    [413, 'request_too_large', 413, 'invalid_request_error', null],
-    [401, 'authentication_error', 401, 'invalid_request_error', 'invalid_api_key'],
-    [402, 'billing_error', 429, 'insufficient_quota', 'insufficient_quota'],
-    [403, 'permission_error', 403, 'invalid_request_error', null],
-    [404, 'not_found_error', 404, 'invalid_request_error', null],
-    [409, 'conflict_error', 409, 'invalid_request_error', null],
-    [429, 'rate_limit_error', 429, 'requests', 'rate_limit_exceeded'],
-    [500, 'api_error', 500, 'server_error', null],
-    [502, 'api_error', 502, 'server_error', null],
-    [200, 'api_error', 500, 'server_error', null],
-    [529, 'overloaded_error', 503, 'server_error', null],
-    [504, 'timeout_error', 504, 'server_error', null],
-    [408, 'timeout_error', 504, 'server_error', null],
-    [422, 'something_new', 422, 'invalid_request_error', null],
-    [599, 'something_new', 599, 'server_error', null],
-    [0, 'something_new', 500, 'server_error', null],
-    [500, 'toString', 500, 'server_error', null],
-  ])('%i %s → %i %s (%s)', (status, anthropicType, openaiStatus, openaiType, code) => {
-    expect(toOpenAIError(status, anthropicType, 'msg')).toEqual({
-      status: openaiStatus,
-      body: { error: { message: 'msg', type: openaiType, param: null, code } },
-    });
+function runError(errorType: ClaudeErrorType, apiErrorStatus?: number): ClaudeCodeRunError {
+  const response = {
+    content: 'boom',
+    sessionId: 's',
+    isError: true,
+    errorType,
+    errors: [],
+    executionTimeMs: 1,
+    metrics: {
+      costUsd: 0,
+      sessionCostUsd: 0,
+      durationMs: 0,
+      durationApiMs: 0,
+      numTurns: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 0,
+    },
+    permissionDenials: [],
+    messages: [],
+    raw: { type: 'result' },
+    ...(apiErrorStatus === undefined ? {} : { apiErrorStatus }),
+  } as ClaudeCodeResponse;
+  return new ClaudeCodeRunError(response);
+}
+
+function coded(code: string): ClaudeCodeError {
+  return new ClaudeCodeError(code, code as ClaudeCodeError['code'], {
+    retryable: true,
+    severity: 'transient',
   });
-});
+}
 
-describe('fromUnknownError', () => {
-  it('answers for an OpenAIApiError', () => {
+type Row = [
+  name: string,
+  error: unknown,
+  status: number,
+  type: string,
+  code: string | null,
+  retryAfter: boolean,
+];
+
+describe('openaiErrorResponse', () => {
+  it.each<Row>([
+    [
+      'validation',
+      new ClaudeCodeValidationError('messages', 1, 'bad'),
+      400,
+      'invalid_request_error',
+      null,
+      false,
+    ],
+    [
+      'Anthropic validation',
+      new AnthropicApiError(400, 'invalid_request_error', 'x'),
+      400,
+      'invalid_request_error',
+      null,
+      false,
+    ],
+    [
+      'proxy key',
+      new HttpProblem(401, 'authentication_error', 'Invalid API key.'),
+      401,
+      'invalid_request_error',
+      'invalid_api_key',
+      false,
+    ],
+    ['CLI login', runError('authentication_error'), 401, 'invalid_request_error', 'invalid_api_key', false],
+    ['origin', new HttpProblem(403, 'permission_error', 'no'), 403, 'invalid_request_error', null, false],
+    ['no route', new HttpProblem(404, 'not_found_error', 'no'), 404, 'invalid_request_error', null, false],
+    [
+      'wrong method',
+      new HttpProblem(405, 'invalid_request_error', 'no', { allow: 'POST' }),
+      405,
+      'invalid_request_error',
+      null,
+      false,
+    ],
+    ['session in use', new ClaudeCodeSessionInUseError('s'), 409, 'invalid_request_error', null, false],
+    [
+      'body too large',
+      new HttpProblem(413, 'request_too_large', 'big'),
+      413,
+      'invalid_request_error',
+      null,
+      false,
+    ],
+    [
+      'content type',
+      new HttpProblem(415, 'invalid_request_error', 'json'),
+      415,
+      'invalid_request_error',
+      null,
+      false,
+    ],
+    ['budget', runError('max_budget'), 429, 'insufficient_quota', 'insufficient_quota', false],
+    [
+      'proxy rate limit',
+      new HttpProblem(429, 'rate_limit_error', 'slow', { 'retry-after': '9' }),
+      429,
+      'requests',
+      'rate_limit_exceeded',
+      true,
+    ],
+    ['API rate limit', runError('rate_limit_error'), 429, 'requests', 'rate_limit_exceeded', true],
+    ['RATE_LIMITED', coded('RATE_LIMITED'), 429, 'requests', 'rate_limit_exceeded', true],
+    ['aborted', new ClaudeCodeAbortError(), 499, 'invalid_request_error', null, false],
+    [
+      'crash',
+      new ClaudeCodeProcessError('CLI crashed', { exitCode: 1, signal: null, stderrTail: '' }),
+      500,
+      'server_error',
+      null,
+      false,
+    ],
+    ['max turns', runError('max_turns'), 500, 'server_error', null, false],
+    ['API 502', runError('api_error', 502), 502, 'server_error', null, false],
+    ['connection', runError('connection_error'), 502, 'server_error', null, false],
+    ['queue full', new ClaudeCodeQueueFullError(4, 0), 503, 'server_error', null, true],
+    ['breaker', new ClaudeCodeCircuitOpenError(3_000), 503, 'server_error', null, true],
+    ['API overload', runError('overloaded_error'), 503, 'server_error', null, true],
+    ['proxy overload', problem(529, 'overloaded_error', 'busy'), 503, 'server_error', null, true],
+    ['timeout', new ClaudeCodeTimeoutError(10, 'idle'), 504, 'server_error', null, false],
+    [
+      'request timeout',
+      problem(408, 'timeout_error', 'slow client'),
+      408,
+      'invalid_request_error',
+      null,
+      false,
+    ],
+    ['unknown', new Error('/secret/path exploded'), 500, 'server_error', null, false],
+    ['a string', 'boom', 500, 'server_error', null, false],
+  ])('%s → %i %s (%s)', (_name, error, status, type, code, retryAfter) => {
+    const result = openaiErrorResponse(error);
+    expect(result.status).toBe(status);
+    expect(result.body.error).toMatchObject({ type, code, param: null });
+    expect(result.body.error.message).not.toContain('secret');
+    expect(result.headers['retry-after'] !== undefined).toBe(retryAfter);
+    expect(fromUnknownError(error)).toEqual(result);
+    expect(encodeOpenAISseError(error)).toBe(`data: ${JSON.stringify(result.body)}\n\n`);
+  });
+
+  it('keeps param and code of an OpenAIApiError', () => {
     const error = new OpenAIApiError(400, "Invalid value for 'n'.", {
       param: 'n',
       code: 'unsupported_value',
     });
-    expect(fromUnknownError(error)).toEqual({
+    expect(openaiErrorResponse(error)).toEqual({
       status: 400,
       body: {
         error: {
@@ -48,10 +183,33 @@ describe('fromUnknownError', () => {
           code: 'unsupported_value',
         },
       },
+      headers: {},
     });
-    expect(ClaudeCodeError.isInstance(error)).toBe(true);
+    expect(error.toResponse()).toEqual(openaiErrorResponse(error));
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED', isRetryable: false });
     expect(new OpenAIApiError(503, 'busy')).toMatchObject({ type: 'server_error', isRetryable: true });
+  });
+
+  it('decides retry-after once: the delay the error carries, else 2 s', () => {
+    const limited = new HttpProblem(429, 'rate_limit_error', 'slow', { 'retry-after': '9' });
+    expect(openaiErrorResponse(limited).headers).toEqual({ 'retry-after': '9' });
+    expect(openaiErrorResponse(new ClaudeCodeCircuitOpenError(2_500)).headers).toEqual({
+      'retry-after': '3',
+    });
+    expect(openaiErrorResponse(new ClaudeCodeQueueFullError(1, 0)).headers).toEqual({ 'retry-after': '2' });
+    // An exhausted budget is a 429 on OpenAI, but retrying cannot help.
+    expect(openaiErrorResponse(runError('max_budget')).headers).toEqual({ 'x-should-retry': 'false' });
+    expect(
+      openaiErrorResponse(new HttpProblem(405, 'invalid_request_error', 'no', { allow: 'POST' })).headers,
+    ).toEqual({
+      allow: 'POST',
+    });
+  });
+
+  it('hides errors that are not ours', () => {
+    expect(openaiErrorResponse(new TypeError('x is undefined')).body.error.message).toBe(
+      INTERNAL_ERROR_MESSAGE,
+    );
   });
 
   it('maps an error carrying an Anthropic error body', () => {
@@ -59,18 +217,16 @@ describe('fromUnknownError', () => {
       status: 429,
       error: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } },
     });
-    expect(fromUnknownError(anthropic)).toMatchObject({
+    expect(openaiErrorResponse(anthropic)).toMatchObject({
       status: 429,
       body: { error: { type: 'requests', code: 'rate_limit_exceeded', message: 'slow down' } },
+      headers: { 'retry-after': '2' },
     });
   });
 
-  it('hides anything else behind a 500', () => {
-    for (const thrown of [new Error('/secret/path exploded'), 'boom', null, { status: 'x' }]) {
-      const { status, body } = fromUnknownError(thrown);
-      expect(status).toBe(500);
-      expect(body.error).toMatchObject({ type: 'server_error', param: null, code: null });
-      expect(body.error.message).not.toContain('secret');
-    }
+  it('still encodes an already-built body as it is (routes in transition)', () => {
+    const { body } = toOpenAIError(529, 'overloaded_error', 'Overloaded');
+    expect(body.error).toEqual({ message: 'Overloaded', type: 'server_error', param: null, code: null });
+    expect(encodeOpenAISseError(body)).toBe(`data: ${JSON.stringify(body)}\n\n`);
   });
 });
