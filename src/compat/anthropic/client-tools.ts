@@ -22,7 +22,7 @@ import {
   type ClientToolDefinition,
 } from '../../tools/client-tool.js';
 import { invalidRequest } from './errors.js';
-import type { MessagesRequest } from './request-schema.js';
+import type { RequestTool, RequestToolChoice } from './tool-schema.js';
 
 /** What a request asks of its tools. */
 export interface ClientToolPlan {
@@ -51,7 +51,10 @@ const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
  * @throws {@link AnthropicApiError} 400 for invalid tools or a `tool_choice` that names no tool.
  */
 export function planClientTools(
-  request: Pick<MessagesRequest, 'tools' | 'tool_choice'>,
+  request: {
+    readonly tools?: RequestTool[] | undefined;
+    readonly tool_choice?: RequestToolChoice | undefined;
+  },
   options: PlanToolsOptions,
   warnings: string[],
 ): ClientToolPlan | undefined {
@@ -109,11 +112,7 @@ export function toolChoiceInstruction(choice: string | undefined, single: boolea
   return text === undefined ? undefined : `<system-reminder>${text}</system-reminder>`;
 }
 
-function toDefinition(
-  tool: NonNullable<MessagesRequest['tools']>[number],
-  i: number,
-  options: PlanToolsOptions,
-): ClientToolDefinition {
+function toDefinition(tool: RequestTool, i: number, options: PlanToolsOptions): ClientToolDefinition {
   if (!TOOL_NAME.test(tool.name)) {
     throw invalidRequest(`tools.${i}.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`);
   }

@@ -10,6 +10,7 @@ import { modelName } from '../model-name.js';
 import { planClientTools, type PlanToolsOptions } from './client-tools.js';
 import { invalidRequest } from './errors.js';
 import { formatFirstIssue } from './format-issue.js';
+import { toolChoiceSchema, toolSchema } from './tool-schema.js';
 
 // `"hi"` is shorthand for `[{ type: 'text', text: 'hi' }]` in the API; normalise it once, here.
 const stringAsTextBlocks = (value: unknown): unknown =>
@@ -98,32 +99,13 @@ const thinking = z.discriminatedUnion('type', [
   z.object({ type: z.literal('between_tools') }).loose(),
 ]);
 
-const disableParallel = { disable_parallel_tool_use: z.boolean().optional() };
-const toolChoice = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('auto'), ...disableParallel }).loose(),
-  z.object({ type: z.literal('any'), ...disableParallel }).loose(),
-  z.object({ type: z.literal('tool'), name: z.string(), ...disableParallel }).loose(),
-  z.object({ type: z.literal('none') }).loose(),
-]);
-
-// Custom tools carry `input_schema`; Anthropic-defined and server tools carry a versioned `type`
-// instead. Which combinations are usable is decided by the translation (`client-tools.ts`).
-const tool = z
-  .object({
-    name: z.string().min(1),
-    type: z.string().nullable().optional(),
-    description: z.string().optional(),
-    input_schema: z.record(z.string(), z.unknown()).optional(),
-  })
-  .loose();
-
 /** Fields shared by `messages.create` and `messages.countTokens`. */
 const commonShape = {
   model: modelName,
   messages: z.array(message).min(1),
   system: textBlocks.optional(),
-  tools: z.array(tool).optional(),
-  tool_choice: toolChoice.optional(),
+  tools: z.array(toolSchema).optional(),
+  tool_choice: toolChoiceSchema.optional(),
   thinking: thinking.optional(),
   output_config: z
     .object({
@@ -167,8 +149,7 @@ export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
 /** One validated input message. */
 export type RequestMessage = MessagesRequest['messages'][number];
-/** One validated entry of `tools`. */
-export type RequestTool = NonNullable<MessagesRequest['tools']>[number];
+export type { RequestTool } from './tool-schema.js';
 /** One validated content block of a user or assistant message. */
 export type RequestContentBlock = Extract<RequestMessage, { role: 'user' }>['content'][number];
 
