@@ -1,111 +1,37 @@
 /**
- * Wire-level check: the unmodified `openai` SDK talks to a tiny node:http server that answers with
- * this layer's translations of canned Anthropic output, the way the real route will.
+ * Wire-level check: the unmodified `openai` SDK against the real proxy (the fake CLI behind it), so
+ * what is checked is what the real route sends: completions, chunks, and errors in OpenAI's shape
+ * (before this, a hand-written server passed while the real route dropped `param` and `code`).
+ * The full error matrix is test/http/errors-openai.test.ts.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import OpenAI, { APIError, AuthenticationError, BadRequestError, InternalServerError } from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  OPENAI_SSE_DONE,
-  encodeOpenAISse,
-  encodeOpenAISseError,
-  fromUnknownError,
-  toAnthropicRequest,
-  toChatCompletion,
-  toChatCompletionChunks,
-  toOpenAIError,
-} from '../../src/compat/openai/index.js';
-import { message, replay, streamEvents, usage } from './anthropic-fixtures.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { initializeRequest } from '../integration/initialize-request.js';
+import { cliRuns, startHarness, type Harness } from '../http/server-harness.js';
 
-/** What the fake Anthropic service would fail with, keyed by the requested model. */
-const failures: Record<string, [number, string, string]> = {
-  overloaded: [529, 'overloaded_error', 'Claude is overloaded, try again shortly'],
-  locked: [401, 'authentication_error', 'Claude Code is not logged in'],
-};
-
-let server: Server;
-let client: OpenAI;
-let lastParams: MessageCreateParamsNonStreaming | undefined;
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  return JSON.parse(Buffer.concat(parts).toString('utf8'));
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return sendJson(res, 404, {});
-  try {
-    const { params, stream, includeUsage } = toAnthropicRequest(await readJson(req));
-    lastParams = params;
-    const failure = failures[params.model];
-    if (failure !== undefined) {
-      const { status, body } = toOpenAIError(...failure);
-      return sendJson(res, status, body);
-    }
-    if (!stream) {
-      const reply = message(['Hello', ' from Claude'], {
-        usage: usage({ input_tokens: 12, output_tokens: 4 }),
-      });
-      return sendJson(res, 200, toChatCompletion(reply, { model: params.model }));
-    }
-    const events = streamEvents(['Hel', 'lo', ' there'], {
-      final: usage({ input_tokens: 9, output_tokens: 3 }),
-    });
-    const cut = params.model === 'midstream' ? events.slice(0, 3) : events;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    try {
-      for await (const chunk of toChatCompletionChunks(failingAfter(cut, params.model === 'midstream'), {
-        model: params.model,
-        includeUsage,
-      })) {
-        res.write(encodeOpenAISse(chunk));
-      }
-    } catch (error) {
-      res.write(encodeOpenAISseError(toOpenAIError(500, 'api_error', (error as Error).message).body));
-    }
-    res.end(OPENAI_SSE_DONE);
-  } catch (error) {
-    const { status, body } = fromUnknownError(error);
-    sendJson(res, status, body);
-  }
-}
-
-async function* failingAfter<T>(items: T[], fail: boolean): AsyncGenerator<T> {
-  yield* replay(items);
-  if (fail) throw new Error('the CLI exited unexpectedly');
-}
-
-beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'x', maxRetries: 0 });
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
 });
 
-afterAll(async () => {
-  server.close();
-  await once(server, 'close');
-});
+function client(h: Harness): OpenAI {
+  return new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'x', maxRetries: 0 });
+}
 
-describe('openai SDK against the translation layer', () => {
+describe('openai SDK against the real route', () => {
   it('parses a non-streaming completion', async () => {
-    const completion = await client.chat.completions.create({
+    harness = await startHarness({
+      default: { kind: 'reply', text: 'Hello from Claude', usage: { input_tokens: 12, output_tokens: 4 } },
+    });
+    const completion = await client(harness).chat.completions.create({
       model: 'gpt-4o',
       messages: [
         { role: 'system', content: 'Be nice.' },
         { role: 'user', content: 'Hi' },
       ],
     });
-    expect(lastParams?.system).toBe('Be nice.');
+    expect(initializeRequest(cliRuns(harness.fake)[0])?.['systemPrompt']).toBe('Be nice.');
     expect(completion.model).toBe('gpt-4o');
     expect(completion.choices[0]?.message.content).toBe('Hello from Claude');
     expect(completion.choices[0]?.finish_reason).toBe('stop');
@@ -113,7 +39,14 @@ describe('openai SDK against the translation layer', () => {
   });
 
   it('streams chunks that reassemble, with usage last', async () => {
-    const stream = await client.chat.completions.create({
+    harness = await startHarness({
+      default: {
+        kind: 'reply',
+        chunks: ['Hel', 'lo', ' there'],
+        usage: { input_tokens: 9, output_tokens: 3 },
+      },
+    });
+    const stream = await client(harness).chat.completions.create({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'Hi' }],
       stream: true,
@@ -137,32 +70,41 @@ describe('openai SDK against the translation layer', () => {
   });
 
   it('surfaces a mid-stream error frame as an APIError', async () => {
-    const stream = await client.chat.completions.create({
-      model: 'midstream',
+    harness = await startHarness({
+      default: { kind: 'crash', afterLines: 6, text: 'partial answer', exitCode: 3, stderr: 'boom' },
+    });
+    const stream = await client(harness).chat.completions.create({
+      model: 'gpt-4o',
       messages: [{ role: 'user', content: 'Hi' }],
       stream: true,
     });
-    const received: string[] = [];
     const drain = async () => {
-      for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+      for await (const chunk of stream) void chunk;
     };
     await expect(drain()).rejects.toSatisfy(
-      (error) => error instanceof APIError && error.message.includes('the CLI exited unexpectedly'),
+      (error) =>
+        error instanceof APIError &&
+        error.status === undefined &&
+        (error.error as { type?: unknown }).type === 'server_error',
     );
-    expect(received.join('')).toBe('Hel');
   });
 
   it.each([
-    ['overloaded', InternalServerError, 503, 'Claude is overloaded, try again shortly'],
-    ['locked', AuthenticationError, 401, 'Claude Code is not logged in'],
-  ])('maps a %s failure to the SDK error class', async (model, errorClass, status, text) => {
-    const attempt = client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] });
+    [529, InternalServerError, 503],
+    [401, AuthenticationError, 401],
+  ])('maps an API %i to the SDK error class', async (upstream, errorClass, status) => {
+    harness = await startHarness({ default: { kind: 'api_error', status: upstream } });
+    const attempt = client(harness).chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     await expect(attempt).rejects.toBeInstanceOf(errorClass);
-    await expect(attempt).rejects.toMatchObject({ status, message: `${status} ${text}` });
+    await expect(attempt).rejects.toMatchObject({ status, param: null });
   });
 
   it('reports invalid requests as BadRequestError naming the param', async () => {
-    const attempt = client.chat.completions.create({
+    harness = await startHarness();
+    const attempt = client(harness).chat.completions.create({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'Hi' }],
       n: 2,
