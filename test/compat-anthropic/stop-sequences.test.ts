@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  applyStopSequences,
-  findStopSequence,
-  StopSequenceScanner,
-} from '../../src/compat/anthropic/index.js';
+import { findStopSequence, StopSequenceScanner } from '../../src/compat/anthropic/index.js';
+
+/** The whole text cut before its first stop sequence (what streaming must agree with). */
+function cutWhole(text: string, stops: readonly string[]) {
+  const match = findStopSequence(text, stops);
+  return match
+    ? { text: text.slice(0, match.index), stopSequence: match.sequence }
+    : { text, stopSequence: null };
+}
 
 function streamThrough(deltas: readonly string[], stops: readonly string[]) {
   const scanner = new StopSequenceScanner(stops);
@@ -18,13 +22,10 @@ function streamThrough(deltas: readonly string[], stops: readonly string[]) {
   return { text: released.join(''), stopSequence: null, released };
 }
 
-describe('findStopSequence / applyStopSequences', () => {
+describe('findStopSequence', () => {
   it('cuts before the first stop sequence and reports it', () => {
-    expect(applyStopSequences('Hello END world END', ['END'])).toEqual({
-      text: 'Hello ',
-      stopSequence: 'END',
-    });
-    expect(applyStopSequences('no stop here', ['END'])).toEqual({ text: 'no stop here', stopSequence: null });
+    expect(findStopSequence('Hello END world END', ['END'])).toEqual({ index: 6, sequence: 'END' });
+    expect(findStopSequence('no stop here', ['END'])).toBeUndefined();
   });
 
   it('picks the sequence that ends first, the longer one on a tie', () => {
@@ -61,7 +62,7 @@ describe('StopSequenceScanner', () => {
         fc.array(fc.string({ unit: alphabet, maxLength: 6 }), { maxLength: 12 }),
         fc.array(fc.string({ unit: alphabet, minLength: 1, maxLength: 4 }), { maxLength: 3 }),
         (deltas, stops) => {
-          const whole = applyStopSequences(deltas.join(''), stops);
+          const whole = cutWhole(deltas.join(''), stops);
           const streamed = streamThrough(deltas, stops);
           expect(streamed.text).toBe(whole.text);
           expect(streamed.stopSequence).toBe(whole.stopSequence);

@@ -4,45 +4,34 @@ import {
   accumulateEvent,
   collectMessage,
   createMessage,
-  responseToMessage,
+  generateMessageId,
   toStopReason,
   toUsage,
 } from '../../src/compat/anthropic/index.js';
-import type { ClaudeCodeResponse, CliMessage } from '../../src/index.js';
+import type { RunMetrics } from '../../src/index.js';
 
-function response(content: string, messages: CliMessage[] = [], stopReason = 'end_turn'): ClaudeCodeResponse {
-  return {
-    content,
-    sessionId: 's',
-    isError: false,
-    errors: [],
-    executionTimeMs: 1,
-    stopReason,
-    metrics: {
-      costUsd: 0.1,
-      sessionCostUsd: 0.1,
-      durationMs: 1,
-      durationApiMs: 1,
-      numTurns: 1,
-      inputTokens: 11,
-      outputTokens: 22,
-      cacheReadInputTokens: 3,
-      cacheCreationInputTokens: 4,
-    },
-    permissionDenials: [],
-    messages,
-    raw: { type: 'result' },
-  };
-}
+const metrics: RunMetrics = {
+  costUsd: 0.1,
+  sessionCostUsd: 0.1,
+  durationMs: 1,
+  durationApiMs: 1,
+  numTurns: 1,
+  inputTokens: 11,
+  outputTokens: 22,
+  cacheReadInputTokens: 3,
+  cacheCreationInputTokens: 4,
+};
 
-describe('responseToMessage', () => {
-  it('builds a complete Message with the requested model and the CLI message id', () => {
-    const messages: CliMessage[] = [
-      { type: 'assistant', message: { id: 'msg_tool_round' }, parent_tool_use_id: null },
-      { type: 'assistant', message: { id: 'msg_sub' }, parent_tool_use_id: 'toolu_1' },
-      { type: 'assistant', message: { id: 'msg_final' }, parent_tool_use_id: null },
-    ];
-    const message: Message = responseToMessage(response('Answer.', messages), { model: 'sonnet' });
+describe('createMessage / toUsage', () => {
+  it('builds a complete Message, usage from the run metrics', () => {
+    const message: Message = createMessage({
+      id: 'msg_final',
+      model: 'sonnet',
+      content: [{ type: 'text', text: 'Answer.', citations: null }],
+      stopReason: toStopReason('end_turn'),
+      stopSequence: null,
+      usage: toUsage(metrics),
+    });
     expect(message).toEqual({
       id: 'msg_final',
       type: 'message',
@@ -69,11 +58,8 @@ describe('responseToMessage', () => {
     });
   });
 
-  it('truncates at the first stop sequence and generates an id when the CLI gave none', () => {
-    const message = responseToMessage(response('a, b; c. d'), { model: 'm', stopSequences: ['.', ';'] });
-    expect(message.content).toEqual([{ type: 'text', text: 'a, b', citations: null }]);
-    expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: ';' });
-    expect(message.id).toMatch(/^msg_01[0-9A-Za-z]{22}$/);
+  it('generates ids in the API format', () => {
+    expect(generateMessageId()).toMatch(/^msg_01[0-9A-Za-z]{22}$/);
   });
 
   it('maps stop reasons', () => {

@@ -32,15 +32,10 @@ export {
   MODEL_FAMILY_ALIASES,
   type ModelAliasOptions,
 } from './model-aliases.js';
-export { responseToMessage, createMessage, toUsage, toStopReason, generateMessageId } from './to-message.js';
+export { createMessage, toUsage, toStopReason, generateMessageId } from './to-message.js';
 export { accumulateEvent, collectMessage } from './message-accumulator.js';
 export { encodeSse, encodeSseError, encodeSsePing, type SseEvent } from './sse.js';
-export {
-  findStopSequence,
-  applyStopSequences,
-  StopSequenceScanner,
-  type StopMatch,
-} from './stop-sequences.js';
+export { findStopSequence, StopSequenceScanner, type StopMatch } from './stop-sequences.js';
 export { estimateInputTokens } from './count-tokens.js';
 export { planClientTools, toolChoiceInstruction, type ClientToolPlan } from './client-tools.js';
 export { readToolResults, resultsForDelivery, type ToolResultsTurn } from './tool-results.js';

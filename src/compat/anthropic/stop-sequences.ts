@@ -33,17 +33,6 @@ export function findStopSequence(text: string, stopSequences: readonly string[])
   return best;
 }
 
-/** Cut `text` before its first stop sequence. */
-export function applyStopSequences(
-  text: string,
-  stopSequences: readonly string[],
-): { text: string; stopSequence: string | null } {
-  const match = findStopSequence(text, stopSequences);
-  return match
-    ? { text: text.slice(0, match.index), stopSequence: match.sequence }
-    : { text, stopSequence: null };
-}
-
 /**
  * Filters a stream of text deltas so that no text at or after a stop sequence is ever released.
  * It holds back a tail of at most `longest stop sequence - 1` characters, and only as much of it as

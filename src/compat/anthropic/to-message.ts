@@ -12,8 +12,7 @@ import type {
   Usage,
 } from '@anthropic-ai/sdk/resources/messages';
 import { asRecord, stringField, type CliMessage } from '../../core/cli-message.js';
-import type { ClaudeCodeResponse, RunMetrics } from '../../core/response.js';
-import { applyStopSequences } from './stop-sequences.js';
+import type { RunMetrics } from '../../core/response.js';
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -30,18 +29,6 @@ export function cliMessageId(message: CliMessage): string | undefined {
   const fromStream = stringField(message, 'api_message_id');
   if (fromStream) return fromStream;
   return stringField(asRecord(message['message']), 'id');
-}
-
-/** The id of the last top-level assistant message of a run, if the CLI reported one. */
-export function lastAssistantMessageId(messages: readonly CliMessage[]): string | undefined {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i];
-    if (message?.type !== 'assistant' || message['parent_tool_use_id']) continue;
-    const id = cliMessageId(message);
-    // The CLI's synthetic error messages carry a UUID, not an API id.
-    if (id?.startsWith('msg_')) return id;
-  }
-  return undefined;
 }
 
 /** `Usage` from run metrics; all zero when unknown (e.g. at `message_start`). */
@@ -116,23 +103,4 @@ export function createMessage(fields: MessageFields): Message {
     diagnostics: null,
     usage: fields.usage,
   };
-}
-
-/**
- * The `Message` for a finished (successful) run: one text block with the answer, cut at the first
- * stop sequence (then `stop_reason: 'stop_sequence'`).
- */
-export function responseToMessage(
-  response: ClaudeCodeResponse,
-  request: { readonly model: string; readonly stopSequences?: readonly string[] },
-): Message {
-  const { text, stopSequence } = applyStopSequences(response.content, request.stopSequences ?? []);
-  return createMessage({
-    id: lastAssistantMessageId(response.messages) ?? generateMessageId(),
-    model: request.model,
-    content: [{ type: 'text', text, citations: null }],
-    stopReason: stopSequence === null ? toStopReason(response.stopReason) : 'stop_sequence',
-    stopSequence,
-    usage: toUsage(response.metrics),
-  });
 }
