@@ -3,8 +3,20 @@
  * The proxy server's configuration: one zod schema, read from code, a JSON file, env and flags.
  */
 import { z } from 'zod';
-import { configSchema } from '../core/config/schema.js';
+import { readEnvTable, type EnvSource, type EnvTable, type EnvValues } from '../core/config/env.js';
+import { configSchema, LOG_LEVELS } from '../core/config/schema.js';
 import { parseOrThrow } from '../core/config/validate.js';
+
+/**
+ * The proxy's wrapper configuration: the library's, except that the proxy logs at `info` by default
+ * (one access-log line per request) where the library logs at `warn`.
+ */
+const serverWrapperSchema = configSchema
+  .extend({
+    /** Log level of the proxy and its runs. Env: `CLAUDE_LOG_LEVEL`. @default 'info' (the access log) */
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+  })
+  .strict();
 
 /** Schema of {@link ServerOptions}. */
 export const serverOptionsSchema = z
@@ -65,7 +77,7 @@ export const serverOptionsSchema = z
     /** Model used when a client asks for a model the CLI does not know (e.g. `gpt-4o`). */
     defaultModel: z.string().min(1).optional(),
     /** Options for every CLI run (model, timeouts, env...). */
-    wrapper: configSchema.default({}),
+    wrapper: serverWrapperSchema.prefault({}),
   })
   .strict();
 
@@ -80,37 +92,68 @@ export function parseServerOptions(input: unknown): ServerOptions {
   return parseOrThrow(serverOptionsSchema, input, 'server');
 }
 
-/** Server settings from environment variables (`CLAUDE_WRAPPER_*`). */
-export function serverOptionsFromEnv(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): ServerOptionsInput {
-  const out: Record<string, unknown> = {};
-  if (env['CLAUDE_WRAPPER_HOST']) out['host'] = env['CLAUDE_WRAPPER_HOST'];
-  if (env['CLAUDE_WRAPPER_PORT']) out['port'] = Number(env['CLAUDE_WRAPPER_PORT']);
-  if (env['CLAUDE_WRAPPER_API_KEYS']) {
-    out['apiKeys'] = env['CLAUDE_WRAPPER_API_KEYS']
-      .split(',')
-      .map((k) => k.trim())
-      .filter(Boolean);
-  }
-  if (env['CLAUDE_WRAPPER_ALLOWED_ORIGINS'])
-    out['allowedOrigins'] = commaList(env['CLAUDE_WRAPPER_ALLOWED_ORIGINS']);
-  if (env['CLAUDE_WRAPPER_ALLOWED_HOSTS'])
-    out['allowedHosts'] = commaList(env['CLAUDE_WRAPPER_ALLOWED_HOSTS']);
-  if (env['CLAUDE_WRAPPER_MAX_CONCURRENT'])
-    out['maxConcurrent'] = Number(env['CLAUDE_WRAPPER_MAX_CONCURRENT']);
-  if (env['CLAUDE_WRAPPER_RPM']) out['requestsPerMinute'] = Number(env['CLAUDE_WRAPPER_RPM']);
-  if (env['CLAUDE_WRAPPER_ALLOW_TOOLS'])
-    out['allowCliTools'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_ALLOW_TOOLS']);
-  if (env['CLAUDE_WRAPPER_STRICT']) out['strict'] = /^(1|true|yes)$/i.test(env['CLAUDE_WRAPPER_STRICT']);
-  return out as ServerOptionsInput;
+/** Fields of {@link ServerOptions} other than `wrapper`. */
+export type ServerField = Exclude<keyof ServerOptions, 'wrapper'>;
+
+/**
+ * Environment variables read by `serve` (and `config show`): name → server option → type →
+ * description. The one list of `CLAUDE_WRAPPER_*` variables; flags override them, they override the
+ * config file's `server` section.
+ */
+export const SERVER_ENV_VARS: EnvTable<ServerField> = {
+  CLAUDE_WRAPPER_HOST: { path: 'host', type: 'string', description: 'interface to bind' },
+  CLAUDE_WRAPPER_PORT: { path: 'port', type: 'number', description: 'TCP port (0 picks a free one)' },
+  CLAUDE_WRAPPER_API_KEYS: {
+    path: 'apiKeys',
+    type: 'list',
+    description: 'accepted API keys, comma-separated',
+  },
+  CLAUDE_WRAPPER_ALLOWED_ORIGINS: {
+    path: 'allowedOrigins',
+    type: 'list',
+    description: 'browser origins allowed to call the proxy (CORS), comma-separated',
+  },
+  CLAUDE_WRAPPER_ALLOWED_HOSTS: {
+    path: 'allowedHosts',
+    type: 'list',
+    description: '`Host` header values accepted, comma-separated',
+  },
+  CLAUDE_WRAPPER_MAX_CONCURRENT: { path: 'maxConcurrent', type: 'number', description: 'CLI runs at once' },
+  CLAUDE_WRAPPER_RPM: {
+    path: 'requestsPerMinute',
+    type: 'number',
+    description: 'per-API-key requests per minute; 0 disables',
+  },
+  CLAUDE_WRAPPER_ALLOW_TOOLS: {
+    path: 'allowCliTools',
+    type: 'boolean',
+    description: "give callers Claude Code's built-in tools",
+  },
+  CLAUDE_WRAPPER_STRICT: {
+    path: 'strict',
+    type: 'boolean',
+    description: 'reject parameters the CLI cannot honour with 400',
+  },
+};
+
+/** The server fields alone, every one optional: what a file's `server` section or the env may set. */
+export const serverFieldsSchema = serverOptionsSchema.omit({ wrapper: true }).partial();
+
+/**
+ * Server settings from `CLAUDE_WRAPPER_*` variables, parsed and validated, with the variable that
+ * set each field.
+ * @throws {@link ClaudeCodeValidationError} naming the variable and the value.
+ */
+export function readServerEnv(env: EnvSource = process.env): EnvValues<ServerField> {
+  return readEnvTable(SERVER_ENV_VARS, env, serverFieldsSchema);
 }
 
-function commaList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
+/**
+ * Server settings from environment variables (`CLAUDE_WRAPPER_*`).
+ * @throws {@link ClaudeCodeValidationError} naming the variable and the value.
+ */
+export function serverOptionsFromEnv(env: EnvSource = process.env): ServerOptionsInput {
+  return readServerEnv(env).values as ServerOptionsInput;
 }
 
 /** True for addresses that only this machine can reach. */

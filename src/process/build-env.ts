@@ -5,10 +5,10 @@
  * above all) holds secrets the CLI must never see (`CLAUDE_WRAPPER_API_KEYS`, database URLs, cloud
  * tokens of unrelated services) and a deny-list cannot name them all.
  */
-import type { ClaudeRunConfig } from '../core/config/schema.js';
+import { CONFIG_DEFAULTS, type ClaudeRunConfig } from '../core/config/schema.js';
 
-/** Default for `CLAUDE_CODE_MAX_RETRIES`: the CLI's own default (10, up to ~30 s apart) is far too slow for a client library. */
-export const DEFAULT_CLI_MAX_RETRIES = 2;
+/** Default for `CLAUDE_CODE_MAX_RETRIES` (`cliMaxRetries` in the config schema): the CLI's own default (10, up to ~30 s apart) is far too slow for a client library. */
+export const DEFAULT_CLI_MAX_RETRIES = CONFIG_DEFAULTS.cliMaxRetries;
 
 /**
  * Parent environment variables the CLI inherits: exact names, and prefixes (ending in `_`).

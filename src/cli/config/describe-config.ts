@@ -3,12 +3,12 @@
  * The resolved configuration with the origin of every value (default, file or environment
  * variable), secrets redacted: what `config show` prints.
  */
-import { configSchema } from '../../core/config/schema.js';
+import { CONFIG_DEFAULTS, configSchema } from '../../core/config/schema.js';
 import { parseOrThrow } from '../../core/config/validate.js';
 import { locateClaudeBinary } from '../../client/health-check.js';
-import { parseServerOptions, serverOptionsFromEnv, serverOptionsSchema } from '../../http/server-options.js';
+import { parseServerOptions, readServerEnv, serverFieldsSchema } from '../../http/server-options.js';
+import { resolveServeOptions } from '../serve/resolve-serve-options.js';
 import { loadCliConfig, type ConfigOrigin, type Env } from '../shared/load-cli-config.js';
-import { SERVER_ENV_VARS, WRAPPER_DEFAULTS } from './config-defaults.js';
 import { redact } from './redact.js';
 
 /** One resolved value and where it came from. */
@@ -38,37 +38,40 @@ export interface ConfigReport {
  */
 export function describeConfig(file: string | undefined, env: Env = process.env): ConfigReport {
   const config = loadCliConfig(file, env);
-  const fileServer = parseOrThrow(
-    serverOptionsSchema.omit({ wrapper: true }).partial(),
-    config.server,
-    `config file ${config.file ?? ''} -> server`,
+  // Checked first so a bad `server` section is named with its file.
+  parseOrThrow(serverFieldsSchema, config.server, `config file ${config.file ?? ''} -> server`);
+  const envServer = readServerEnv(env);
+  // Exactly what `serve` resolves without flags: the same function, the same schema and defaults.
+  const { wrapper: serveWrapper, ...server } = parseServerOptions(
+    resolveServeOptions(file === undefined ? {} : { config: file }, env),
   );
-  const envServer = serverOptionsFromEnv(env) as Record<string, unknown>;
-  const { wrapper: _wrapper, ...server } = parseServerOptions({ ...fileServer, ...envServer });
 
   const wrapper: Record<string, ConfigEntry> = {};
   const values = config.wrapper as Record<string, unknown>;
+  const defaults = CONFIG_DEFAULTS as Readonly<Record<string, unknown>>;
   for (const field of Object.keys(configSchema.shape)) {
     const origin = config.origins[field as keyof typeof config.origins];
     if (origin) wrapper[field] = entry(field, values[field], origin);
     else if (field === 'claudeBinary') wrapper[field] = describeBinaryLookup(env);
-    else if (field in WRAPPER_DEFAULTS)
-      wrapper[field] = entry(field, WRAPPER_DEFAULTS[field as keyof typeof WRAPPER_DEFAULTS], {
-        kind: 'default',
-      });
+    else if (field in defaults) wrapper[field] = entry(field, defaults[field], { kind: 'default' });
   }
 
   const serverEntries: Record<string, ConfigEntry> = {};
   for (const [field, value] of Object.entries(server)) {
-    const variable = SERVER_ENV_VARS[field];
-    const origin: ConfigOrigin =
-      variable && field in envServer
-        ? { kind: 'env', variable }
-        : config.file && field in config.server
-          ? { kind: 'file', path: config.file }
-          : { kind: 'default' };
+    const variable = envServer.variables[field as keyof typeof envServer.variables];
+    const origin: ConfigOrigin = variable
+      ? { kind: 'env', variable }
+      : config.file && field in config.server
+        ? { kind: 'file', path: config.file }
+        : { kind: 'default' };
     serverEntries[field] = entry(field, value, origin);
   }
+  // The proxy's log level has its own default (see the server schema's `wrapper.logLevel`).
+  serverEntries['logLevel'] = entry(
+    'logLevel',
+    serveWrapper.logLevel,
+    config.origins.logLevel ?? { kind: 'default' },
+  );
   return { file: config.file ?? null, wrapper, server: serverEntries };
 }
 

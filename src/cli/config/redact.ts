@@ -17,7 +17,9 @@ export function isSecretName(name: string): boolean {
  * URLs (`redis://user:pass@host`) are redacted too.
  */
 export function redact(name: string, value: unknown): unknown {
-  if (isSecretName(name) && value !== undefined && value !== null) return REDACTED;
+  // An empty list (no API keys configured) holds no secret: show that it is empty.
+  const empty = value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+  if (isSecretName(name) && !empty) return REDACTED;
   if (typeof value === 'string')
     return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:)[^/@]+@/i, `$1${REDACTED}@`);
   if (Array.isArray(value)) return value.map((item) => redact('', item));

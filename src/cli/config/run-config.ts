@@ -8,10 +8,32 @@ import { messageOf } from '../report-error.js';
 import { formatTable } from '../shared/format.js';
 import { createStyle } from '../shared/terminal.js';
 import { describeConfig, type ConfigEntry, type ConfigReport } from './describe-config.js';
+import { envVarDocs, envVarsMarkdown } from './env-docs.js';
 
 /** Flags of `config show` and `config validate`. */
 export interface ConfigFlags {
   readonly json?: boolean;
+}
+
+/** Flags of `config env`. */
+export interface ConfigEnvFlags extends ConfigFlags {
+  readonly markdown?: boolean;
+}
+
+/** Print every environment variable: the config field it sets, its type, meaning and default. */
+export function runConfigEnv(flags: ConfigEnvFlags): void {
+  const docs = envVarDocs();
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(docs, null, 2)}\n`);
+    return;
+  }
+  if (flags.markdown) {
+    process.stdout.write(`${envVarsMarkdown(docs)}\n`);
+    return;
+  }
+  const plain = (text: string): string => text.replaceAll('`', '');
+  const rows = docs.map((d) => [d.name, d.field, d.type, plain(d.default ?? '-'), plain(d.description)]);
+  process.stdout.write(`${formatTable([['variable', 'field', 'type', 'default', 'meaning'], ...rows])}\n`);
 }
 
 /** Print the resolved configuration and where each value came from. */

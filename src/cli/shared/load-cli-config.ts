@@ -5,7 +5,7 @@
  * proxy), then `CLAUDE_*` environment variables. Also records where each value came from, for
  * `config show`.
  */
-import { CONFIG_ENV_VARS, loadConfig, readConfigFile } from '../../core/config/load-config.js';
+import { CONFIG_PATH_ENV_VAR, readConfigEnv, readConfigFile } from '../../core/config/load-config.js';
 import { configSchema, type ClaudeCodeConfig } from '../../core/config/schema.js';
 import { parseOrThrow } from '../../core/config/validate.js';
 import { ClaudeCodeConfigurationError } from '../../core/errors/index.js';
@@ -38,17 +38,18 @@ export interface CliConfig {
  * @throws {@link ClaudeCodeValidationError} naming the bad field, and the file or variable it came from.
  */
 export function loadCliConfig(file?: string, env: Env = process.env): CliConfig {
-  const path = file ?? (env['CLAUDE_CONFIG_PATH'] || undefined);
+  const path = file ?? (env[CONFIG_PATH_ENV_VAR] || undefined);
   const { server = {}, ...fromFile } = path ? readConfigFile(path) : {};
   const fileConfig = parseOrThrow(configSchema, fromFile, path ? `config file ${path} ->` : 'config');
-  // The library's loader owns the environment variables and their parsing.
-  const envConfig = loadConfig({ env: { ...env, CLAUDE_CONFIG_PATH: undefined } });
+  // The library's table owns the environment variables and their parsing.
+  const fromEnv = readConfigEnv(env);
+  const envConfig = fromEnv.values as ClaudeCodeConfig;
   const origins: Partial<Record<keyof ClaudeCodeConfig, ConfigOrigin>> = {};
   if (path)
     for (const key of Object.keys(fileConfig))
       origins[key as keyof ClaudeCodeConfig] = { kind: 'file', path };
-  for (const [variable, [field]] of Object.entries(CONFIG_ENV_VARS)) {
-    if (env[variable]) origins[field] = { kind: 'env', variable };
+  for (const [field, variable] of Object.entries(fromEnv.variables) as [keyof ClaudeCodeConfig, string][]) {
+    origins[field] = { kind: 'env', variable };
   }
   if (typeof server !== 'object' || server === null || Array.isArray(server)) {
     throw new ClaudeCodeConfigurationError(`Config file ${path ?? ''}: "server" must be an object`);

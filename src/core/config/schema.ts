@@ -22,6 +22,18 @@ export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
 /** Log levels (pino's, plus `silent`). */
 export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
+// Fixed defaults live on the fields themselves. The fields stay optional (a per-call option that is
+// not given must not override the wrapper's configuration with a default); the consumers fill in
+// `CONFIG_DEFAULTS`, and `config show` prints them.
+const FIELD_DEFAULTS = new WeakMap<z.ZodType, unknown>();
+
+/** `schema`, optional, with `value` recorded as its default (type-checked against the schema). */
+function withDefault<T extends z.ZodType>(schema: T, value: z.output<T>): z.ZodOptional<T> {
+  const optional = schema.optional();
+  FIELD_DEFAULTS.set(optional, value);
+  return optional;
+}
+
 const toolName = z.string().min(1, 'tool names must not be empty');
 
 /**
@@ -56,11 +68,11 @@ export const runOptionsSchema = z
     /** Path to the `claude` binary. Fallbacks: `CLAUDE_BINARY`, `PATH`, the `@anthropic-ai/claude-code` package. */
     claudeBinary: z.string().min(1).optional(),
     /** Total time limit for one run; the CLI is killed when exceeded. @unit milliseconds @default 600000 */
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: withDefault(z.number().int().positive(), 600_000),
     /** Kill the run when the CLI prints nothing for this long (0 disables). Catches stalled API streams, which the CLI itself only notices after 5 minutes. @unit milliseconds @default 300000 */
-    idleTimeoutMs: z.number().int().nonnegative().optional(),
+    idleTimeoutMs: withDefault(z.number().int().nonnegative(), 300_000),
     /** Grace period between SIGTERM and SIGKILL. @unit milliseconds @default 2000 */
-    killGraceMs: z.number().int().nonnegative().optional(),
+    killGraceMs: withDefault(z.number().int().nonnegative(), 2_000),
     /** Model alias (`opus`, `sonnet`, `fable`) or full model id (`--model`). */
     model: modelName.optional(),
     /** Model(s) to use when the main one is overloaded, comma-separated (`--fallback-model`). */
@@ -110,17 +122,17 @@ export const runOptionsSchema = z
     /** JSON Schema for structured output (`--json-schema`); the parsed value is `structuredOutput`. */
     jsonSchema: jsonObject.optional(),
     /** Write the session transcript so it can be resumed (`--no-session-persistence` when false). @default true */
-    sessionPersistence: z.boolean().optional(),
+    sessionPersistence: withDefault(z.boolean(), true),
     /** Emit token-level `text_delta` events (`--include-partial-messages`). @default true for streaming, false for `run` */
     includePartialMessages: z.boolean().optional(),
     /** Reasoning effort (`--effort`). */
     effort: z.enum(EFFORT_LEVELS).optional(),
     /** Throw {@link ClaudeCodeRunError} instead of returning a response with `isError`. @default false */
-    throwOnError: z.boolean().optional(),
+    throwOnError: withDefault(z.boolean(), false),
     /** How often the CLI itself retries a failed API call (`CLAUDE_CODE_MAX_RETRIES`). The CLI's own default is 10 with backoff up to ~30 s; the wrapper defaults to 2, like the Anthropic SDK. @default 2 */
-    cliMaxRetries: z.number().int().nonnegative().max(20).optional(),
+    cliMaxRetries: withDefault(z.number().int().nonnegative().max(20), 2),
     /** How long a run suspended on client tool calls (the caller's own tools, see `src/tools/`) waits for the caller's results before it is stopped and its process freed. @unit milliseconds @default 300000 */
-    toolResultTimeoutMs: z.number().int().positive().optional(),
+    toolResultTimeoutMs: withDefault(z.number().int().positive(), 300_000),
     /** Extra CLI flags for options this wrapper does not model: `{ '--betas': 'x' }`, `null` for a bare flag. */
     extraArgs: z
       .record(z.string().regex(/^--[a-z0-9-]+$/, 'must look like --some-flag'), z.string().nullable())
@@ -132,17 +144,17 @@ export const runOptionsSchema = z
 export const wrapperSettingsSchema = z
   .object({
     /** Log level of the wrapper's pino logger. Env: `CLAUDE_LOG_LEVEL`. @default 'warn' */
-    logLevel: z.enum(LOG_LEVELS).optional(),
+    logLevel: withDefault(z.enum(LOG_LEVELS), 'warn'),
     /** Retries done by the wrapper for retryable failures (resilience layer). @default 0 */
-    maxRetries: z.number().int().nonnegative().max(20).optional(),
+    maxRetries: withDefault(z.number().int().nonnegative().max(20), 0),
     /** First retry delay. @unit milliseconds @default 500 */
-    retryDelayMs: z.number().int().nonnegative().optional(),
+    retryDelayMs: withDefault(z.number().int().nonnegative(), 500),
     /** Multiplier applied to the delay after each retry. @default 2 */
-    retryBackoffFactor: z.number().min(1).optional(),
+    retryBackoffFactor: withDefault(z.number().min(1), 2),
     /** Upper bound for one retry delay. @unit milliseconds @default 8000 */
-    maxRetryDelayMs: z.number().int().nonnegative().optional(),
+    maxRetryDelayMs: withDefault(z.number().int().nonnegative(), 8_000),
     /** Also retry runs that hit `timeoutMs`/`idleTimeoutMs`. @default false */
-    retryOnTimeout: z.boolean().optional(),
+    retryOnTimeout: withDefault(z.boolean(), false),
     /** Open the circuit after `threshold` consecutive retryable failures; try again after `halfOpenAfterMs`. Off by default. */
     circuitBreaker: z
       .object({
@@ -152,11 +164,11 @@ export const wrapperSettingsSchema = z
       .strict()
       .optional(),
     /** CLI runs at once from this wrapper (0 = unlimited). @default 0 */
-    maxConcurrent: z.number().int().nonnegative().optional(),
+    maxConcurrent: withDefault(z.number().int().nonnegative(), 0),
     /** Calls that may wait for a slot when `maxConcurrent` is reached; beyond, {@link ClaudeCodeQueueFullError}. @default 100 */
-    maxQueue: z.number().int().nonnegative().optional(),
+    maxQueue: withDefault(z.number().int().nonnegative(), 100),
     /** Client-side rate limit: calls per minute (0 = off). Waits for a token rather than failing. @default 0 */
-    requestsPerMinute: z.number().int().nonnegative().optional(),
+    requestsPerMinute: withDefault(z.number().int().nonnegative(), 0),
     /** Redis URL for the shared rate limiter and cache (e.g. `redis://127.0.0.1:6379`). */
     redisUrl: z.string().url().optional(),
     /** Opt-in response cache for deterministic prompts. */
@@ -188,9 +200,9 @@ export const wrapperSettingsSchema = z
       .strict()
       .optional(),
     /** Keep in-memory metrics (`getMetrics()`). @default true */
-    enableMetrics: z.boolean().optional(),
+    enableMetrics: withDefault(z.boolean(), true),
     /** How many recent latencies to keep for p50/p95. @default 1000 */
-    metricsWindow: z.number().int().positive().optional(),
+    metricsWindow: withDefault(z.number().int().positive(), 1_000),
   })
   .strict();
 
@@ -202,3 +214,36 @@ export type ClaudeRunConfig = z.infer<typeof runOptionsSchema>;
 
 /** The wrapper's complete configuration. */
 export type ClaudeCodeConfig = z.infer<typeof configSchema>;
+
+/** Fields whose default is a fixed value (others depend on the call: `workingDirectory`, `includePartialMessages`, `isolateWorkingDirectory`...). */
+type DefaultedField =
+  | 'timeoutMs'
+  | 'idleTimeoutMs'
+  | 'killGraceMs'
+  | 'sessionPersistence'
+  | 'throwOnError'
+  | 'cliMaxRetries'
+  | 'toolResultTimeoutMs'
+  | 'logLevel'
+  | 'maxRetries'
+  | 'retryDelayMs'
+  | 'retryBackoffFactor'
+  | 'maxRetryDelayMs'
+  | 'retryOnTimeout'
+  | 'maxConcurrent'
+  | 'maxQueue'
+  | 'requestsPerMinute'
+  | 'enableMetrics'
+  | 'metricsWindow';
+
+/** The library's defaults, read from the schema's fields (the `@default` of each field above). */
+export type ConfigDefaults = { readonly [K in DefaultedField]-?: NonNullable<ClaudeCodeConfig[K]> };
+
+/** The library's defaults, read from {@link configSchema}: the one place they are written. */
+export const CONFIG_DEFAULTS: ConfigDefaults = Object.freeze(
+  Object.fromEntries(
+    Object.entries(configSchema.shape).flatMap(([field, schema]) =>
+      FIELD_DEFAULTS.has(schema) ? [[field, FIELD_DEFAULTS.get(schema)]] : [],
+    ),
+  ),
+) as ConfigDefaults;
