@@ -153,6 +153,3 @@ export type ClaudeEvent =
   | ResultEvent
   | SystemEvent
   | UnknownEvent;
-
-/** The `type` values of {@link ClaudeEvent}. */
-export type ClaudeEventType = ClaudeEvent['type'];

@@ -40,11 +40,6 @@ export function controlSuccessLine(
   return { type: 'control_response', response: { subtype: 'success', request_id: requestId, response } };
 }
 
-/** A failed answer to a control request the CLI sent. */
-export function controlErrorLine(requestId: string, error: string): Record<string, unknown> {
-  return { type: 'control_response', response: { subtype: 'error', request_id: requestId, error } };
-}
-
 /**
  * Control requests the wrapper sent and is waiting on, settled by the CLI's `control_response`
  * lines (matched by `request_id`).

@@ -35,11 +35,3 @@ export function parseToolList(raw: string): string[] {
   tools.push(current);
   return tools.map((tool) => tool.trim()).filter((tool) => tool !== '');
 }
-
-/** Accept only one of `choices`. */
-export function parseChoice<T extends string>(choices: readonly T[]): (raw: string) => T {
-  return (raw) => {
-    if ((choices as readonly string[]).includes(raw)) return raw as T;
-    throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got "${raw}"`);
-  };
-}
