@@ -43,6 +43,8 @@ A config file holds wrapper options at the top level and proxy options under "se
     "server": { "port": 9000, "maxConcurrent": 8, "requestsPerMinute": 60 }
   }
 Flags win over CLAUDE_WRAPPER_* / CLAUDE_* variables, which win over the file.
+Every variable, its field and default: claude-wrapper config env (an invalid value stops serve
+naming the variable). What serve will use: claude-wrapper config show [proxy.json]
 Check it with: claude-wrapper config validate proxy.json
 
 Then point any client at it:

@@ -20,8 +20,10 @@ export interface ServeFlags {
 }
 
 /**
- * Merge flags over env over the config file (validated later by `createServer`).
- * @throws {@link ClaudeCodeConfigurationError} or {@link ClaudeCodeValidationError} for a bad file.
+ * Merge flags over env over the config file (validated later by `createServer`, whose schema holds
+ * the defaults). `config show` calls this too, so it prints what `serve` uses.
+ * @throws {@link ClaudeCodeConfigurationError} or {@link ClaudeCodeValidationError} for a bad file,
+ *   or a `CLAUDE_WRAPPER_*` / `CLAUDE_*` variable that does not parse (the error names it).
  */
 export function resolveServeOptions(flags: ServeFlags, env: Env = process.env): ServerOptionsInput {
   const { server, wrapper } = loadCliConfig(flags.config, env);
