@@ -1,10 +1,9 @@
 /**
  * @module
- * Running one piece of a Messages request for {@link AnthropicMessagesService}: start the CLI run
- * (with a client tool bridge when the request defines tools), then stream it until its result or
- * until it suspends on client tool calls, and settle what the HTTP layer reports about it.
+ * The steps of one piece of a Messages run for {@link GatewayRequest}: start the CLI run (with a
+ * client tool bridge when the request defines tools); when it ends, park it for client tool
+ * results or remember the answer; when it is abandoned, discard its transcripts.
  */
-import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { RUN_DEFAULTS } from '../client/run-options.js';
 import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { discardTranscripts } from '../session/discard-transcript.js';
@@ -14,8 +13,7 @@ import type { SuspendedRuns } from '../tools/suspended-runs.js';
 import { ClientToolBridge } from '../tools/tool-bridge.js';
 import { DEFAULT_TOOL_RESULT_TIMEOUT_MS, withClientTools } from '../tools/tool-run-options.js';
 import { rememberAnswer, startPlannedRun, type ContextMode, type ConversationPlan } from './conversation.js';
-import type { Deferred } from './deferred.js';
-import { toStreamEvents, type StreamOutcome } from './to-stream-events.js';
+import type { StreamOutcome } from './to-stream-events.js';
 import type { ToolRun } from './tool-runs.js';
 import type { TranslatedRequest } from '../compat/anthropic/translate-request.js';
 
@@ -45,15 +43,18 @@ export interface StreamStart {
   readonly warnings: readonly string[];
 }
 
-/** What serving needs from the service. */
+/** What running a request needs from the service. */
 export interface ServeContext {
   readonly wrapper: ClaudeCodeWrapper;
   readonly store: SessionStore;
   readonly toolRuns: SuspendedRuns<ToolRun>;
 }
 
-/** One piece of a run to stream (see {@link serveRun}). */
-export interface ServePiece {
+/**
+ * One piece of a run: from its start, or from the client tool results it waited for, up to its
+ * result or its next client tool calls.
+ */
+export interface RunPiece {
   readonly request: TranslatedRequest;
   readonly cursor: RunCursor;
   readonly plan: ConversationPlan;
@@ -61,10 +62,6 @@ export interface ServePiece {
   readonly bridge: ClientToolBridge | undefined;
   /** Set when continuing a suspended run. */
   readonly toolRun: ToolRun | undefined;
-  readonly signal: AbortSignal | undefined;
-  readonly started: Deferred<StreamStart>;
-  readonly meta: Deferred<ResultMeta>;
-  readonly startedAt: number;
 }
 
 /**
@@ -95,53 +92,29 @@ export function startRun(
 }
 
 /**
- * Stream one piece of a run: up to its result (then the answer is remembered for session resume),
- * or up to the client tool calls it stops for (then the run is parked in `toolRuns` with its
- * deadline, and outlives this request). The request's abort signal is attached only meanwhile.
+ * A piece of a run just ended with `outcome`: park a run that stops for client tool calls in
+ * `toolRuns` (it outlives this request, until its deadline), or remember the answer for session
+ * resume. Returns the facts about the answered request.
  */
-export async function* serveRun(
+export async function finishPiece(
   context: ServeContext,
-  piece: ServePiece,
-): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
-  const { request, cursor, plan, bridge, toolRun, started, meta, startedAt } = piece;
-  cursor.attach(piece.signal);
-  let finished = false;
-  let session: { sessionId: string; cwd: string | undefined } | undefined;
-  const onFinish = async (outcome: StreamOutcome): Promise<void> => {
-    finished = true;
-    if (outcome.suspendedOn && bridge) {
-      // The run waits for the caller's results: it must outlive this request.
-      cursor.detach();
-      const timeout = context.wrapper.config.toolResultTimeoutMs ?? DEFAULT_TOOL_RESULT_TIMEOUT_MS;
-      const names = toolRun?.names ?? request.tools?.names ?? new Set<string>();
-      context.toolRuns.suspend({ cursor, bridge, names, toolUseIds: outcome.suspendedOn }, timeout);
-    } else if (outcome.stopSequence === null && context.wrapper.config.sessionPersistence !== false) {
-      // A cut answer differs from what the session holds, and without persistence there is no
-      // session to resume: in both cases the next turn is flattened, which stays exact.
-      await rememberAnswer(context.store, request, outcome.text, outcome.sessionId);
-    }
-    meta.resolve(toMeta(request, plan, outcome, startedAt));
-  };
-  try {
-    const events = toStreamEvents(cursor, {
-      model: request.model,
-      stopSequences: request.stopSequences,
-      includeThinking: request.includeThinking,
-      clientTools: toolRun?.names ?? request.tools?.names,
-      continued: toolRun !== undefined,
-      onFinish,
-      onSessionStart: (announced) => (session = announced),
-    });
-    for await (const event of events) {
-      if (!started.settled) started.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
-      yield event;
-    }
-  } finally {
+  piece: RunPiece,
+  outcome: StreamOutcome,
+  startedAt: number,
+): Promise<ResultMeta> {
+  const { request, cursor, plan, bridge, toolRun } = piece;
+  if (outcome.suspendedOn && bridge) {
+    // The run waits for the caller's results: it must outlive this request.
     cursor.detach();
-    // Aborted or failed: the session is never remembered, so nobody can resume it.
-    if (!finished && toolRun === undefined)
-      discardWhenStopped(context.wrapper, request, plan, cursor, session);
+    const timeout = context.wrapper.config.toolResultTimeoutMs ?? DEFAULT_TOOL_RESULT_TIMEOUT_MS;
+    const names = toolRun?.names ?? request.tools?.names ?? new Set<string>();
+    context.toolRuns.suspend({ cursor, bridge, names, toolUseIds: outcome.suspendedOn }, timeout);
+  } else if (outcome.stopSequence === null && context.wrapper.config.sessionPersistence !== false) {
+    // A cut answer differs from what the session holds, and without persistence there is no
+    // session to resume: in both cases the next turn is flattened, which stays exact.
+    await rememberAnswer(context.store, request, outcome.text, outcome.sessionId);
   }
+  return toMeta(request, plan, outcome, startedAt);
 }
 
 /** Time for an exiting CLI to finish its last writes, on top of the kill grace. */
@@ -151,7 +124,7 @@ const CLI_EXIT_MARGIN_MS = 500;
  * Remove the transcripts of a run that will never be resumed, once its CLI has stopped (a CLI still
  * shutting down could write its transcript again). In the background; failures are ignored.
  */
-function discardWhenStopped(
+export function discardWhenStopped(
   wrapper: ClaudeCodeWrapper,
   request: TranslatedRequest,
   plan: ConversationPlan,

@@ -1,7 +1,7 @@
 /**
  * @module
  * `client.messages`: `create` (with the SDK's overloads), `stream` and `countTokens`, over an
- * {@link AnthropicMessagesService}. Every failure is thrown as an {@link AnthropicApiError}.
+ * {@link AnthropicMessagesService} (the gateway, as the HTTP routes use it). Every failure is thrown as an {@link AnthropicApiError}.
  */
 import type {
   Message,
@@ -52,14 +52,14 @@ export class ClaudeCodeMessages {
     if (params.stream === true) {
       const controller = new AbortController();
       try {
-        const { events } = this.#service.stream(params, linkSignals(controller.signal, options?.signal));
-        return await AnthropicEventStream.start(events, controller);
+        const request = this.#service.open(params, { signals: [controller.signal, options?.signal] });
+        return await AnthropicEventStream.start(request.events, controller);
       } catch (error) {
         throw toAnthropicApiError(error);
       }
     }
     try {
-      const { message } = await this.#service.create(params, options?.signal ?? undefined);
+      const { message } = await this.#service.open(params, { signals: [options?.signal] }).create();
       return message;
     } catch (error) {
       throw toAnthropicApiError(error);
@@ -73,7 +73,7 @@ export class ClaudeCodeMessages {
   stream(params: MessageCreateParamsBase, options?: ClaudeCodeRequestOptions): ClaudeCodeMessageStream {
     const service = this.#service;
     return new ClaudeCodeMessageStream(async function* (signal) {
-      yield* service.stream(params, linkSignals(signal, options?.signal)).events;
+      yield* service.open(params, { signals: [signal, options?.signal] }).events;
     });
   }
 
@@ -92,8 +92,4 @@ export class ClaudeCodeMessages {
       throw toAnthropicApiError(error);
     }
   }
-}
-
-function linkSignals(own: AbortSignal, caller: AbortSignal | null | undefined): AbortSignal {
-  return caller ? AbortSignal.any([own, caller]) : own;
 }

@@ -7,23 +7,23 @@ import { estimateInputTokens } from '../../compat/anthropic/count-tokens.js';
 import { parseCountTokensRequest } from '../../compat/anthropic/request-schema.js';
 import { encodeSse, encodeSseError } from '../../compat/anthropic/sse.js';
 import type { AppEnv, AppServices } from '../app-context.js';
+import { sseResponse } from '../edge.js';
 import { readJsonBody } from '../read-json.js';
-import { resultHeaders, startMessages } from './messages-runner.js';
-import { sseResponse } from './sse-response.js';
+import { openMessages, resultHeaders, startStream } from './messages-request.js';
 
 /** Mount the Anthropic Messages routes. */
 export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices): void {
   app.post('/v1/messages', async (c) => {
     const body = await readJsonBody(c);
-    const runner = await startMessages(c, services, body);
+    const opened = openMessages(c, services, body);
     if ((body as { stream?: unknown }).stream !== true) {
-      const { message, meta } = await runner.create();
+      const { message, meta } = await opened.request.create();
       for (const [name, value] of Object.entries(resultHeaders(meta))) c.header(name, value);
       return c.json(message);
     }
-    return sseResponse(c, await runner.stream(), {
-      async *frames(started) {
-        for await (const event of started.events) yield encodeSse(event);
+    return sseResponse(c, await startStream(opened, services.options.ssePingIntervalMs), {
+      async *frames(events) {
+        for await (const event of events) yield encodeSse(event);
       },
       errorFrame: (error) => encodeSseError(error),
     });

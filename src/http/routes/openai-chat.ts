@@ -12,9 +12,9 @@ import { fromUnknownError } from '../../compat/openai/errors.js';
 import { toAnthropicError } from '../../compat/anthropic/errors.js';
 import { toOpenAIError } from '../../compat/openai/errors.js';
 import type { AppEnv, AppServices } from '../app-context.js';
+import { sseResponse } from '../edge.js';
 import { readJsonBody } from '../read-json.js';
-import { resultHeaders, startMessages } from './messages-runner.js';
-import { sseResponse } from './sse-response.js';
+import { openMessages, resultHeaders, startStream } from './messages-request.js';
 
 /** Mount the OpenAI chat completions route. */
 export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void {
@@ -22,15 +22,15 @@ export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void 
     const translated = toAnthropicRequest(await readJsonBody(c));
     const model = translated.params.model;
     const body = { ...translated.params, stream: translated.stream };
-    const runner = await startMessages(c, services, body, translated.warnings);
+    const opened = openMessages(c, services, body, translated.warnings);
     if (!translated.stream) {
-      const { message, meta } = await runner.create();
+      const { message, meta } = await opened.request.create();
       for (const [name, value] of Object.entries(resultHeaders(meta))) c.header(name, value);
       return c.json(toChatCompletion(message, { model }));
     }
-    return sseResponse(c, await runner.stream(), {
-      async *frames(started) {
-        const chunks = toChatCompletionChunks(started.events, {
+    return sseResponse(c, await startStream(opened, services.options.ssePingIntervalMs), {
+      async *frames(events) {
+        const chunks = toChatCompletionChunks(events, {
           model,
           includeUsage: translated.includeUsage,
         });

@@ -1,0 +1,68 @@
+/**
+ * @module
+ * What both Messages-running routes share: open the gateway request for a body (validation now,
+ * the concurrency slot, the client's disconnect, the server's drain and the keep-alive interval
+ * handed to the gateway), start a stream, and the `x-claude-*` headers of an answer.
+ */
+import type { Context } from 'hono';
+import type { GatewayRequest, ResultMeta } from '../../gateway/messages-service.js';
+import type { AppEnv, AppServices } from '../app-context.js';
+import { clientSignal, type ClientLink, type StartedRequest } from '../edge.js';
+
+/** A validated request and its client. */
+export interface OpenedRequest {
+  readonly request: GatewayRequest;
+  readonly client: ClientLink;
+}
+
+/**
+ * Validate `body` and open its gateway request (nothing runs yet).
+ * @throws the validation error (400).
+ */
+export function openMessages(
+  c: Context<AppEnv>,
+  services: AppServices,
+  body: unknown,
+  extraWarnings: readonly string[] = [],
+): OpenedRequest {
+  const client = clientSignal(c);
+  const request = services.messages.open(body, {
+    signals: [client.signal, services.shutdown],
+    gate: services.gate,
+    pingIntervalMs: services.options.ssePingIntervalMs,
+    extraWarnings,
+  });
+  return { request, client };
+}
+
+/**
+ * Start streaming: resolves once the first event is there (or the client has waited a ping
+ * interval), so a failure before any output still becomes a proper HTTP status.
+ */
+export async function startStream(
+  { request, client }: OpenedRequest,
+  pingIntervalMs: number,
+): Promise<StartedRequest> {
+  const start = await request.start();
+  const headers = { 'x-claude-code-context': start.context, ...warningsHeader(start.warnings) };
+  return { request, start, client, headers, pingIntervalMs };
+}
+
+/** Headers carrying what the proxy knows about a finished run. */
+export function resultHeaders(meta: ResultMeta): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-claude-cost-usd': meta.costUsd.toFixed(6),
+    'x-claude-code-context': meta.context,
+    'x-claude-duration-ms': String(meta.durationMs),
+  };
+  if (meta.sessionId) headers['x-claude-session-id'] = meta.sessionId;
+  Object.assign(headers, warningsHeader(meta.warnings));
+  return headers;
+}
+
+/** `x-claude-code-warnings`, one line, when there is anything to say. */
+function warningsHeader(warnings: readonly string[]): Record<string, string> {
+  return warnings.length > 0
+    ? { 'x-claude-code-warnings': warnings.join('; ').replace(/[\r\n]+/g, ' ') }
+    : {};
+}
