@@ -180,7 +180,7 @@ export class GatewayRequest {
   }
 
   /**
-   * The whole lifecycle, the only generator of the gateway: admission, the first run piece, its
+   * The whole lifecycle, the request's one generator (over `toStreamEvents`): admission, the first run piece, its
    * events, a flattened retry of a stale session. Its `finally` is the one place the slot and the
    * signal links are released.
    */

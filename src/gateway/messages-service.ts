@@ -36,9 +36,9 @@ export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 
 }
 
 /**
- * A streamed answer. For HTTP: `await iterator.next()` first; if it rejects, answer with
- * {@link toAnthropicError}'s status and body; otherwise `await started` for the headers, then send
- * the first and all further events as SSE (a later failure becomes an `error` event).
+ * A streamed answer, as the library API has always shaped it: the parts of a {@link GatewayRequest}
+ * (HTTP routes and the SDK-shaped client use {@link AnthropicMessagesService.open} and
+ * {@link GatewayRequest.start} instead, which also prefetch the first event).
  */
 export interface MessagesStreamResult {
   /** Iterate once. Stopping early aborts the CLI run. */

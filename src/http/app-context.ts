@@ -16,8 +16,9 @@ export interface AppServices {
   readonly options: ServerOptions;
   readonly wrapper: ClaudeCodeWrapper;
   readonly sessionStore: SessionStore;
-  /** The Messages API over the wrapper, configured from the server options (both APIs use it). */
+  /** The gateway's Messages entry, configured from the server options (both APIs open requests on it). */
   readonly messages: AnthropicMessagesService;
+  /** The proxy's concurrency limit; the gateway takes and releases a slot per request. */
   readonly gate: ConcurrencyGate;
   readonly metrics: ProxyMetrics;
   readonly logger: WrapperLogger;

@@ -5,6 +5,7 @@
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { toAnthropicApiError } from '../compat/anthropic/errors.js';
+import type { GatewayRequest } from '../gateway/gateway-request.js';
 
 /**
  * A one-shot stream of raw events. Errors surface as {@link AnthropicApiError}.
@@ -19,34 +20,25 @@ export class AnthropicEventStream implements AsyncIterable<RawMessageStreamEvent
   /** Aborting it stops the CLI run. */
   readonly controller: AbortController;
   readonly #iterator: AsyncIterator<RawMessageStreamEvent>;
-  #first: IteratorResult<RawMessageStreamEvent> | undefined;
   #consumed = false;
 
-  private constructor(
-    iterator: AsyncIterator<RawMessageStreamEvent>,
-    first: IteratorResult<RawMessageStreamEvent>,
-    controller: AbortController,
-  ) {
+  private constructor(iterator: AsyncIterator<RawMessageStreamEvent>, controller: AbortController) {
     this.#iterator = iterator;
-    this.#first = first;
     this.controller = controller;
   }
 
   /**
-   * Start `events` and wait for the first event, so that a run failing before any output rejects
-   * here, the way the SDK rejects `create()` on an HTTP error status.
+   * Start the gateway request and wait for its first event (the request holds it), so that a run
+   * failing before any output rejects here, the way the SDK rejects `create()` on an HTTP error status.
    * @throws {@link AnthropicApiError}
    */
-  static async start(
-    events: AsyncIterable<RawMessageStreamEvent>,
-    controller: AbortController,
-  ): Promise<AnthropicEventStream> {
-    const iterator = events[Symbol.asyncIterator]();
+  static async start(request: GatewayRequest, controller: AbortController): Promise<AnthropicEventStream> {
     try {
-      return new AnthropicEventStream(iterator, await iterator.next(), controller);
+      await request.start();
     } catch (error) {
       throw toAnthropicApiError(error);
     }
+    return new AnthropicEventStream(request.events[Symbol.asyncIterator](), controller);
   }
 
   /** The events; iterate once. Leaving the loop early aborts the run. */
@@ -55,8 +47,7 @@ export class AnthropicEventStream implements AsyncIterable<RawMessageStreamEvent
     this.#consumed = true;
     let done = false;
     try {
-      let result = this.#first ?? (await this.#iterator.next());
-      this.#first = undefined;
+      let result = await this.#iterator.next();
       while (result.done !== true) {
         yield result.value;
         result = await this.#iterator.next();

@@ -53,7 +53,7 @@ export class ClaudeCodeMessages {
       const controller = new AbortController();
       try {
         const request = this.#service.open(params, { signals: [controller.signal, options?.signal] });
-        return await AnthropicEventStream.start(request.events, controller);
+        return await AnthropicEventStream.start(request, controller);
       } catch (error) {
         throw toAnthropicApiError(error);
       }
