@@ -1,7 +1,8 @@
 /**
  * @module
  * The gateway: the proxy's stateful request lifecycle, shared by every wire API (HTTP routes) and
- * the SDK-shaped client. Re-exports only; see `messages-service.ts`.
+ * the SDK-shaped client. Re-exports only; see `gateway-request.ts` (one object per request) and
+ * `messages-service.ts` (which opens them).
  */
 export {
   AnthropicMessagesService,
@@ -10,6 +11,7 @@ export {
   type ResultMeta,
   type StreamStart,
 } from './messages-service.js';
+export { GatewayRequest, type OpenOptions, type RequestStart } from './gateway-request.js';
 export { planConversation, rememberAnswer, type ContextMode, type ConversationPlan } from './conversation.js';
 export { conversationKey, canonicalJson, type ConversationKeyInput } from './conversation-key.js';
 export { buildContextForUnknownHistory } from './flatten-history.js';
