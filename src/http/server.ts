@@ -6,6 +6,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { ClaudeCodeWrapper } from '../client/wrapper.js';
+import { AnthropicApiError } from '../compat/anthropic/errors.js';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
 import { createLogger, type WrapperLogger } from '../observability/logger.js';
 import { ProxyMetrics } from '../observability/prometheus.js';
@@ -62,7 +63,7 @@ export function createServer(
       `Refusing to listen on ${options.host} without an API key: anyone who can reach it could use your Claude account. Set apiKeys (or CLAUDE_WRAPPER_API_KEYS), or bind 127.0.0.1.`,
     );
   }
-  const logger = dependencies.logger ?? createLogger(options.wrapper.logLevel ?? 'info');
+  const logger = dependencies.logger ?? createLogger(options.wrapper.logLevel);
   const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueue);
   const shutdown = new AbortController();
   const wrapper = new ClaudeCodeWrapper(wrapperConfigFor(options), { logger });
@@ -141,7 +142,15 @@ export function createServer(
         }
         // Stop only this server's work: its in-flight runs, the runs waiting for client tool
         // results, and its warm pool. Other wrappers in the same process are not touched.
-        shutdown.abort();
+        // Not a client abort (499): the run is cut by the server, and the caller should retry,
+        // elsewhere or after the restart (529 / OpenAI 503 with retry-after, which the SDKs retry).
+        shutdown.abort(
+          new AnthropicApiError(
+            529,
+            'overloaded_error',
+            'The server is shutting down and its drain deadline passed before this request finished; retry it.',
+          ),
+        );
         toolRunsFor(services.wrapper).abortAll();
         const killDeadline = Date.now() + 5_000;
         while (gate.active > 0 && Date.now() < killDeadline) await sleep(20);

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnthropicApiError } from '../../src/compat/anthropic/errors.js';
-import {
-  OpenAIApiError,
-  fromUnknownError,
-  openaiErrorResponse,
-  toOpenAIError,
-} from '../../src/compat/openai/errors.js';
+import { OpenAIApiError, openaiErrorResponse } from '../../src/compat/openai/errors.js';
 import { encodeOpenAISseError } from '../../src/compat/openai/sse.js';
 import { INTERNAL_ERROR_MESSAGE, problem } from '../../src/compat/problem.js';
 import { HttpProblem } from '../../src/http/http-problem.js';
@@ -164,7 +159,6 @@ describe('openaiErrorResponse', () => {
     expect(result.body.error).toMatchObject({ type, code, param: null });
     expect(result.body.error.message).not.toContain('secret');
     expect(result.headers['retry-after'] !== undefined).toBe(retryAfter);
-    expect(fromUnknownError(error)).toEqual(result);
     expect(encodeOpenAISseError(error)).toBe(`data: ${JSON.stringify(result.body)}\n\n`);
   });
 
@@ -222,11 +216,5 @@ describe('openaiErrorResponse', () => {
       body: { error: { type: 'requests', code: 'rate_limit_exceeded', message: 'slow down' } },
       headers: { 'retry-after': '2' },
     });
-  });
-
-  it('still encodes an already-built body as it is (routes in transition)', () => {
-    const { body } = toOpenAIError(529, 'overloaded_error', 'Overloaded');
-    expect(body.error).toEqual({ message: 'Overloaded', type: 'server_error', param: null, code: null });
-    expect(encodeOpenAISseError(body)).toBe(`data: ${JSON.stringify(body)}\n\n`);
   });
 });

@@ -5,8 +5,8 @@ import {
   encodeOpenAISse,
   encodeOpenAISseError,
   toChatCompletionChunks,
-  toOpenAIError,
 } from '../../src/compat/openai/index.js';
+import { AnthropicApiError } from '../../src/compat/anthropic/errors.js';
 import { collect, replay, streamEvents, usage } from './anthropic-fixtures.js';
 
 const options = { model: 'gpt-4o', created: 1700000000 };
@@ -102,8 +102,8 @@ describe('SSE framing', () => {
     expect(frame).toMatch(/^data: \{.*\}\n\n$/s);
     expect(JSON.parse(frame.slice('data: '.length))).toEqual(first);
     expect(OPENAI_SSE_DONE).toBe('data: [DONE]\n\n');
-    const { body } = toOpenAIError(529, 'overloaded_error', 'Overloaded');
-    expect(encodeOpenAISseError(body)).toBe(
+    const overloaded = new AnthropicApiError(529, 'overloaded_error', 'Overloaded');
+    expect(encodeOpenAISseError(overloaded)).toBe(
       'data: {"error":{"message":"Overloaded","type":"server_error","param":null,"code":null}}\n\n',
     );
   });

@@ -45,7 +45,14 @@ describe('graceful drain', () => {
     await harness.server.close();
     expect(Date.now() - started).toBeLessThan(3000);
     expect(await eventually(() => !isRunning(pid))).toBe(true);
-    await inFlight;
+    // Cut by the server, not by the client: an overload answer the SDKs retry, not 499.
+    const response = (await inFlight) as Response;
+    expect(response.status).toBe(529);
+    expect(response.headers.get('retry-after')).not.toBeNull();
+    expect(((await response.json()) as { error: { type: string; message: string } }).error).toMatchObject({
+      type: 'overloaded_error',
+      message: expect.stringContaining('shutting down'),
+    });
     await harness.fake.cleanup();
   });
 

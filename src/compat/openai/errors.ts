@@ -13,7 +13,7 @@
  * translated by the table below.
  */
 import { ClaudeCodeError } from '../../core/errors/index.js';
-import { classifyError, problem, retryAfterValue, type ProblemType } from '../problem.js';
+import { classifyError, retryAfterValue, type ProblemType } from '../problem.js';
 
 /** The `error` object of an OpenAI error response. */
 export interface OpenAIErrorObject {
@@ -177,22 +177,4 @@ export function openaiErrorResponse(error: unknown): OpenAIErrorResponse {
     headers['retry-after'] = retryAfterValue(classified);
   if (classified.type === 'billing_error') headers['x-should-retry'] = 'false';
   return { status, body: openaiErrorBody(classified.message, type, null, mapping?.code ?? null), headers };
-}
-
-/**
- * @deprecated Use {@link openaiErrorResponse}. Maps an Anthropic-style status and type (the shared
- * vocabulary of `../problem.ts`) through the same table.
- */
-export function toOpenAIError(
-  status: number,
-  anthropicErrorType: string,
-  message: string,
-): OpenAIErrorResponse {
-  const known = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
-  return openaiErrorResponse(problem(known, anthropicErrorType as ProblemType, message));
-}
-
-/** @deprecated Use {@link openaiErrorResponse} (this is the same function). */
-export function fromUnknownError(error: unknown): OpenAIErrorResponse {
-  return openaiErrorResponse(error);
 }

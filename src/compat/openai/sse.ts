@@ -5,7 +5,7 @@
  * which the OpenAI SDK turns into a thrown `APIError` with that message.
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { openaiErrorResponse, type OpenAIErrorBody } from './errors.js';
+import { openaiErrorResponse } from './errors.js';
 
 /** The frame that ends every OpenAI stream, including one that ended with an error frame. */
 export const OPENAI_SSE_DONE = 'data: [DONE]\n\n';
@@ -32,7 +32,7 @@ export function encodeOpenAISse(chunk: ChatCompletionChunk): string {
 /**
  * The error frame for any failure mid-stream, once the 200 status has been sent:
  * `data: {"error":{...}}\n\n`, mapped by the same function as an error response
- * ({@link openaiErrorResponse}). An already-built {@link OpenAIErrorBody} is sent as it is.
+ * ({@link openaiErrorResponse}).
  *
  * @example
  * ```ts
@@ -40,16 +40,5 @@ export function encodeOpenAISse(chunk: ChatCompletionChunk): string {
  * ```
  */
 export function encodeOpenAISseError(error: unknown): string {
-  const body = isOpenAIErrorBody(error) ? error : openaiErrorResponse(error).body;
-  return `data: ${JSON.stringify(body)}\n\n`;
-}
-
-// A plain `{ error: { message, type, ... } }` object (not an Error: the SDKs' errors have `.error` too).
-function isOpenAIErrorBody(value: unknown): value is OpenAIErrorBody {
-  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
-    return false;
-  const inner = (value as { error?: unknown }).error;
-  if (typeof inner !== 'object' || inner === null) return false;
-  const { message, type } = inner as { message?: unknown; type?: unknown };
-  return typeof message === 'string' && typeof type === 'string';
+  return `data: ${JSON.stringify(openaiErrorResponse(error).body)}\n\n`;
 }

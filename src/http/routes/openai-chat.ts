@@ -8,9 +8,6 @@ import { toAnthropicRequest } from '../../compat/openai/to-anthropic.js';
 import { toChatCompletion } from '../../compat/openai/to-chat-completion.js';
 import { toChatCompletionChunks } from '../../compat/openai/to-chunks.js';
 import { encodeOpenAISse, encodeOpenAISseError, OPENAI_SSE_DONE } from '../../compat/openai/sse.js';
-import { fromUnknownError } from '../../compat/openai/errors.js';
-import { toAnthropicError } from '../../compat/anthropic/errors.js';
-import { toOpenAIError } from '../../compat/openai/errors.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 import { sseResponse } from '../edge.js';
 import { readJsonBody } from '../read-json.js';
@@ -37,13 +34,7 @@ export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void 
         for await (const chunk of chunks) yield encodeOpenAISse(chunk);
         yield OPENAI_SSE_DONE;
       },
-      errorFrame(error) {
-        const mapped = toAnthropicError(error);
-        const openai = mapped.status
-          ? toOpenAIError(mapped.status, mapped.body.error.type, mapped.body.error.message)
-          : fromUnknownError(error);
-        return encodeOpenAISseError(openai.body);
-      },
+      errorFrame: (error) => encodeOpenAISseError(error),
     });
   });
 }
