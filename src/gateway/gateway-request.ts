@@ -205,6 +205,7 @@ export class GatewayRequest {
             model: request.model,
             stopSequences: request.stopSequences,
             includeThinking: request.includeThinking,
+            structuredOutput: request.runOptions.jsonSchema !== undefined,
             clientTools: toolRun?.names ?? request.tools?.names,
             continued: toolRun !== undefined,
             onFinish: async (outcome) => {

@@ -109,9 +109,15 @@ export async function finishPiece(
     const timeout = context.wrapper.config.toolResultTimeoutMs ?? DEFAULT_TOOL_RESULT_TIMEOUT_MS;
     const names = toolRun?.names ?? request.tools?.names ?? new Set<string>();
     context.toolRuns.suspend({ cursor, bridge, names, toolUseIds: outcome.suspendedOn }, timeout);
-  } else if (outcome.stopSequence === null && context.wrapper.config.sessionPersistence !== false) {
+  } else if (
+    outcome.stopSequence === null &&
+    context.wrapper.config.sessionPersistence !== false &&
+    request.runOptions.jsonSchema === undefined
+  ) {
     // A cut answer differs from what the session holds, and without persistence there is no
-    // session to resume: in both cases the next turn is flattened, which stays exact.
+    // session to resume: in both cases the next turn is flattened, which stays exact. A structured
+    // answer is text only to the caller (the session holds a StructuredOutput tool call), so its
+    // next turn is rebuilt from the history too.
     await rememberAnswer(context.store, request, outcome.text, outcome.sessionId);
   }
   return toMeta(request, plan, outcome, startedAt);

@@ -23,7 +23,7 @@ import { StreamEventWriter, type StreamEventWriterOptions } from '../compat/anth
 /** Options of {@link toStreamEvents}. */
 export interface StreamEventsOptions extends Pick<
   StreamEventWriterOptions,
-  'model' | 'stopSequences' | 'includeThinking' | 'clientTools'
+  'model' | 'stopSequences' | 'includeThinking' | 'clientTools' | 'structuredOutput'
 > {
   /** The run continues after a suspension: skip the rest of the message that suspended it. */
   readonly continued?: boolean | undefined;

@@ -120,6 +120,41 @@ describe('toAnthropicRequest', () => {
     expect(toAnthropicRequest({ ...base, stream_options: { include_usage: true } }).includeUsage).toBe(false);
   });
 
+  it('maps response_format and reasoning_effort to output_config', () => {
+    const base = { model: 'm', messages: [{ role: 'user', content: 'Hi' }] };
+    const schema = { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] };
+    const strict = toAnthropicRequest({
+      ...base,
+      response_format: { type: 'json_schema', json_schema: { name: 's', schema, strict: true } },
+      reasoning_effort: 'minimal',
+    });
+    expect(strict.params.output_config).toEqual({ format: { type: 'json_schema', schema }, effort: 'low' });
+    expect(strict.warnings).toEqual([]);
+    const loose = toAnthropicRequest({
+      ...base,
+      response_format: { type: 'json_schema', json_schema: { name: 's', schema } },
+    });
+    expect(loose.params.output_config).toEqual({ format: { type: 'json_schema', schema } });
+    const object = toAnthropicRequest({ ...base, response_format: { type: 'json_object' } });
+    expect(object.params.output_config).toEqual({
+      format: { type: 'json_schema', schema: { type: 'object' } },
+    });
+    const noSchema = toAnthropicRequest({
+      ...base,
+      response_format: { type: 'json_schema', json_schema: { name: 's' } },
+    });
+    expect(noSchema.params.output_config?.format?.schema).toEqual({ type: 'object' });
+    expect(toAnthropicRequest({ ...base, reasoning_effort: 'high' }).params.output_config).toEqual({
+      effort: 'high',
+    });
+    expect(toAnthropicRequest({ ...base, response_format: { type: 'text' } }).params).not.toHaveProperty(
+      'output_config',
+    );
+    expect(() =>
+      toAnthropicRequest({ ...base, response_format: { type: 'json_schema', json_schema: { schema } } }),
+    ).toThrow(/response_format\.json_schema\.name/);
+  });
+
   it('warns about parameters it ignores, but not about defaults', () => {
     const base = { model: 'm', messages: [{ role: 'user', content: 'Hi' }] };
     const { warnings } = toAnthropicRequest({
@@ -137,7 +172,6 @@ describe('toAnthropicRequest', () => {
       "'presence_penalty' is not supported and was ignored",
       "'seed' is not supported and was ignored",
       "'logprobs' is not supported and was ignored",
-      "'response_format' of type 'json_schema' is not supported and was ignored; the reply is free text",
     ]);
     const quiet = toAnthropicRequest({
       ...base,

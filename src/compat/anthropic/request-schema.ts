@@ -110,7 +110,12 @@ const commonShape = {
   output_config: z
     .object({
       effort: z.enum(['low', 'medium', 'high', 'xhigh', 'max']).nullable().optional(),
-      format: z.unknown().optional(),
+      // Structured output (`--json-schema`): the document becomes the answer's text.
+      format: z
+        .object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) })
+        .loose()
+        .nullable()
+        .optional(),
     })
     .loose()
     .optional(),

@@ -9,6 +9,13 @@
  * model message ends with `stop_reason: tool_use` and holds such calls, the writer reports
  * {@link StreamEventWriter.suspendedOn}: the answer ends there and the run waits for the results.
  * Calls of Claude Code's own tools stay internal, as before.
+ *
+ * Structured output ({@link StreamEventWriterOptions.structuredOutput}): the CLI answers through its
+ * internal `StructuredOutput` tool, and the document arrives with the run's result. The model's own
+ * text around that call is held back, and {@link StreamEventWriter.finish} writes the document
+ * (`JSON.stringify(response.structuredOutput)`) as the answer's one text block, so the streamed
+ * text and the folded `Message` are both the JSON document. A run that ended without one falls back
+ * to the CLI's result text.
  */
 import type {
   MessageDeltaUsage,
@@ -47,6 +54,11 @@ export interface StreamEventWriterOptions {
    * message that suspended it buffered.
    */
   readonly awaitMessageStart?: boolean | undefined;
+  /**
+   * The run has a `jsonSchema`: hold back the model's text and answer with the structured output
+   * from the result (see the module comment). @default false
+   */
+  readonly structuredOutput?: boolean | undefined;
 }
 
 /** Turns CLI events into API stream events, one call per CLI event. */
@@ -65,6 +77,7 @@ export class StreamEventWriter {
   #stopReason: StopReason = 'end_turn';
   #awaitingStart: boolean;
   readonly #calls: ClientCalls;
+  readonly #structured: boolean;
 
   constructor(options: StreamEventWriterOptions) {
     this.#model = options.model;
@@ -72,6 +85,7 @@ export class StreamEventWriter {
     this.#scanner = new StopSequenceScanner(options.stopSequences ?? []);
     this.#calls = new ClientCalls(options.clientTools);
     this.#awaitingStart = options.awaitMessageStart ?? false;
+    this.#structured = options.structuredOutput ?? false;
   }
 
   /** The client tool calls (ids) the answer ended with, once the model stopped for them. */
@@ -109,7 +123,7 @@ export class StreamEventWriter {
       case 'text_delta':
         this.#deltasInMessage = true;
         this.#streamedText += event.text;
-        return this.#writeText(event.text, event.message);
+        return this.#structured ? [] : this.#writeText(event.text, event.message);
       case 'thinking_delta':
         this.#deltasInMessage = true;
         return this.#includeThinking ? this.#writeThinking(event.thinking, event.message) : [];
@@ -137,6 +151,7 @@ export class StreamEventWriter {
         this.#deltasInMessage = false;
         if (event.isApiError) return [];
         if (!sawDeltas) return this.#writeWholeBlocks(event);
+        if (this.#structured) return [];
         const id = cliMessageId(event.message);
         if (id === undefined || this.#streamedMessageId === undefined || id === this.#streamedMessageId)
           return [];
@@ -175,6 +190,9 @@ export class StreamEventWriter {
   /** The closing events. `response` is undefined when a stop sequence ended the run. */
   finish(response: ClaudeCodeResponse | undefined): RawMessageStreamEvent[] {
     const events = this.#start(undefined);
+    if (this.#structured && response !== undefined && !this.suspendedOn) {
+      events.push(...this.#writeText(structuredText(response), undefined));
+    }
     // The answer always has a text block, even an empty one, like `messages.create` returns.
     if (this.#blocks === 0) events.push(...this.#openBlock('text'));
     events.push(...this.#closeBlock());
@@ -213,6 +231,7 @@ export class StreamEventWriter {
     const events: RawMessageStreamEvent[] = [];
     for (const block of event.content) {
       if (block.type === 'text' && typeof block['text'] === 'string' && block['text'] !== '') {
+        if (this.#structured) continue;
         events.push(...this.#writeText(block['text'], event.message));
       } else if (block.type === 'tool_use') {
         const { id, name, input } = block as { id?: unknown; name?: unknown; input?: unknown };
@@ -244,7 +263,7 @@ export class StreamEventWriter {
     return events;
   }
 
-  #writeText(delta: string, source: CliMessage): RawMessageStreamEvent[] {
+  #writeText(delta: string, source: CliMessage | undefined): RawMessageStreamEvent[] {
     const events = [...this.#start(source), ...this.#openBlock('text')];
     const { text } = this.#scanner.push(delta);
     if (text !== '') events.push(this.#textDelta(text));
@@ -311,6 +330,13 @@ export class StreamEventWriter {
     this.#open = undefined;
     return events;
   }
+}
+
+/** The answer text of a structured-output run: the document, or the CLI's text when it gave none. */
+function structuredText(response: ClaudeCodeResponse): string {
+  return response.structuredOutput === undefined
+    ? response.content
+    : JSON.stringify(response.structuredOutput);
 }
 
 function isTopLevel(message: CliMessage): boolean {

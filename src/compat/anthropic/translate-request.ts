@@ -4,7 +4,7 @@
  * options, and warnings for what cannot be honoured.
  *
  * **Policy for parameters the CLI cannot honour** (`temperature`, `top_p`, `top_k`,
- * Anthropic-defined and server tools, `thinking.budget_tokens`, `output_config.format`,
+ * Anthropic-defined and server tools, `thinking.budget_tokens`,
  * `speed: 'fast'`, platform fields such as `container`, and unknown top-level fields):
  * - default (lenient): the request runs without them and each one is listed in `warnings`, which
  *   the HTTP server sends back in the `x-claude-code-warnings` header. Code written for the real API
@@ -15,7 +15,8 @@
  * What is honoured: `model` (via {@link resolveCliModel}), `max_tokens` (as the CLI's
  * `CLAUDE_CODE_MAX_OUTPUT_TOKENS`), `system` (replaces Claude Code's system prompt, or is appended
  * to it with `systemPromptMode: 'append'`), `stop_sequences` (the answer is cut at the first one;
- * see `stop-sequences.ts`), `output_config.effort` (`--effort`), text and base64 image content,
+ * see `stop-sequences.ts`), `output_config.effort` (`--effort`), `output_config.format` (the run's
+ * `jsonSchema`; the answer's text is the JSON document), text and base64 image content,
  * client `tools` and `tool_choice` (see `client-tools.ts`; `any`/`tool` are approximated).
  * Claude Code's own tools are off (`--tools ""`) unless `allowCliTools` is set, so the backend
  * behaves like a plain model.
@@ -156,6 +157,7 @@ function buildRunOptions(
 ): RunOptions {
   const model = resolveCliModel(request.model, { defaultModel: options.defaultModel });
   const effort = request.output_config?.effort ?? undefined;
+  const jsonSchema = request.output_config?.format?.schema;
   return {
     ...(model === undefined ? {} : { model }),
     ...(system === undefined
@@ -165,6 +167,7 @@ function buildRunOptions(
         : { systemPrompt: system }),
     ...(options.allowCliTools === true ? {} : { tools: [] }),
     ...(effort === undefined ? {} : { effort }),
+    ...(jsonSchema === undefined ? {} : { jsonSchema }),
     ...(options.workingDirectory === undefined ? {} : { workingDirectory: options.workingDirectory }),
     env: { ...options.baseEnv, CLAUDE_CODE_MAX_OUTPUT_TOKENS: String(request.max_tokens) },
   };

@@ -28,7 +28,7 @@ const PLATFORM_FIELDS = [
  * List the parameters of `request` the CLI cannot honour, in a stable order.
  * Silently accepted because they change nothing observable: `metadata`, `service_tier`,
  * `cache_control` (the CLI manages prompt caching itself), `stream`, `thinking` other than
- * `enabled`, `output_config.effort` (passed as `--effort`). `tools` and `tool_choice` are judged
+ * `enabled`, `output_config.effort` (passed as `--effort`), `output_config.format` (`--json-schema`). `tools` and `tool_choice` are judged
  * by `client-tools.ts` (client tools are supported; server tools are not).
  */
 export function findUnsupportedParams(
@@ -48,9 +48,6 @@ export function findUnsupportedParams(
       'thinking.budget_tokens',
       'the CLI sets its own thinking budget; the requested budget is not applied',
     );
-  }
-  if (request.output_config?.format !== undefined && request.output_config.format !== null) {
-    add('output_config.format', 'structured output is not supported through this API yet');
   }
   if (request.speed === 'fast') add('speed', 'fast mode is not supported through this API');
   for (const field of PLATFORM_FIELDS) {

@@ -8,7 +8,8 @@ import type { ChatCompletionRequest } from './request-schema.js';
 
 // Valid OpenAI parameters with no Anthropic/CLI equivalent in this translation, each with the
 // value that means "default behaviour" (null, false and [] always do). The Messages API types no
-// longer carry sampling parameters, and the CLI never took them.
+// longer carry sampling parameters, and the CLI never took them. `response_format` and
+// `reasoning_effort` are honoured (see `to-anthropic.ts`).
 const ignoredParams: Readonly<Record<string, unknown>> = {
   temperature: 1,
   top_p: 1,
@@ -20,7 +21,6 @@ const ignoredParams: Readonly<Record<string, unknown>> = {
   top_logprobs: 0,
   functions: undefined,
   function_call: 'none',
-  reasoning_effort: undefined,
   modalities: undefined,
   audio: undefined,
   prediction: undefined,
@@ -43,12 +43,6 @@ export function collectIgnoredParams(request: ChatCompletionRequest): string[] {
   for (const [name, neutral] of Object.entries(ignoredParams)) {
     const value = request[name];
     if (!isDefault(value) && value !== neutral) warnings.push(`'${name}' is not supported and was ignored`);
-  }
-  const format = request.response_format?.type;
-  if (format !== undefined && format !== 'text') {
-    warnings.push(
-      `'response_format' of type '${format}' is not supported and was ignored; the reply is free text`,
-    );
   }
   return warnings;
 }

@@ -56,7 +56,22 @@ export const chatCompletionRequestSchema = z
     tools: z.array(functionTool).nullish(),
     tool_choice: toolChoice.nullish(),
     parallel_tool_calls: z.boolean().nullish(),
-    response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
+    response_format: z
+      .discriminatedUnion('type', [
+        z.looseObject({ type: z.literal('text') }),
+        z.looseObject({ type: z.literal('json_object') }),
+        z.looseObject({
+          type: z.literal('json_schema'),
+          json_schema: z.looseObject({
+            name: z.string().min(1),
+            schema: z.record(z.string(), z.unknown()).nullish(),
+            strict: z.boolean().nullish(),
+            description: z.string().nullish(),
+          }),
+        }),
+      ])
+      .nullish(),
+    reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).nullish(),
     user: z.string().nullish(),
     seed: z.number().int().nullish(),
     presence_penalty: penalty,

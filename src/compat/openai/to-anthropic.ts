@@ -3,9 +3,9 @@
  * OpenAI Chat Completions request → Anthropic Messages request. The result is handed to the
  * Anthropic layer, which runs it through the CLI; this file only translates.
  */
-import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import type { MessageCreateParamsNonStreaming, OutputConfig } from '@anthropic-ai/sdk/resources/messages';
 import { collectIgnoredParams } from './ignored-params.js';
-import { parseChatCompletionRequest } from './request-schema.js';
+import { parseChatCompletionRequest, type ChatCompletionRequest } from './request-schema.js';
 import { toAnthropicConversation } from './to-anthropic-messages.js';
 import { toAnthropicTools } from './to-anthropic-tools.js';
 
@@ -37,6 +37,8 @@ export interface AnthropicRequestTranslation {
  * | `user` | `metadata.user_id` |
  * | `tools`, `tool_choice`, `parallel_tool_calls` | `tools`, `tool_choice` (see `to-anthropic-tools.ts`) |
  * | assistant `tool_calls`, `tool` messages | `tool_use` blocks, user `tool_result` blocks |
+ * | `response_format` `json_schema` (strict or not) / `json_object` | `output_config.format` (`json_object`: any object) |
+ * | `reasoning_effort` (`none`, `minimal` → `low`) | `output_config.effort` |
  *
  * Parameters with no Anthropic equivalent (sampling, logprobs, ...) are validated, then listed in
  * `warnings` and dropped.
@@ -63,7 +65,35 @@ export function toAnthropicRequest(body: unknown): AnthropicRequestTranslation {
     ...(stop.length === 0 ? {} : { stop_sequences: stop }),
     ...(request.user == null ? {} : { metadata: { user_id: request.user } }),
     ...toAnthropicTools(request, warnings),
+    ...toOutputConfig(request),
   };
   const stream = request.stream === true;
   return { params, stream, includeUsage: stream && request.stream_options?.include_usage === true, warnings };
+}
+
+/** The schema `json_object` asks for: any JSON object. */
+export const ANY_OBJECT_SCHEMA: Readonly<Record<string, unknown>> = { type: 'object' };
+
+/**
+ * `response_format` and `reasoning_effort` → `output_config`: the Anthropic layer runs a format as
+ * the CLI's `--json-schema` (the answer's text is the JSON document) and an effort as `--effort`.
+ * `strict` needs nothing more: the CLI validates the document against the schema.
+ */
+function toOutputConfig(request: ChatCompletionRequest): { output_config?: OutputConfig } {
+  const format = request.response_format;
+  const schema =
+    format?.type === 'json_schema'
+      ? (format.json_schema.schema ?? ANY_OBJECT_SCHEMA)
+      : format?.type === 'json_object'
+        ? ANY_OBJECT_SCHEMA
+        : undefined;
+  const requested = request.reasoning_effort ?? undefined;
+  const effort = requested === 'none' || requested === 'minimal' ? 'low' : requested;
+  if (schema === undefined && effort === undefined) return {};
+  return {
+    output_config: {
+      ...(schema === undefined ? {} : { format: { type: 'json_schema', schema: { ...schema } } }),
+      ...(effort === undefined ? {} : { effort }),
+    },
+  };
 }
