@@ -7,7 +7,7 @@
 
 /** A tool the caller defines (name, description, JSON Schema of its input). */
 export interface ClientToolDefinition {
-  /** Exactly the caller's name; the model sees it unchanged. */
+  /** Exactly the caller's name; the model sees {@link modelToolName} of it (the same, but for Claude Code's tool names). */
   readonly name: string;
   readonly description?: string | undefined;
   /** JSON Schema of the input object (`type: 'object'`). */
@@ -36,8 +36,8 @@ export interface ClientToolResult {
 
 /**
  * Names Claude Code uses for its own tools. A client tool with one of these names would be shadowed
- * by the built-in one (the CLI keeps its own), so such names are refused while built-in tools are
- * enabled; the first two exist even with built-in tools off.
+ * by the built-in one (the CLI keeps its own), so the model sees such a client tool under a
+ * namespaced name ({@link modelToolName}); the caller always gets its own name back.
  */
 export const RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([
   'DeferredToolPlaceholder',
@@ -76,8 +76,28 @@ export const RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([
   'Write',
 ]);
 
-/** Names the CLI keeps for itself even when its built-in tools are off. */
-export const ALWAYS_RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([
-  'DeferredToolPlaceholder',
-  'StructuredOutput',
-]);
+/**
+ * Prefix of a client tool's name as the model sees it when its own name is one of
+ * {@link RESERVED_TOOL_NAMES}: the MCP form `mcp__<server>__<name>` of the client tool server.
+ */
+export const CLIENT_TOOL_NAME_PREFIX = 'mcp__ccw_client_tools__';
+
+/**
+ * The name the model (and the CLI) sees for the caller's tool `name`: unchanged, unless it is the
+ * name of a Claude Code tool (or already starts with the prefix), then `mcp__ccw_client_tools__<name>`.
+ * Stateless, so a suspended run, a stream and a history all map the same way.
+ */
+export function modelToolName(name: string): string {
+  return RESERVED_TOOL_NAMES.has(name) || name.startsWith(CLIENT_TOOL_NAME_PREFIX)
+    ? `${CLIENT_TOOL_NAME_PREFIX}${name}`
+    : name;
+}
+
+/**
+ * The caller's name for a tool the model called as `modelName` (the inverse of
+ * {@link modelToolName}); undefined for a name that can only be Claude Code's own tool.
+ */
+export function callerToolName(modelName: string): string | undefined {
+  if (modelName.startsWith(CLIENT_TOOL_NAME_PREFIX)) return modelName.slice(CLIENT_TOOL_NAME_PREFIX.length);
+  return RESERVED_TOOL_NAMES.has(modelName) ? undefined : modelName;
+}

@@ -17,7 +17,13 @@ import { ClaudeCodeProtocolError, ClaudeCodeValidationError } from '../core/erro
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../core/json-depth.js';
 import type { TurnControls, TurnExtension } from '../process/drive-turn.js';
 import { controlSuccessLine } from '../process/stdin-protocol.js';
-import type { ClientToolCall, ClientToolDefinition, ClientToolResult } from './client-tool.js';
+import {
+  callerToolName,
+  modelToolName,
+  type ClientToolCall,
+  type ClientToolDefinition,
+  type ClientToolResult,
+} from './client-tool.js';
 import { handleMcpMessage, mcpResponse, type JsonRpcMessage } from './mcp-server.js';
 
 /** JSON-RPC "internal error". */
@@ -34,6 +40,8 @@ interface HeldCall {
 /** See the module comment. One bridge per run; reusable across the run's retried attempts. */
 export class ClientToolBridge implements TurnExtension {
   readonly #tools: readonly ClientToolDefinition[];
+  /** The tools as the CLI lists them: a Claude Code tool's name namespaced ({@link modelToolName}). */
+  readonly #listed: readonly ClientToolDefinition[];
   readonly #results = new Map<string, ClientToolResult>();
   #held: HeldCall[] = [];
 
@@ -53,6 +61,7 @@ export class ClientToolBridge implements TurnExtension {
       }
     });
     this.#tools = tools;
+    this.#listed = tools.map((tool) => ({ ...tool, name: modelToolName(tool.name) }));
   }
 
   /** The tools this bridge serves. */
@@ -103,7 +112,7 @@ export class ClientToolBridge implements TurnExtension {
       return false;
     }
     const rpc = (asRecord(request['message']) ?? {}) as JsonRpcMessage;
-    const action = handleMcpMessage(rpc, { name: CLIENT_TOOL_SERVER, version: '1.0.0', tools: this.#tools });
+    const action = handleMcpMessage(rpc, { name: CLIENT_TOOL_SERVER, version: '1.0.0', tools: this.#listed });
     const reply = (payload: Record<string, unknown>): void => {
       if (controls.send(controlSuccessLine(requestId, payload))) return;
       // Not sent: the turn is over (then this fails too), or the answer cannot be serialised (a
@@ -143,7 +152,8 @@ export class ClientToolBridge implements TurnExtension {
       reply(mcpResponse(rpcId, { code: -32602, message: 'tools/call without claudecode/toolUseId' }));
       return;
     }
-    const call: ClientToolCall = { id: action.toolUseId, name: action.name, input: action.input };
+    const name = callerToolName(action.name) ?? action.name;
+    const call: ClientToolCall = { id: action.toolUseId, name, input: action.input };
     const answer = (result: ClientToolResult): void => {
       reply(mcpResponse(rpcId, { result: toCallToolResult(result) }));
     };

@@ -111,15 +111,20 @@ describe('planClientTools', () => {
     );
   });
 
-  it("refuses names of Claude Code's own tools only while they are enabled", () => {
-    const tools = [{ name: 'Read', input_schema: schema }];
-    expect(plan({ tools }).plan?.tools).toHaveLength(1);
-    expect(statusOf(() => plan({ tools }, { allowCliTools: true })).message).toMatch(
-      /name of a Claude Code tool/,
-    );
-    expect(statusOf(() => plan({ tools: [{ name: 'StructuredOutput', input_schema: schema }] })).status).toBe(
-      400,
-    );
+  it("accepts names of Claude Code's own tools, with the built-in tools on or off", () => {
+    for (const name of ['Read', 'Bash', 'StructuredOutput', 'DeferredToolPlaceholder']) {
+      const tools = [{ name, input_schema: schema }];
+      expect(plan({ tools }).plan?.tools).toEqual([expect.objectContaining({ name })]);
+      expect(plan({ tools }, { allowCliTools: true }).plan?.tools).toEqual([
+        expect.objectContaining({ name }),
+      ]);
+    }
+  });
+
+  it('asks for a namespaced tool by the name the model sees', () => {
+    const tools = [{ name: 'Bash', input_schema: schema }];
+    const { plan: p } = plan({ tools, tool_choice: { type: 'tool', name: 'Bash' } });
+    expect(p?.instruction).toContain('"mcp__ccw_client_tools__Bash"');
   });
 
   it('ignores server tools with a warning, or rejects them in strict mode', () => {

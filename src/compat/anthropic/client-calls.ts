@@ -7,6 +7,7 @@
  */
 import type { MessageDeltaUsage } from '@anthropic-ai/sdk/resources/messages';
 import type { MessageDeltaEvent, MessageStartEvent } from '../../core/events.js';
+import { callerToolName } from '../../tools/client-tool.js';
 import { toDeltaUsage } from './to-message.js';
 
 /** See the module comment. */
@@ -23,9 +24,14 @@ export class ClientCalls {
     this.#names = names;
   }
 
-  /** True for one of the caller's tools (other calls are Claude Code's own, and stay internal). */
-  isClientTool(name: string): boolean {
-    return this.#names.has(name);
+  /**
+   * The caller's name for a call the model made as `modelName`, when it is one of the caller's tools
+   * (a Claude Code tool's name is namespaced for the model: see `modelToolName`); undefined for
+   * Claude Code's own tools, which stay internal.
+   */
+  clientToolName(modelName: string): string | undefined {
+    const name = callerToolName(modelName);
+    return name !== undefined && this.#names.has(name) ? name : undefined;
   }
 
   /** The calls (ids) the answer ended with, once the model stopped for them. */

@@ -16,11 +16,7 @@
  * request only: a suspended run continued with `tool_choice: auto` must not keep being told to call
  * tools.
  */
-import {
-  ALWAYS_RESERVED_TOOL_NAMES,
-  RESERVED_TOOL_NAMES,
-  type ClientToolDefinition,
-} from '../../tools/client-tool.js';
+import { modelToolName, type ClientToolDefinition } from '../../tools/client-tool.js';
 import { invalidRequest } from './errors.js';
 import type { RequestTool, RequestToolChoice } from './tool-schema.js';
 
@@ -38,7 +34,7 @@ export interface ClientToolPlan {
 
 /** Options of {@link planClientTools}. */
 export interface PlanToolsOptions {
-  /** Built-in CLI tools are enabled: their names are then refused for client tools. */
+  /** Built-in CLI tools are enabled (client tools may still use their names: see `modelToolName`). */
   readonly allowCliTools?: boolean | undefined;
   /** Refuse unsupported tool types with 400 instead of ignoring them. */
   readonly strict?: boolean | undefined;
@@ -67,7 +63,7 @@ export function planClientTools(
       warnings.push(`${problem}; ignored`);
       return;
     }
-    tools.push(toDefinition(tool, i, options));
+    tools.push(toDefinition(tool, i));
   });
   const choice = request.tool_choice;
   if (tools.length === 0) {
@@ -90,7 +86,10 @@ export function planClientTools(
     tools: choice?.type === 'none' ? [] : tools,
     names,
     choice: choice?.type ?? 'auto',
-    instruction: toolChoiceInstruction(choice?.type === 'tool' ? choice.name : choice?.type, single),
+    instruction: toolChoiceInstruction(
+      choice?.type === 'tool' ? modelToolName(choice.name) : choice?.type,
+      single,
+    ),
   };
 }
 
@@ -112,15 +111,9 @@ export function toolChoiceInstruction(choice: string | undefined, single: boolea
   return text === undefined ? undefined : `<system-reminder>${text}</system-reminder>`;
 }
 
-function toDefinition(tool: RequestTool, i: number, options: PlanToolsOptions): ClientToolDefinition {
+function toDefinition(tool: RequestTool, i: number): ClientToolDefinition {
   if (!TOOL_NAME.test(tool.name)) {
     throw invalidRequest(`tools.${i}.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`);
-  }
-  const reserved = options.allowCliTools === true ? RESERVED_TOOL_NAMES : ALWAYS_RESERVED_TOOL_NAMES;
-  if (reserved.has(tool.name)) {
-    throw invalidRequest(
-      `tools.${i}.name: "${tool.name}" is the name of a Claude Code tool on this server; rename the client tool`,
-    );
   }
   const schema = tool.input_schema;
   if (schema === undefined) throw invalidRequest(`tools.${i}.input_schema: Field required`);

@@ -127,10 +127,12 @@ export class StreamEventWriter {
       case 'thinking_delta':
         this.#deltasInMessage = true;
         return this.#includeThinking ? this.#writeThinking(event.thinking, event.message) : [];
-      case 'tool_use_start':
+      case 'tool_use_start': {
         this.#deltasInMessage = true;
-        if (!this.#calls.isClientTool(event.name)) return [];
-        return this.#startToolUse(event.id, event.name, event.index, event.message);
+        const name = this.#calls.clientToolName(event.name);
+        if (name === undefined) return [];
+        return this.#startToolUse(event.id, name, event.index, event.message);
+      }
       case 'tool_input_delta': {
         const index = this.#calls.blockFor(event.index);
         if (index === undefined || this.#open?.index !== index) return [];
@@ -234,8 +236,10 @@ export class StreamEventWriter {
         if (this.#structured) continue;
         events.push(...this.#writeText(block['text'], event.message));
       } else if (block.type === 'tool_use') {
-        const { id, name, input } = block as { id?: unknown; name?: unknown; input?: unknown };
-        if (typeof id !== 'string' || typeof name !== 'string' || !this.#calls.isClientTool(name)) continue;
+        const { id, name: modelName, input } = block as { id?: unknown; name?: unknown; input?: unknown };
+        if (typeof id !== 'string' || typeof modelName !== 'string') continue;
+        const name = this.#calls.clientToolName(modelName);
+        if (name === undefined) continue;
         // No CLI block index on this path: number the calls below zero so they never collide.
         const cliIndex = -1 - this.#calls.openedInMessage;
         events.push(...this.#startToolUse(id, name, cliIndex, event.message));
