@@ -84,6 +84,19 @@ describe('structured output, Anthropic Messages API', () => {
     expect(message.parsed_output).toEqual(document);
   });
 
+  it('is honoured under --strict (no longer a parameter the CLI cannot honour)', async () => {
+    harness = await startHarness({ default: structuredTurn }, { strict: true });
+    const client = new Anthropic({ baseURL: harness.url, apiKey: 'unused', maxRetries: 0 });
+    const message = await client.messages.create({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Who?' }],
+      output_config: { format: { type: 'json_schema', schema }, effort: 'low' },
+    });
+    const block = message.content[0];
+    expect(JSON.parse(block?.type === 'text' ? block.text : '')).toEqual(document);
+  });
+
   it('rejects a format that is not json_schema with 400 naming the field', async () => {
     harness = await startHarness({ default: structuredTurn });
     const response = await fetch(`${harness.url}/v1/messages`, {
