@@ -20,6 +20,7 @@ import { createHealthMonitor, mountHealth, mountHealthDetails } from './routes/h
 import { mountMetrics } from './routes/metrics.js';
 import { mountModels } from './routes/models.js';
 import { mountOpenAIChat } from './routes/openai-chat.js';
+import { mountOpenAIResponses } from './routes/openai-responses.js';
 
 /** Build the proxy's hono app. */
 export function createApp(services: AppServices): Hono<AppEnv> {
@@ -41,6 +42,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   mountModels(app);
   mountAnthropicMessages(app, services);
   mountOpenAIChat(app, services);
+  mountOpenAIResponses(app, services);
   app.notFound((c) => errorResponse(c, noRouteProblem(app.routes, c.req.method, c.req.path), logger));
   app.onError((error, c) => errorResponse(c, error, logger));
   return app;

@@ -1,0 +1,250 @@
+/**
+ * @module
+ * OpenAI Responses request → Anthropic Messages request. The result is run by the gateway like any
+ * Messages body; this file only translates.
+ *
+ * | Responses | Anthropic |
+ * |---|---|
+ * | `instructions`, `system` / `developer` message items | `system`, joined with blank lines |
+ * | `input` string | one user message |
+ * | `message` items (`input_text`, `output_text`, `input_image` data URL) | `messages`, consecutive same-role turns merged |
+ * | `function_call` item | assistant `tool_use` block (`call_id` → `id`, `arguments` parsed) |
+ * | `function_call_output` item | user `tool_result` block |
+ * | `previous_response_id` | the stored conversation of that response, put before `input` |
+ * | `max_output_tokens` ?? 4096 | `max_tokens` |
+ * | `tools` (function), `tool_choice`, `parallel_tool_calls` | `tools`, `tool_choice` |
+ * | `text.format` (`json_schema`, `json_object`) | `output_config.format` (`json_schema`) |
+ * | `user` | `metadata.user_id` |
+ *
+ * Parameters with no equivalent (sampling, `reasoning`, `truncation`, ...) are listed in `warnings`
+ * and dropped.
+ */
+import type {
+  ContentBlockParam,
+  MessageCreateParamsNonStreaming,
+  Tool,
+  ToolChoice,
+  UserMessageParam,
+  AssistantMessageParam,
+} from '@anthropic-ai/sdk/resources/messages';
+import { invalidRequest } from '../openai/errors.js';
+import { parseResponsesRequest, type InputItem, type ResponsesRequest } from './request-schema.js';
+
+/** `max_tokens` when the client sets no `max_output_tokens`. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+/** An Anthropic user or assistant message. */
+export type MessageParam = UserMessageParam | AssistantMessageParam;
+
+/** What a stored response remembers for `previous_response_id`: its whole Anthropic history. */
+export interface ResponsesConversation {
+  /** Input and output of the response and of those it continued, oldest first. */
+  readonly messages: readonly MessageParam[];
+}
+
+/** A translated Responses request. */
+export interface ResponsesTranslation {
+  readonly request: ResponsesRequest;
+  /** The Anthropic body, without `stream`. */
+  readonly params: MessageCreateParamsNonStreaming;
+  readonly stream: boolean;
+  /** The conversation sent (`params.messages`), as it is remembered. */
+  readonly messages: readonly MessageParam[];
+  /** `store` is not false: remember the response for `previous_response_id`. */
+  readonly store: boolean;
+  /** What was ignored or changed on the way, for the warnings header. */
+  readonly warnings: string[];
+}
+
+// Valid parameters with no equivalent here, each with the value that means "default behaviour".
+const ignoredParams: Readonly<Record<string, unknown>> = {
+  temperature: 1,
+  top_p: 1,
+  top_logprobs: 0,
+  reasoning: undefined,
+  truncation: 'disabled',
+  include: undefined,
+  background: false,
+  conversation: undefined,
+  prompt: undefined,
+  prompt_cache_key: undefined,
+  prompt_cache_retention: undefined,
+  safety_identifier: undefined,
+  service_tier: 'auto',
+  context_management: undefined,
+  max_tool_calls: undefined,
+  stream_options: undefined,
+  metadata: undefined,
+};
+
+/**
+ * Validate a Responses body (only). Call {@link toAnthropicFromResponses} with the result and the
+ * conversation `previous_response_id` names, if any.
+ */
+export { parseResponsesRequest };
+
+/**
+ * Translate a validated request, continuing `previous` when the request names a previous response.
+ * @throws {@link OpenAIApiError} 400 when there is nothing to answer.
+ */
+export function toAnthropicFromResponses(
+  request: ResponsesRequest,
+  previous?: ResponsesConversation,
+): ResponsesTranslation {
+  const warnings = ignoredWarnings(request);
+  const instructions: string[] = [];
+  if (request.instructions != null && request.instructions.trim() !== '') {
+    instructions.push(request.instructions);
+  }
+  const messages: MessageParam[] = (previous?.messages ?? []).map((m) => ({
+    role: m.role,
+    content: typeof m.content === 'string' ? m.content : [...m.content],
+  }));
+  const items: readonly InputItem[] =
+    typeof request.input === 'string' ? [{ role: 'user', content: request.input }] : (request.input ?? []);
+  items.forEach((item, index) => {
+    if (item.type === 'reasoning') return;
+    if (item.type === undefined || item.type === 'message') {
+      if (item.role === 'system' || item.role === 'developer') {
+        if (messages.length > 0) {
+          warnings.push(`${item.role} message at input[${index}] was moved to the top-level system prompt`);
+        }
+        const text = typeof item.content === 'string' ? [item.content] : item.content.map(partText);
+        instructions.push(...text.filter((t) => t.trim() !== ''));
+        return;
+      }
+      append(messages, item.role, messageBlocks(item.content));
+      return;
+    }
+    if (item.type === 'function_call') {
+      const input = parseArguments(item.arguments, `input[${index}].arguments`);
+      append(messages, 'assistant', [{ type: 'tool_use', id: item.call_id, name: item.name, input }]);
+      return;
+    }
+    if (item.type !== 'function_call_output') return;
+    const output = typeof item.output === 'string' ? item.output : item.output.map(partText).join('');
+    append(messages, 'user', [{ type: 'tool_result', tool_use_id: item.call_id, content: output }]);
+  });
+  if (messages.length === 0 || messages.at(-1)?.role !== 'user') {
+    throw invalidRequest(
+      "Invalid value for 'input': at least one user message or function_call_output with content is required after the conversation so far.",
+      'input',
+      'invalid_value',
+    );
+  }
+  const system = instructions.join('\n\n');
+  const format = request.text?.format;
+  const params: MessageCreateParamsNonStreaming = {
+    model: request.model,
+    max_tokens: request.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+    messages,
+    ...(system === '' ? {} : { system }),
+    ...(request.user == null ? {} : { metadata: { user_id: request.user } }),
+    ...toolFields(request, warnings),
+    ...(format?.type === 'json_schema'
+      ? { output_config: { format: { type: 'json_schema', schema: format.schema } } }
+      : format?.type === 'json_object'
+        ? { output_config: { format: { type: 'json_schema', schema: { type: 'object' } } } }
+        : {}),
+  };
+  return {
+    request,
+    params,
+    messages,
+    stream: request.stream === true,
+    store: request.store !== false,
+    warnings,
+  };
+}
+
+/** Parse and translate in one step (no `previous_response_id` lookup). */
+export function responsesToAnthropic(body: unknown, previous?: ResponsesConversation): ResponsesTranslation {
+  return toAnthropicFromResponses(parseResponsesRequest(body), previous);
+}
+
+function ignoredWarnings(request: ResponsesRequest): string[] {
+  const warnings: string[] = [];
+  for (const [name, neutral] of Object.entries(ignoredParams)) {
+    const value = request[name];
+    if (value === undefined || value === null || value === false || value === neutral) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    warnings.push(`'${name}' is not supported and was ignored`);
+  }
+  if (request.tools?.some((t) => t.strict === true)) {
+    warnings.push(
+      "'strict' function schemas are not enforced; arguments follow the schema as the model writes them",
+    );
+  }
+  return warnings;
+}
+
+function toolFields(
+  request: ResponsesRequest,
+  _warnings: string[],
+): { tools?: Tool[]; tool_choice?: ToolChoice } {
+  const tools = (request.tools ?? []).map((tool): Tool => ({
+    name: tool.name,
+    ...(tool.description == null ? {} : { description: tool.description }),
+    input_schema: { type: 'object', properties: {}, ...tool.parameters } as Tool['input_schema'],
+  }));
+  if (tools.length === 0) return {};
+  const single = request.parallel_tool_calls === false;
+  const choice = request.tool_choice;
+  let toolChoice: ToolChoice | undefined;
+  if (choice === 'none') toolChoice = { type: 'none' };
+  else if (choice === 'required') toolChoice = { type: 'any', disable_parallel_tool_use: single };
+  else if (typeof choice === 'object' && choice !== null) {
+    toolChoice = { type: 'tool', name: choice.name, disable_parallel_tool_use: single };
+  } else if (single) toolChoice = { type: 'auto', disable_parallel_tool_use: true };
+  return { tools, ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }) };
+}
+
+type Part = Exclude<Extract<InputItem, { role: string }>['content'], string>[number];
+
+function partText(part: Part): string {
+  if (part.type === 'input_text' || part.type === 'output_text') return part.text;
+  if (part.type === 'refusal') return part.refusal;
+  return '';
+}
+
+function messageBlocks(content: string | readonly Part[]): ContentBlockParam[] {
+  if (typeof content === 'string') return textBlocks(content);
+  return content.flatMap((part): ContentBlockParam[] =>
+    part.type === 'input_image' ? [{ type: 'image', source: part.image_url }] : textBlocks(partText(part)),
+  );
+}
+
+function textBlocks(text: string): ContentBlockParam[] {
+  return text.trim() === '' ? [] : [{ type: 'text', text }];
+}
+
+/** Add blocks as a turn, merging into the previous turn of the same role (roles must alternate). */
+function append(messages: MessageParam[], role: 'user' | 'assistant', blocks: ContentBlockParam[]): void {
+  if (blocks.length === 0) return;
+  const previous = messages.at(-1);
+  if (previous !== undefined && previous.role === role) {
+    const earlier = typeof previous.content === 'string' ? textBlocks(previous.content) : previous.content;
+    previous.content = [...earlier, ...blocks];
+  } else {
+    messages.push({ role, content: blocks });
+  }
+}
+
+/** Function-call arguments (JSON text) as the tool_use input object. */
+function parseArguments(json: string, param: string): Record<string, unknown> {
+  if (json.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw invalidRequest(
+      `Invalid value for '${param}': expected a JSON object, received invalid JSON.`,
+      param,
+      'invalid_value',
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidRequest(`Invalid value for '${param}': expected a JSON object.`, param, 'invalid_value');
+  }
+  return value as Record<string, unknown>;
+}
