@@ -3,16 +3,19 @@ import { buildCliEnv, isInheritedEnv } from './build-env.js';
 
 describe('buildCliEnv', () => {
   it('passes only allow-listed parent variables, never the wrapper own ones', () => {
+    const allowed = {
+      PATH: '/bin',
+      HOME: '/h',
+      LC_ALL: 'C',
+      ANTHROPIC_API_KEY: 'k',
+      CLAUDE_CODE_USE_BEDROCK: '1',
+      AWS_REGION: 'eu-west-1',
+      https_proxy: 'http://p',
+    };
     const env = buildCliEnv(
       {},
       {
-        PATH: '/bin',
-        HOME: '/h',
-        LC_ALL: 'C',
-        ANTHROPIC_API_KEY: 'k',
-        CLAUDE_CODE_USE_BEDROCK: '1',
-        AWS_REGION: 'eu-west-1',
-        https_proxy: 'http://p',
+        ...allowed,
         CLAUDE_WRAPPER_API_KEYS: 'proxy-secret',
         CLAUDE_WRAPPER_PORT: '8080',
         FOO_SECRET: 'x',
@@ -21,16 +24,7 @@ describe('buildCliEnv', () => {
         BASH_FUNC_x: '() { :; }',
       },
     );
-    expect(env).toEqual({
-      PATH: '/bin',
-      HOME: '/h',
-      LC_ALL: 'C',
-      ANTHROPIC_API_KEY: 'k',
-      CLAUDE_CODE_USE_BEDROCK: '1',
-      AWS_REGION: 'eu-west-1',
-      https_proxy: 'http://p',
-      CLAUDE_CODE_MAX_RETRIES: '2',
-    });
+    expect(env).toEqual({ ...allowed, CLAUDE_CODE_MAX_RETRIES: '2' });
   });
 
   it('applies the caller env last, unfiltered', () => {

@@ -3,7 +3,7 @@
  * log collector went away, so every log write fails with EPIPE): within the drain deadline plus the
  * kill grace, leaving no `claude` child behind.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -33,6 +33,22 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/**
+ * The URL `serve` announces on stderr (rejecting if it exits first), and all of its stderr so far.
+ */
+async function listening(child: ChildProcess): Promise<{ url: string; stderr: () => string }> {
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /listening on (\S+)/.exec(stderr);
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+  return { url, stderr: () => stderr };
+}
+
 async function ask(url: string): Promise<void> {
   const response = await fetch(`${url}/v1/messages`, {
     method: 'POST',
@@ -56,15 +72,7 @@ describe('serve and SIGTERM with closed output pipes', () => {
     for (let round = 0; round < 3; round += 1) {
       // Logs at info: every request writes, so the closed pipes are hit on the way out.
       const child = h.spawn(['serve', '--config', config], { env: { CLAUDE_LOG_LEVEL: 'info' } });
-      let stderr = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
-        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-          const match = /listening on (\S+)/.exec(stderr);
-          if (match?.[1]) resolve(match[1]);
-        });
-      });
+      const { url } = await listening(child);
       for (let i = 0; i < 3; i += 1) await ask(url);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -109,14 +117,7 @@ describe('serve and SIGTERM with closed output pipes', () => {
         }),
       );
       const child = hanging.spawn(['serve', '--config', config]);
-      let stderr = '';
-      const url = await new Promise<string>((resolve) => {
-        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-          const match = /listening on (\S+)/.exec(stderr);
-          if (match?.[1]) resolve(match[1]);
-        });
-      });
+      const { url } = await listening(child);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       const pending = ask(url).catch(() => undefined); // never answered: the CLI hangs
       expect(await eventually(() => hanging.prompts().length > 0)).toBe(true);
@@ -158,14 +159,7 @@ describe('serve and SIGTERM with closed output pipes', () => {
         }),
       );
       const child = h.spawn(['serve', '--config', config]);
-      let stderr = '';
-      const url = await new Promise<string>((resolve) => {
-        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-          const match = /listening on (\S+)/.exec(stderr);
-          if (match?.[1]) resolve(match[1]);
-        });
-      });
+      const { url, stderr } = await listening(child);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       // A follow-up turn: its lookup goes to the silent store and never returns.
       void fetch(`${url}/v1/messages`, {
@@ -188,7 +182,7 @@ describe('serve and SIGTERM with closed output pipes', () => {
       const took = Date.now() - sentAt;
       expect(took).toBeGreaterThanOrEqual(500 + KILL_GRACE_MS + SHUTDOWN_MARGIN_MS - 100);
       expect(took).toBeLessThan(500 + KILL_GRACE_MS + SHUTDOWN_MARGIN_MS + 2000);
-      expect(stderr).toMatch(/shutdown did not finish/);
+      expect(stderr()).toMatch(/shutdown did not finish/);
     } finally {
       for (const socket of connections) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));

@@ -16,51 +16,14 @@ import {
   ClaudeCodeError,
   ClaudeCodeProcessError,
   ClaudeCodeQueueFullError,
-  ClaudeCodeRunError,
   ClaudeCodeSessionInUseError,
   ClaudeCodeTimeoutError,
   ClaudeCodeValidationError,
-  type ClaudeCodeResponse,
-  type ClaudeErrorType,
 } from '../../src/index.js';
-
-function runError(errorType: ClaudeErrorType, content = 'boom', apiErrorStatus?: number): ClaudeCodeRunError {
-  const response: ClaudeCodeResponse = {
-    content,
-    sessionId: 's',
-    isError: true,
-    errorType,
-    errors: [],
-    executionTimeMs: 1,
-    metrics: {
-      costUsd: 0,
-      sessionCostUsd: 0,
-      durationMs: 0,
-      durationApiMs: 0,
-      numTurns: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadInputTokens: 0,
-      cacheCreationInputTokens: 0,
-    },
-    permissionDenials: [],
-    messages: [],
-    raw: { type: 'result' },
-    ...(apiErrorStatus === undefined ? {} : { apiErrorStatus }),
-  };
-  return new ClaudeCodeRunError(response);
-}
+import { coded, runError } from '../support/errors.js';
 
 function invalid(message: string): ClaudeCodeError {
   return new ClaudeCodeValidationError('messages', 1, message);
-}
-
-/** A ClaudeCodeError with a code this version's union may not have yet (resilience layer). */
-function coded(code: string, message = code): ClaudeCodeError {
-  return new ClaudeCodeError(message, code as ClaudeCodeError['code'], {
-    retryable: true,
-    severity: 'transient',
-  });
 }
 
 describe('anthropicErrorResponse', () => {

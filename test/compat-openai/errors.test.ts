@@ -7,50 +7,13 @@ import { HttpProblem } from '../../src/http/http-problem.js';
 import {
   ClaudeCodeAbortError,
   ClaudeCodeCircuitOpenError,
-  ClaudeCodeError,
   ClaudeCodeProcessError,
   ClaudeCodeQueueFullError,
-  ClaudeCodeRunError,
   ClaudeCodeSessionInUseError,
   ClaudeCodeTimeoutError,
   ClaudeCodeValidationError,
-  type ClaudeCodeResponse,
-  type ClaudeErrorType,
 } from '../../src/index.js';
-
-function runError(errorType: ClaudeErrorType, apiErrorStatus?: number): ClaudeCodeRunError {
-  const response = {
-    content: 'boom',
-    sessionId: 's',
-    isError: true,
-    errorType,
-    errors: [],
-    executionTimeMs: 1,
-    metrics: {
-      costUsd: 0,
-      sessionCostUsd: 0,
-      durationMs: 0,
-      durationApiMs: 0,
-      numTurns: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadInputTokens: 0,
-      cacheCreationInputTokens: 0,
-    },
-    permissionDenials: [],
-    messages: [],
-    raw: { type: 'result' },
-    ...(apiErrorStatus === undefined ? {} : { apiErrorStatus }),
-  } as ClaudeCodeResponse;
-  return new ClaudeCodeRunError(response);
-}
-
-function coded(code: string): ClaudeCodeError {
-  return new ClaudeCodeError(code, code as ClaudeCodeError['code'], {
-    retryable: true,
-    severity: 'transient',
-  });
-}
+import { coded, runError } from '../support/errors.js';
 
 type Row = [
   name: string,
@@ -136,7 +99,7 @@ describe('openaiErrorResponse', () => {
       false,
     ],
     ['max turns', runError('max_turns'), 500, 'server_error', null, false],
-    ['API 502', runError('api_error', 502), 502, 'server_error', null, false],
+    ['API 502', runError('api_error', 'boom', 502), 502, 'server_error', null, false],
     ['connection', runError('connection_error'), 502, 'server_error', null, false],
     ['queue full', new ClaudeCodeQueueFullError(4, 0), 503, 'server_error', null, true],
     ['breaker', new ClaudeCodeCircuitOpenError(3_000), 503, 'server_error', null, true],

@@ -4,42 +4,14 @@
  * never shows in `/proc/<pid>/cmdline`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClaudeCodeWrapper } from '../../src/index.js';
-import { startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
-import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+import { describe, expect, it } from 'vitest';
+import { useRealCliWrappers } from './real-cli-proxy.js';
 
-let api: FakeApi;
-let cli: CliEnv;
-
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterAll(async () => {
-  await api.close();
-});
-afterEach(async () => {
-  api.reset();
-  await cli.cleanup();
-});
-
-async function realWrapper(config: ConstructorParameters<typeof ClaudeCodeWrapper>[0] = {}) {
-  cli = await makeCliEnv(api.url);
-  return new ClaudeCodeWrapper({
-    claudeBinary: realClaudeBinary(),
-    env: cli.env,
-    workingDirectory: cli.cwd,
-    cliMaxRetries: 0,
-    logLevel: 'silent',
-    killGraceMs: 500,
-    tools: [],
-    ...config,
-  });
-}
+const real = useRealCliWrappers({ tools: [] });
 
 /** The upstream `system` of the last Messages request, as one string. */
 function upstreamSystem(): string {
-  const body = api.messageRequests().at(-1)?.body as { system?: unknown } | undefined;
+  const body = real.api.messageRequests().at(-1)?.body as { system?: unknown } | undefined;
   return JSON.stringify(body?.system ?? null);
 }
 
@@ -60,11 +32,11 @@ function commandLinesWith(needle: string): string[] {
 
 describe('caller text is not on argv (real CLI)', () => {
   it('a 200 KB system prompt reaches the API and never the command line', async () => {
-    const wrapper = await realWrapper();
+    const wrapper = await real.wrapper();
     const marker = `SYSPROMPT-${Date.now()}-`;
     const systemPrompt = marker + 'x'.repeat(200_000);
     // Slow first token: the CLI is alive (and its command line readable) while we look.
-    api.enqueue({ kind: 'text', text: 'ok', ttftMs: 1500 });
+    real.api.enqueue({ kind: 'text', text: 'ok', ttftMs: 1500 });
     const run = wrapper.runStreaming('hello', { systemPrompt, appendSystemPrompt: 'APPENDED-TEXT' });
     let sawCli = false;
     let leaked: string[] = [];
@@ -85,7 +57,7 @@ describe('caller text is not on argv (real CLI)', () => {
   });
 
   it('a session gets the system prompt, and a resumed one keeps it', async () => {
-    const wrapper = await realWrapper();
+    const wrapper = await real.wrapper();
     const session = wrapper.session({ systemPrompt: 'SESSION-SYSTEM-PROMPT' });
     await session.ask('first');
     expect(upstreamSystem()).toContain('SESSION-SYSTEM-PROMPT');
@@ -96,16 +68,16 @@ describe('caller text is not on argv (real CLI)', () => {
       systemPrompt: 'SESSION-SYSTEM-PROMPT',
       resume: session.sessionId ?? '',
     });
-    const before = api.messageRequests().length;
+    const before = real.api.messageRequests().length;
     await resumed.ask('second');
-    expect(api.messageRequests().length).toBe(before + 1);
+    expect(real.api.messageRequests().length).toBe(before + 1);
     expect(upstreamSystem()).toContain('SESSION-SYSTEM-PROMPT');
     await resumed.close();
     await wrapper.close();
   });
 
   it('a warm pooled process is initialised with the system prompt', async () => {
-    const wrapper = await realWrapper({ warmPool: { size: 1 } });
+    const wrapper = await real.wrapper({ warmPool: { size: 1 } });
     await wrapper.prewarm({ systemPrompt: 'POOLED-SYSTEM-PROMPT' });
     const response = await wrapper.run('hi', { systemPrompt: 'POOLED-SYSTEM-PROMPT' });
     expect(response.isError).toBe(false);
@@ -117,7 +89,7 @@ describe('caller text is not on argv (real CLI)', () => {
   it.each(['clear', 'rewind'] as const)(
     'a pooled process reused with %s keeps the system prompt',
     async (reuse) => {
-      const wrapper = await realWrapper({ warmPool: { size: 1, maxUses: 3, reuse } });
+      const wrapper = await real.wrapper({ warmPool: { size: 1, maxUses: 3, reuse } });
       const options = { systemPrompt: 'REUSED-SYSTEM-PROMPT' };
       await wrapper.prewarm(options);
       await wrapper.run('first', options);
@@ -130,19 +102,19 @@ describe('caller text is not on argv (real CLI)', () => {
   );
 
   it('structured output works with the schema sent in initialize', async () => {
-    const wrapper = await realWrapper();
+    const wrapper = await real.wrapper();
     const jsonSchema = {
       type: 'object',
       properties: { city: { type: 'string' } },
       required: ['city'],
     };
-    api.enqueue(
+    real.api.enqueue(
       { kind: 'tool_use', name: 'StructuredOutput', input: { city: 'Oslo' } },
       { kind: 'text', text: 'done' },
     );
     const response = await wrapper.run('where?', { jsonSchema });
     expect(response.structuredOutput).toEqual({ city: 'Oslo' });
-    const tools = (api.messageRequests()[0]?.body as { tools?: Array<{ name: string }> }).tools ?? [];
+    const tools = (real.api.messageRequests()[0]?.body as { tools?: Array<{ name: string }> }).tools ?? [];
     expect(tools.map((t) => t.name)).toContain('StructuredOutput');
     await wrapper.close();
   });

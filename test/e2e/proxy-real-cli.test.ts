@@ -3,31 +3,11 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type ProxyServer } from '../../src/http/server.js';
-import { lastUserText, startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
-import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+import { describe, expect, it } from 'vitest';
+import { lastUserText } from '../fixtures/fake-api.mjs';
+import { useRealCliProxy } from './real-cli-proxy.js';
 
-let api: FakeApi;
-let cli: CliEnv;
-let server: ProxyServer;
-let url: string;
-
-beforeAll(async () => {
-  api = await startFakeApi();
-  cli = await makeCliEnv(api.url);
-  server = createServer({
-    port: 0,
-    sessionStorePath: ':memory:',
-    wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, logLevel: 'silent', cliMaxRetries: 0 },
-  });
-  ({ url } = await server.listen());
-});
-afterAll(async () => {
-  await server.close();
-  await api.close();
-  await cli.cleanup();
-});
+const proxy = useRealCliProxy({}, { resetApi: false });
 
 type ApiMessage = { role: string; content: unknown };
 function roleTurns(body: unknown): Array<[string, string]> {
@@ -38,7 +18,7 @@ function roleTurns(body: unknown): Array<[string, string]> {
 
 describe('proxy with the real CLI', () => {
   it('carries a three-turn conversation to the API as separate role turns', async () => {
-    const client = new Anthropic({ baseURL: url, apiKey: 'unused', maxRetries: 0 });
+    const client = new Anthropic({ baseURL: proxy.url, apiKey: 'unused', maxRetries: 0 });
     const model = 'claude-sonnet-5-5';
     const system = 'You are a test assistant.';
     const history: Anthropic.MessageParam[] = [];
@@ -52,7 +32,10 @@ describe('proxy with the real CLI', () => {
       expect(response.headers.get('x-claude-code-context')).toBe(history.length === 1 ? 'new' : 'resumed');
       history.push({ role: 'assistant', content: text });
     }
-    const last = api.messageRequests().at(-1)?.body as { system: Array<{ text: string }>; tools?: unknown[] };
+    const last = proxy.api.messageRequests().at(-1)?.body as {
+      system: Array<{ text: string }>;
+      tools?: unknown[];
+    };
     expect(roleTurns(last)).toEqual([
       ['user', 'first question'],
       ['assistant', 'You said: first question'],
@@ -65,7 +48,7 @@ describe('proxy with the real CLI', () => {
   });
 
   it('gives a history the server never saw to the API as separate role turns (synthesized session)', async () => {
-    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const { data, response } = await client.chat.completions
       .create({
         model: 'claude-sonnet-5-5',
@@ -79,7 +62,7 @@ describe('proxy with the real CLI', () => {
       .withResponse();
     expect(data.choices[0]?.message.content).toBe('You said: follow-up');
     expect(response.headers.get('x-claude-code-context')).toBe('synthesized');
-    expect(roleTurns(api.messageRequests().at(-1)?.body)).toEqual([
+    expect(roleTurns(proxy.api.messageRequests().at(-1)?.body)).toEqual([
       ['user', 'imported question one'],
       ['assistant', 'imported answer one'],
       ['user', 'follow-up'],
@@ -87,8 +70,8 @@ describe('proxy with the real CLI', () => {
   });
 
   it('streams through the OpenAI client', async () => {
-    api.enqueue({ kind: 'text', chunks: ['alpha ', 'beta'] });
-    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    proxy.api.enqueue({ kind: 'text', chunks: ['alpha ', 'beta'] });
+    const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const stream = await client.chat.completions.create({
       model: 'claude-sonnet-5-5',
       stream: true,
@@ -100,8 +83,8 @@ describe('proxy with the real CLI', () => {
   });
 
   it('reports an upstream 529 as overloaded to both clients', async () => {
-    api.enqueue({ kind: 'error', status: 529 });
-    const anthropic = new Anthropic({ baseURL: url, apiKey: 'unused', maxRetries: 0 });
+    proxy.api.enqueue({ kind: 'error', status: 529 });
+    const anthropic = new Anthropic({ baseURL: proxy.url, apiKey: 'unused', maxRetries: 0 });
     const error = await anthropic.messages
       .create({ model: 'claude-sonnet-5-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);

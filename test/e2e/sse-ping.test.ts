@@ -6,36 +6,12 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type ProxyServer } from '../../src/http/server.js';
-import { startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
-import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+import { describe, expect, it } from 'vitest';
+import { useRealCliProxy } from './real-cli-proxy.js';
 
 const PING_MS = 300;
 
-let api: FakeApi;
-let cli: CliEnv;
-let server: ProxyServer;
-let url: string;
-
-beforeAll(async () => {
-  api = await startFakeApi();
-  cli = await makeCliEnv(api.url);
-  server = createServer({
-    port: 0,
-    sessionStorePath: ':memory:',
-    warmPoolSize: 0,
-    ssePingIntervalMs: PING_MS,
-    wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, logLevel: 'silent', cliMaxRetries: 0 },
-  });
-  ({ url } = await server.listen());
-});
-afterAll(async () => {
-  await server.close();
-  await api.close();
-  await cli.cleanup();
-});
-beforeEach(() => api.reset());
+const proxy = useRealCliProxy({ warmPoolSize: 0, ssePingIntervalMs: PING_MS });
 
 /** Read a stream's raw text with the time each chunk arrived, until `enough` says stop. */
 async function readRaw(
@@ -44,7 +20,7 @@ async function readRaw(
   enough: (text: string) => boolean,
 ): Promise<{ text: string; status: number; headers: Headers; arrivals: { at: number; text: string }[] }> {
   const controller = new AbortController();
-  const response = await fetch(`${url}${path}`, {
+  const response = await fetch(`${proxy.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
     body: JSON.stringify(body),
@@ -70,7 +46,7 @@ const count = (text: string, part: string): number => text.split(part).length - 
 
 describe('SSE keep-alive', () => {
   it('pings a Messages stream whose upstream stalls after message_start, at the configured interval', async () => {
-    api.setDefault({ kind: 'stall-after-start' });
+    proxy.api.setDefault({ kind: 'stall-after-start' });
     const body = {
       model: 'claude-sonnet-5-5',
       max_tokens: 50,
@@ -93,7 +69,7 @@ describe('SSE keep-alive', () => {
   });
 
   it('pings an OpenAI stream with SSE comments', async () => {
-    api.setDefault({ kind: 'stall-after-start' });
+    proxy.api.setDefault({ kind: 'stall-after-start' });
     const body = { model: 'claude-sonnet-5-5', stream: true, messages: [{ role: 'user', content: 'hi' }] };
     const { text, status } = await readRaw('/v1/chat/completions', body, (t) => count(t, ': ping\n\n') >= 2);
     expect(status).toBe(200);
@@ -103,19 +79,19 @@ describe('SSE keep-alive', () => {
 
   it('the official SDKs parse a stream with pings before and between events', async () => {
     // First token after ~4 intervals, then a delta every ~3: pings come first and in between.
-    api.setDefault({
+    proxy.api.setDefault({
       kind: 'text',
       chunks: ['slow ', 'but ', 'sure'],
       ttftMs: PING_MS * 4,
       chunkDelayMs: PING_MS * 3,
     });
-    const anthropic = new Anthropic({ baseURL: url, apiKey: 'unused', maxRetries: 0 });
+    const anthropic = new Anthropic({ baseURL: proxy.url, apiKey: 'unused', maxRetries: 0 });
     const message = await anthropic.messages
       .stream({ model: 'claude-sonnet-5-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
       .finalMessage();
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'slow but sure' });
 
-    const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const stream = await openai.chat.completions.create({
       model: 'claude-sonnet-5-5',
       stream: true,

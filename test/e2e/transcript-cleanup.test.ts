@@ -6,36 +6,13 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type ProxyServer } from '../../src/http/server.js';
-import { startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
-import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+import { describe, expect, it } from 'vitest';
+import { useRealCliProxy } from './real-cli-proxy.js';
 import { eventually } from '../integration/helpers.js';
 
-let api: FakeApi;
-let cli: CliEnv;
-let server: ProxyServer;
-let url: string;
+const proxy = useRealCliProxy({ ssePingIntervalMs: 0 });
 
-beforeAll(async () => {
-  api = await startFakeApi();
-  cli = await makeCliEnv(api.url);
-  server = createServer({
-    port: 0,
-    sessionStorePath: ':memory:',
-    ssePingIntervalMs: 0,
-    wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, logLevel: 'silent', cliMaxRetries: 0 },
-  });
-  ({ url } = await server.listen());
-});
-afterAll(async () => {
-  await server.close();
-  await api.close();
-  await cli.cleanup();
-});
-beforeEach(() => api.reset());
-
-const projects = (): string => join(cli.home, '.claude', 'projects');
+const projects = (): string => join(proxy.cli.home, '.claude', 'projects');
 
 /** Every transcript file under the CLI's projects folder, as `<folder>/<file>`. */
 function transcripts(): string[] {
@@ -51,15 +28,20 @@ function transcripts(): string[] {
 
 const folders = (): string[] => (existsSync(projects()) ? readdirSync(projects()) : []);
 
-/** Start a stream, read until `until` appears, then go away. */
-async function abortedStream(messages: unknown[], until: string): Promise<void> {
-  const controller = new AbortController();
-  const response = await fetch(`${url}/v1/messages`, {
+/** Ask for a stream of the answer to `messages`. */
+function postStream(messages: unknown[], signal: AbortSignal): Promise<Response> {
+  return fetch(`${proxy.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 50, stream: true, messages }),
-    signal: controller.signal,
+    signal,
   });
+}
+
+/** Start a stream, read until `until` appears, then go away. */
+async function abortedStream(messages: unknown[], until: string): Promise<void> {
+  const controller = new AbortController();
+  const response = await postStream(messages, controller.signal);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -72,7 +54,7 @@ async function abortedStream(messages: unknown[], until: string): Promise<void> 
 }
 
 async function ask(messages: unknown[]): Promise<{ text: string; context: string | null }> {
-  const response = await fetch(`${url}/v1/messages`, {
+  const response = await fetch(`${proxy.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 50, messages }),
@@ -89,7 +71,7 @@ describe('transcripts of runs the server started', () => {
     const keptFolders = folders();
     expect(kept).toHaveLength(1);
 
-    api.setDefault({ kind: 'text', chunks: ['one ', 'two ', 'three'], chunkDelayMs: 2000 });
+    proxy.api.setDefault({ kind: 'text', chunks: ['one ', 'two ', 'three'], chunkDelayMs: 2000 });
     for (let i = 0; i < 5; i += 1) {
       await abortedStream([{ role: 'user', content: `aborted ${i}` }], 'content_block_delta');
     }
@@ -103,20 +85,10 @@ describe('transcripts of runs the server started', () => {
       'content_block_delta',
     );
     // And a client that gives up before the first token (the CLI has announced its session by then).
-    api.setDefault({ kind: 'text', ttftMs: 5000 });
+    proxy.api.setDefault({ kind: 'text', ttftMs: 5000 });
     const early = new AbortController();
     setTimeout(() => early.abort(), 2500);
-    await fetch(`${url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'claude-sonnet-5-5',
-        max_tokens: 50,
-        stream: true,
-        messages: [{ role: 'user', content: 'gave up' }],
-      }),
-      signal: early.signal,
-    }).catch(() => undefined);
+    await postStream([{ role: 'user', content: 'gave up' }], early.signal).catch(() => undefined);
     const clean = await eventually(
       () => transcripts().join() === kept.join() && folders().join() === keptFolders.join(),
       10_000,
@@ -128,7 +100,7 @@ describe('transcripts of runs the server started', () => {
     });
     expect(clean).toBe(true);
 
-    api.setDefault({ kind: 'text' });
+    proxy.api.setDefault({ kind: 'text' });
     const next = await ask([
       { role: 'user', content: 'keep me' },
       { role: 'assistant', content: answered.text },

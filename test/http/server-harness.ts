@@ -17,10 +17,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** What `startHarness` adds around the proxy and its fake CLI. */
+export interface HarnessSetup {
+  /** Variables added to the fake CLI's environment (after the fake's own). */
+  readonly env?: Record<string, string>;
+  /** Runs at the end of `close()`, after the server and the fake are gone (even if closing failed). */
+  readonly cleanup?: () => Promise<void>;
+}
+
 /** Start a proxy backed by the fake CLI. */
 export async function startHarness(
   scenario: FakeClaudeScenario = {},
   options: ServerOptionsInput = {},
+  setup: HarnessSetup = {},
 ): Promise<Harness> {
   const fake = await withFakeClaude(scenario);
   const server = createServer({
@@ -33,7 +42,7 @@ export async function startHarness(
     ...options,
     wrapper: {
       claudeBinary: fake.binary,
-      env: fake.env,
+      env: { ...fake.env, ...setup.env },
       logLevel: 'silent',
       killGraceMs: 300,
       ...options.wrapper,
@@ -45,8 +54,12 @@ export async function startHarness(
     server,
     fake,
     async close() {
-      await server.close();
-      await fake.cleanup();
+      try {
+        await server.close();
+      } finally {
+        await fake.cleanup();
+        await setup.cleanup?.();
+      }
     },
   };
 }

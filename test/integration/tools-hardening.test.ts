@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ClaudeCodeAnthropic } from '../../src/sdk-client/client.js';
 import { ClaudeCodeProtocolError, ClaudeCodeValidationError } from '../../src/index.js';
 import { CLIENT_TOOL_SERVER, ClientToolBridge } from '../../src/tools/tool-bridge.js';
+import { nestedSchema } from '../support/schemas.js';
 import type { FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
 import { useFakeClaude } from './helpers.js';
 
@@ -16,20 +17,9 @@ const oneCall: FakeClaudeScenario = {
   default: { kind: 'reply', clientToolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }] },
 };
 
-function deepSchema(levels: number): Record<string, unknown> {
-  const root: Record<string, unknown> = { type: 'object' };
-  let current = root;
-  for (let i = 1; i < levels; i += 1) {
-    const next: Record<string, unknown> = { type: 'object' };
-    current['properties'] = { x: next };
-    current = next;
-  }
-  return root;
-}
-
 describe('client tool schemas that cannot be serialised', () => {
   it('a schema nested 6000 levels deep is a validation error, for the library and the Anthropic API', async () => {
-    const inputSchema = deepSchema(6000);
+    const inputSchema = nestedSchema(6000);
     expect(() => new ClientToolBridge([{ name: 'get_weather', inputSchema }])).toThrow(
       ClaudeCodeValidationError,
     );

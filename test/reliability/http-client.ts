@@ -31,13 +31,40 @@ export function keepAliveAgent(sockets: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
 }
 
+/** Open `request` to `baseUrl`, with `content-length` unless the body goes chunked. */
+function open(baseUrl: string, request: RawRequest, agent: http.Agent | false): http.ClientRequest {
+  const url = new URL(baseUrl);
+  const headers: Record<string, string | number> = { ...request.headers };
+  if (request.body !== undefined && !request.chunked)
+    headers['content-length'] = Buffer.byteLength(request.body);
+  return http.request({
+    host: url.hostname,
+    port: url.port,
+    method: request.method,
+    path: request.path,
+    headers,
+    agent,
+  });
+}
+
+/** Write the body (in three pieces when `chunked`) and end the request. */
+function writeBody(req: http.ClientRequest, request: RawRequest): void {
+  if (request.body !== undefined) {
+    if (request.chunked) {
+      const body = Buffer.from(request.body);
+      const step = Math.max(1, Math.ceil(body.length / 3));
+      for (let i = 0; i < body.length; i += step) req.write(body.subarray(i, i + step));
+    } else req.write(request.body);
+  }
+  req.end();
+}
+
 /** Send one request; never throws. Bodies over `maxBodyBytes` are truncated in the result. */
 export function send(
   baseUrl: string,
   request: RawRequest,
   options: { agent?: http.Agent; timeoutMs?: number; maxBodyBytes?: number } = {},
 ): Promise<RawResponse> {
-  const url = new URL(baseUrl);
   const started = performance.now();
   const maxBody = options.maxBodyBytes ?? 64 * 1024 * 1024;
   return new Promise((resolve) => {
@@ -48,17 +75,7 @@ export function send(
       clearTimeout(timer);
       resolve({ ...value, ms: performance.now() - started });
     };
-    const headers: Record<string, string | number> = { ...request.headers };
-    if (request.body !== undefined && !request.chunked)
-      headers['content-length'] = Buffer.byteLength(request.body);
-    const req = http.request({
-      host: url.hostname,
-      port: url.port,
-      method: request.method,
-      path: request.path,
-      headers,
-      agent: options.agent ?? false,
-    });
+    const req = open(baseUrl, request, options.agent ?? false);
     const timer = setTimeout(() => {
       req.destroy();
       finish({ status: 0, headers: {}, body: '', timedOut: true, error: 'timeout' });
@@ -73,41 +90,20 @@ export function send(
         size += chunk.length;
         if (size <= maxBody) chunks.push(chunk);
       });
-      res.on('error', (error: Error) =>
+      /** What arrived of the answer, with what ended it early if anything did. */
+      const answer = (body: string, error?: string): void =>
         finish({
           status: res.statusCode ?? 0,
           headers: res.headers,
-          body: '',
+          body,
           timedOut: false,
-          error: error.message,
-        }),
-      );
-      res.on('aborted', () =>
-        finish({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          timedOut: false,
-          error: 'response aborted',
-        }),
-      );
-      res.on('end', () =>
-        finish({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          timedOut: false,
-        }),
-      );
+          ...(error === undefined ? {} : { error }),
+        });
+      res.on('error', (error: Error) => answer('', error.message));
+      res.on('aborted', () => answer(Buffer.concat(chunks).toString('utf8'), 'response aborted'));
+      res.on('end', () => answer(Buffer.concat(chunks).toString('utf8')));
     });
-    if (request.body !== undefined) {
-      if (request.chunked) {
-        const body = Buffer.from(request.body);
-        const step = Math.max(1, Math.ceil(body.length / 3));
-        for (let i = 0; i < body.length; i += step) req.write(body.subarray(i, i + step));
-      } else req.write(request.body);
-    }
-    req.end();
+    writeBody(req, request);
   });
 }
 
@@ -120,7 +116,6 @@ export function sendAndAbortAfterFirstBytes(
   request: RawRequest,
   timeoutMs = 15_000,
 ): Promise<{ status: number; gotBytes: boolean; error?: string }> {
-  const url = new URL(baseUrl);
   return new Promise((resolve) => {
     let settled = false;
     const done = (value: { status: number; gotBytes: boolean; error?: string }): void => {
@@ -129,16 +124,7 @@ export function sendAndAbortAfterFirstBytes(
       clearTimeout(timer);
       resolve(value);
     };
-    const headers: Record<string, string | number> = { ...request.headers };
-    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-    const req = http.request({
-      host: url.hostname,
-      port: url.port,
-      method: request.method,
-      path: request.path,
-      headers,
-      agent: false,
-    });
+    const req = open(baseUrl, request, false);
     const timer = setTimeout(() => {
       req.destroy();
       done({ status: 0, gotBytes: false, error: 'timeout' });
@@ -154,8 +140,7 @@ export function sendAndAbortAfterFirstBytes(
         done({ status: res.statusCode ?? 0, gotBytes: false, error: 'ended before abort' }),
       );
     });
-    if (request.body !== undefined) req.write(request.body);
-    req.end();
+    writeBody(req, request);
   });
 }
 

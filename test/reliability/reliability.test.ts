@@ -19,7 +19,7 @@ import {
   type FakeClaude,
   type FakeClaudeScenario,
 } from '../fixtures/fake-claude-helpers.mjs';
-import { startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
+import { startFakeApi, type FakeApi, type FakeBehavior } from '../fixtures/fake-api.mjs';
 import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
 import { badRequestArb, validCases, PATHS, baseBody, type Case } from './bad-requests.js';
 import { startCuttingProxy, type CuttingProxy } from './cutting-proxy.js';
@@ -484,61 +484,81 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       });
     }
 
-    it('upstream 529 → 529 overloaded_error (Anthropic)', async () => {
-      await upstreamRow(
-        'fault: upstream 529 (Anthropic)',
-        () => api.enqueue({ kind: 'error', status: 529 }),
-        anthropicRequest(),
-        (s) => s === 529,
-        '529',
-        15_000,
-        (r) => (r.headers['retry-after'] ? [] : ['no retry-after header']),
+    /** Faults answered by a status alone (the 529 also with `retry-after`), one test each. */
+    const statusRows: {
+      name: string;
+      phase: string;
+      fault: FakeBehavior;
+      request: () => { method: string; path: string; headers: Record<string, string>; body: string };
+      expectStatus: (s: number) => boolean;
+      expectText: string;
+      boundMs: number;
+      extraCheck?: (r: RawResponse) => string[];
+    }[] = [
+      {
+        name: 'upstream 529 → 529 overloaded_error (Anthropic)',
+        phase: 'fault: upstream 529 (Anthropic)',
+        fault: { kind: 'error', status: 529 },
+        request: anthropicRequest,
+        expectStatus: (s) => s === 529,
+        expectText: '529',
+        boundMs: 15_000,
+        extraCheck: (r) => (r.headers['retry-after'] ? [] : ['no retry-after header']),
+      },
+      {
+        name: 'upstream 529 → 503 (OpenAI)',
+        phase: 'fault: upstream 529 (OpenAI)',
+        fault: { kind: 'error', status: 529 },
+        request: chatRequest,
+        expectStatus: (s) => s === 503 || s === 429,
+        expectText: '503 or 429',
+        boundMs: 15_000,
+      },
+      {
+        name: 'upstream 401 → 401 authentication_error',
+        phase: 'fault: upstream 401',
+        fault: { kind: 'error', status: 401 },
+        request: anthropicRequest,
+        expectStatus: (s) => s === 401,
+        expectText: '401',
+        boundMs: 15_000,
+      },
+      {
+        name: 'upstream hangs → 504 within the idle timeout',
+        phase: 'fault: upstream hangs (idleTimeoutMs 4 s)',
+        fault: { kind: 'hang' },
+        request: anthropicRequest,
+        expectStatus: (s) => s === 504,
+        expectText: '504',
+        boundMs: 12_000,
+      },
+      {
+        name: 'upstream stalls after message_start → 504',
+        phase: 'fault: upstream stalls after message_start',
+        fault: { kind: 'stall-after-start' },
+        request: anthropicRequest,
+        expectStatus: (s) => s === 504,
+        expectText: '504',
+        boundMs: 12_000,
+      },
+    ];
+    for (const row of statusRows) {
+      it(
+        row.name,
+        async () => {
+          await upstreamRow(
+            row.phase,
+            () => api.enqueue(row.fault),
+            row.request(),
+            row.expectStatus,
+            row.expectText,
+            row.boundMs,
+            row.extraCheck,
+          );
+        },
+        60_000,
       );
-    }, 60_000);
-
-    it('upstream 529 → 503 (OpenAI)', async () => {
-      await upstreamRow(
-        'fault: upstream 529 (OpenAI)',
-        () => api.enqueue({ kind: 'error', status: 529 }),
-        chatRequest(),
-        (s) => s === 503 || s === 429,
-        '503 or 429',
-        15_000,
-      );
-    }, 60_000);
-
-    it('upstream 401 → 401 authentication_error', async () => {
-      await upstreamRow(
-        'fault: upstream 401',
-        () => api.enqueue({ kind: 'error', status: 401 }),
-        anthropicRequest(),
-        (s) => s === 401,
-        '401',
-        15_000,
-      );
-    }, 60_000);
-
-    it('upstream hangs → 504 within the idle timeout', async () => {
-      await upstreamRow(
-        'fault: upstream hangs (idleTimeoutMs 4 s)',
-        () => api.enqueue({ kind: 'hang' }),
-        anthropicRequest(),
-        (s) => s === 504,
-        '504',
-        12_000,
-      );
-    }, 60_000);
-
-    it('upstream stalls after message_start → 504', async () => {
-      await upstreamRow(
-        'fault: upstream stalls after message_start',
-        () => api.enqueue({ kind: 'stall-after-start' }),
-        anthropicRequest(),
-        (s) => s === 504,
-        '504',
-        12_000,
-      );
-    }, 60_000);
+    }
 
     it('upstream connection cut mid-stream → a complete answer or a structured 5xx, never a truncated 200', async () => {
       // The CLI falls back to a non-streaming request when a stream breaks; that retry gets the fake

@@ -29,6 +29,8 @@ export {
   type FakeTurn,
 } from '../fixtures/fake-claude-helpers.mjs';
 export { startHarnessWithHome, type HomeHarness } from './harness.js';
+export { coded, runError } from './errors.js';
+export { nestedSchema } from './schemas.js';
 export {
   argValue,
   listedClientTools,

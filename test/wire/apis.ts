@@ -9,6 +9,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import AnthropicV0 from 'anthropic-sdk-v0';
 import OpenAI from 'openai';
+import { openaiResponses } from './openai-responses-api.js';
 
 // ------------------------------------------------------------------------------------------------
 // Neutral requests and results
@@ -144,6 +145,22 @@ function headerOf(headers: unknown, name: string): string | null {
 
 type AnthropicSdk = typeof Anthropic;
 
+/**
+ * What a request that should fail threw, or `undefined` if it succeeded. A stream is read to its
+ * end, since its failure may come with the events.
+ */
+async function failureOf(send: () => Promise<unknown>): Promise<unknown> {
+  try {
+    const result = await send();
+    if (typeof (result as Partial<AsyncIterable<unknown>> | null)?.[Symbol.asyncIterator] === 'function') {
+      for await (const event of result as AsyncIterable<unknown>) void event;
+    }
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 function anthropicStop(reason: string | null): Stop {
   if (reason === 'end_turn') return 'end';
   return reason;
@@ -254,19 +271,13 @@ function anthropicApi(name: string, Sdk: AnthropicSdk): WireApi {
           const { response } = await stream.withResponse();
           return { ...fromAnthropicMessage(message, response.headers), deltas };
         },
-        async sendInvalid(options = {}) {
+        sendInvalid(options = {}) {
           const params = { model: DEFAULT_MODEL, max_tokens: 16, messages: [] };
-          try {
-            if (options.stream === true) {
-              const stream = await client.messages.create({ ...params, stream: true });
-              for await (const event of stream) void event;
-            } else {
-              await client.messages.create(params);
-            }
-          } catch (error) {
-            return error;
-          }
-          return undefined;
+          return failureOf(() =>
+            options.stream === true
+              ? client.messages.create({ ...params, stream: true })
+              : client.messages.create(params),
+          );
         },
       };
     },
@@ -455,19 +466,13 @@ const openaiChat: WireApi = {
           model,
         };
       },
-      async sendInvalid(options = {}) {
+      sendInvalid(options = {}) {
         const params = { model: DEFAULT_MODEL, messages: [] };
-        try {
-          if (options.stream === true) {
-            const stream = await client.chat.completions.create({ ...params, stream: true });
-            for await (const chunk of stream) void chunk;
-          } else {
-            await client.chat.completions.create(params);
-          }
-        } catch (error) {
-          return error;
-        }
-        return undefined;
+        return failureOf(() =>
+          options.stream === true
+            ? client.chat.completions.create({ ...params, stream: true })
+            : client.chat.completions.create(params),
+        );
       },
     };
   },
@@ -506,4 +511,5 @@ export const wireApis: readonly WireApi[] = [
   anthropicApi('Anthropic Messages (@anthropic-ai/sdk 1.x)', Anthropic),
   anthropicApi('Anthropic Messages (@anthropic-ai/sdk 0.x)', AnthropicV0 as unknown as AnthropicSdk),
   openaiChat,
+  openaiResponses,
 ];

@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ClaudeCodeValidationError } from '../errors/index.js';
 import { configSchema, runOptionsSchema } from './schema.js';
 import { parseOrThrow } from './validate.js';
-
-function deep(levels: number): Record<string, unknown> {
-  const root: Record<string, unknown> = { type: 'object' };
-  let current = root;
-  for (let i = 1; i < levels; i += 1) {
-    const next: Record<string, unknown> = { type: 'object' };
-    current['properties'] = { x: next };
-    current = next;
-  }
-  return root;
-}
+import { nestedSchema } from '../../../test/support/schemas.js';
 
 describe('model names', () => {
   it.each([
@@ -51,9 +41,9 @@ describe('model names', () => {
 
 describe('JSON object options', () => {
   it('refuses nesting deep enough to overflow JSON.stringify', () => {
-    expect(parseOrThrow(runOptionsSchema, { jsonSchema: deep(20) }).jsonSchema).toBeDefined();
+    expect(parseOrThrow(runOptionsSchema, { jsonSchema: nestedSchema(20) }).jsonSchema).toBeDefined();
     for (const field of ['jsonSchema', 'settings', 'mcpConfig'] as const) {
-      expect(() => parseOrThrow(runOptionsSchema, { [field]: deep(6000) }, 'options')).toThrow(
+      expect(() => parseOrThrow(runOptionsSchema, { [field]: nestedSchema(6000) }, 'options')).toThrow(
         expect.objectContaining({ field: `options.${field}` }) as Error,
       );
     }

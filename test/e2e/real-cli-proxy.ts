@@ -1,0 +1,123 @@
+/**
+ * Shared set-up of the end-to-end suites over the real Claude Code CLI, offline: the fake Messages
+ * API, a throwaway CLI environment pointed at it, and on top either the proxy server
+ * (`useRealCliProxy`) or `ClaudeCodeWrapper`s (`useRealCliWrappers`). Each registers the suite's
+ * vitest hooks and returns an object whose fields are live once `beforeAll` has run.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { ClaudeCodeWrapper } from '../../src/index.js';
+import { createServer, type ProxyServer } from '../../src/http/server.js';
+import type { ServerOptionsInput } from '../../src/http/server-options.js';
+import { startFakeApi, type FakeApi } from '../fixtures/fake-api.mjs';
+import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
+
+/** The fake API, the CLI's environment and the proxy over the real CLI, with its base URL. */
+export interface RealCliProxy {
+  readonly api: FakeApi;
+  readonly cli: CliEnv;
+  readonly server: ProxyServer;
+  readonly url: string;
+}
+
+/** Fail clearly when a suite reads the set-up outside its tests. */
+function ready<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is only there inside the suite's tests`);
+  return value;
+}
+
+/**
+ * Before all tests: the fake API, a CLI environment and a proxy (port 0, in-memory sessions, plus
+ * `options`) whose wrapper runs the real CLI silently without retries; after all: each closed.
+ * With `resetApi` (the default) the fake API's script and records are reset before each test.
+ */
+export function useRealCliProxy(
+  options: Omit<ServerOptionsInput, 'wrapper'> = {},
+  { resetApi = true }: { resetApi?: boolean } = {},
+): RealCliProxy {
+  let state: RealCliProxy | undefined;
+  beforeAll(async () => {
+    const api = await startFakeApi();
+    const cli = await makeCliEnv(api.url);
+    const server = createServer({
+      port: 0,
+      sessionStorePath: ':memory:',
+      ...options,
+      wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, logLevel: 'silent', cliMaxRetries: 0 },
+    });
+    const { url } = await server.listen();
+    state = { api, cli, server, url };
+  });
+  afterAll(async () => {
+    await state?.server.close();
+    await state?.api.close();
+    await state?.cli.cleanup();
+  });
+  if (resetApi) beforeEach(() => ready(state, 'the fake API').api.reset());
+  return {
+    get api() {
+      return ready(state, 'the fake API').api;
+    },
+    get cli() {
+      return ready(state, 'the CLI environment').cli;
+    },
+    get server() {
+      return ready(state, 'the proxy').server;
+    },
+    get url() {
+      return ready(state, 'the proxy').url;
+    },
+  };
+}
+
+type WrapperConfig = ConstructorParameters<typeof ClaudeCodeWrapper>[0];
+
+/** The fake API of the suite, the CLI environment of the last wrapper, and a wrapper factory. */
+export interface RealCliWrappers {
+  readonly api: FakeApi;
+  readonly cli: CliEnv;
+  /**
+   * A wrapper over the real CLI in a fresh CLI environment (with `extraEnv` added to it): silent,
+   * no retries, 500 ms kill grace, the suite's `defaults`, then `config`.
+   */
+  wrapper(config?: WrapperConfig, extraEnv?: Record<string, string>): Promise<ClaudeCodeWrapper>;
+}
+
+/**
+ * The fake API for the whole suite; after each test its script is reset and the CLI environment of
+ * the test's last wrapper removed.
+ */
+export function useRealCliWrappers(defaults: WrapperConfig = {}): RealCliWrappers {
+  let api: FakeApi | undefined;
+  let cli: CliEnv | undefined;
+  beforeAll(async () => {
+    api = await startFakeApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  afterEach(async () => {
+    api?.reset();
+    await cli?.cleanup();
+  });
+  return {
+    get api() {
+      return ready(api, 'the fake API');
+    },
+    get cli() {
+      return ready(cli, 'the CLI environment');
+    },
+    async wrapper(config = {}, extraEnv = {}) {
+      cli = await makeCliEnv(ready(api, 'the fake API').url, { extra: extraEnv });
+      return new ClaudeCodeWrapper({
+        claudeBinary: realClaudeBinary(),
+        env: cli.env,
+        workingDirectory: cli.cwd,
+        cliMaxRetries: 0,
+        logLevel: 'silent',
+        killGraceMs: 500,
+        ...defaults,
+        ...config,
+      });
+    },
+  };
+}
