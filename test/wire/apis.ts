@@ -9,6 +9,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import AnthropicV0 from 'anthropic-sdk-v0';
 import OpenAI from 'openai';
+import { openaiResponses } from './openai-responses-api.js';
 
 // ------------------------------------------------------------------------------------------------
 // Neutral requests and results
@@ -510,4 +511,5 @@ export const wireApis: readonly WireApi[] = [
   anthropicApi('Anthropic Messages (@anthropic-ai/sdk 1.x)', Anthropic),
   anthropicApi('Anthropic Messages (@anthropic-ai/sdk 0.x)', AnthropicV0 as unknown as AnthropicSdk),
   openaiChat,
+  openaiResponses,
 ];
