@@ -99,11 +99,11 @@ export function synthesizedPlan(
   try {
     const { sessionId } = synthesizeTranscript({
       env: cliEnv,
-      turns: request.history.flatMap((message) =>
-        message.role === 'user' || message.role === 'assistant'
-          ? [{ role: message.role, content: transcriptContent(message.content) }]
-          : [],
-      ),
+      // System messages between turns stay system turns in place (never dropped).
+      turns: request.history.map((message) => ({
+        role: message.role,
+        content: transcriptContent(message.content),
+      })),
     });
     return { context: 'synthesized', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
   } catch (error) {
@@ -176,6 +176,8 @@ export async function rememberAnswer(
     messages: [
       ...request.history,
       request.newTurn,
+      // The next request carries them in its history where this one had them.
+      ...(request.trailingSystem ?? []),
       { role: 'assistant', content: [{ type: 'text', text: answer }] },
     ],
   });

@@ -40,7 +40,9 @@ export function buildContextForUnknownHistory(
   newTurn: readonly PromptBlock[],
 ): PromptBlock[] {
   const out: PromptBlock[] = [{ type: 'text', text: `${PREAMBLE}\n\n<conversation_history>` }];
-  history.forEach((message, i) => {
+  // A blank system message says nothing: no empty `System:` section for it.
+  const said = history.filter((message) => message.role !== 'system' || hasText(message.content));
+  said.forEach((message, i) => {
     appendSection(out, { type: 'text', text: `${LABELS[message.role]}:` }, i === 0 ? '\n' : '\n\n');
     contentToPromptBlocks(message.content).forEach((block, j) =>
       appendBlock(out, block, j === 0 ? ' ' : '\n'),
@@ -49,6 +51,12 @@ export function buildContextForUnknownHistory(
   appendSection(out, { type: 'text', text: '</conversation_history>' }, '\n');
   newTurn.forEach((block, j) => (j === 0 ? appendSection(out, block, '\n\n') : appendBlock(out, block)));
   return out;
+}
+
+function hasText(content: RequestMessage['content']): boolean {
+  return (content as readonly { type: string; text?: unknown }[]).some(
+    (block) => block.type !== 'text' || (typeof block.text === 'string' && block.text.trim() !== ''),
+  );
 }
 
 /** Append a block that starts a new section: `separator` goes before it even after an image. */

@@ -11,11 +11,24 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** One turn of the conversation, with Messages API content blocks. */
+/**
+ * One turn of the conversation, with Messages API content blocks. A `system` turn (its text) is
+ * written as the CLI writes its own mid-conversation system turns: an `attachment` line with
+ * `renderedRole: "system"`, which `--resume` sends to the API as a `role: "system"` message in place.
+ */
 export interface TranscriptTurn {
-  readonly role: 'user' | 'assistant';
+  readonly role: 'user' | 'assistant' | 'system';
   readonly content: string | readonly Record<string, unknown>[];
 }
+
+/**
+ * The system turn written after the first user turn when the history has none there. CLI 2.1.330
+ * declares the run's effort (`output_config`) on the system message that follows the first user
+ * turn, and sends an empty `{"role":"system","content":[]}` to carry it when the transcript has no
+ * system turn there; this one gives it something true to say instead.
+ */
+export const HISTORY_NOTE =
+  "<system-reminder>\nThe turns before the current message are the conversation so far, restored from the client's history.\n</system-reminder>";
 
 /** Where and what to write. */
 export interface SynthesizeTranscriptOptions {
@@ -53,18 +66,32 @@ export function synthesizeTranscript({
   sweepOldTranscripts(dir);
   const start = Date.now() - turns.length * 1000;
   let parentUuid: string | null = null;
-  const lines = turns.map((turn, index) => {
+  const lines = withEffortCarrier(turns).map((turn, index) => {
     const uuid = randomUUID();
     const content = typeof turn.content === 'string' ? [{ type: 'text', text: turn.content }] : turn.content;
-    const line = {
+    const common = {
       parentUuid,
       isSidechain: false,
-      type: turn.role,
       uuid,
       timestamp: new Date(start + index * 1000).toISOString(),
       userType: 'external',
       cwd,
       sessionId,
+    };
+    parentUuid = uuid;
+    if (turn.role === 'system') {
+      const text = systemText(turn.content);
+      return JSON.stringify({
+        ...common,
+        type: 'attachment',
+        attachment: { type: 'text', text },
+        rendered: [{ content: text }],
+        renderedRole: 'system',
+      });
+    }
+    return JSON.stringify({
+      ...common,
+      type: turn.role,
       message:
         turn.role === 'user'
           ? { role: 'user', content }
@@ -78,13 +105,35 @@ export function synthesizeTranscript({
               stop_sequence: null,
               usage: { input_tokens: 0, output_tokens: 0 },
             },
-    };
-    parentUuid = uuid;
-    return JSON.stringify(line);
+    });
   });
   const path = join(dir, `${sessionId}.jsonl`);
   writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
   return { sessionId, path };
+}
+
+/** The text of a system turn: its text blocks joined by blank lines. */
+function systemText(content: TranscriptTurn['content']): string {
+  if (typeof content === 'string') return content;
+  return content
+    .map((block) => (typeof block['text'] === 'string' ? block['text'] : ''))
+    .filter((text) => text !== '')
+    .join('\n\n');
+}
+
+/**
+ * `turns` with {@link HISTORY_NOTE} before the first assistant turn that follows the first user
+ * turns directly (no system turn between them); see there why.
+ */
+function withEffortCarrier(all: readonly TranscriptTurn[]): readonly TranscriptTurn[] {
+  // A blank system turn would reach the API as an empty system message: there is nothing to carry.
+  const turns = all.filter((turn) => turn.role !== 'system' || systemText(turn.content).trim() !== '');
+  const firstUser = turns.findIndex((turn) => turn.role === 'user');
+  if (firstUser === -1) return turns;
+  let next = firstUser;
+  while (turns[next]?.role === 'user') next += 1;
+  if (turns[next]?.role !== 'assistant') return turns;
+  return [...turns.slice(0, next), { role: 'system', content: HISTORY_NOTE }, ...turns.slice(next)];
 }
 
 /** When each transcript folder was last swept (see {@link sweepOldTranscripts}). */

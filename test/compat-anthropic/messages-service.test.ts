@@ -182,7 +182,8 @@ describe('AnthropicMessagesService with the fake CLI', () => {
         .split('\n')
         .filter(Boolean)
         .map((l) => (JSON.parse(l) as { type: string }).type),
-    ).toEqual(['user', 'assistant']);
+      // The attachment is the system turn that carries the CLI's effort declaration (HISTORY_NOTE).
+    ).toEqual(['user', 'attachment', 'assistant']);
 
     const next = await service.create(
       body([

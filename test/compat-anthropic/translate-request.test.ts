@@ -170,7 +170,34 @@ describe('translateRequest', () => {
         ],
       }),
     );
-    expect(error.message).toMatch(/^messages\.1\.role: the last message must have role "user"/);
+    expect(error.message).toMatch(
+      /^messages\.1\.role: the conversation ends with an assistant message \(prefill\)/,
+    );
+  });
+
+  it('takes system messages after the new turn as system prompt of this run only', () => {
+    const t = translate({
+      system: 'S1',
+      messages: [
+        { role: 'user', content: 'q1' },
+        { role: 'system', content: 'mid' },
+        { role: 'assistant', content: 'a1' },
+        { role: 'user', content: 'q2' },
+        { role: 'system', content: [{ type: 'text', text: 'T1' }] },
+        { role: 'system', content: 'T2' },
+      ],
+    });
+    expect(t.system).toBe('S1');
+    expect(t.runOptions.systemPrompt).toBe('S1\n\nT1\n\nT2');
+    expect(t.history.map((m) => m.role)).toEqual(['user', 'system', 'assistant']);
+    expect(t.trailingSystem?.map((m) => m.role)).toEqual(['system', 'system']);
+    expect(t.prompt).toEqual([{ type: 'text', text: 'q2' }]);
+  });
+
+  it('needs a user message besides system messages', () => {
+    expect(rejection(() => translate({ messages: [{ role: 'system', content: 's' }] })).message).toMatch(
+      /^messages: at least one user message is required/,
+    );
   });
 
   it('rejects an empty new turn', () => {

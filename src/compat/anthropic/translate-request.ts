@@ -60,12 +60,14 @@ export interface TranslatedRequest {
   readonly warnings: string[];
   /** The model id as requested (used in responses and conversation keys). */
   readonly model: string;
-  /** `system` as one string, or undefined when absent or blank. */
+  /** `system` and leading system messages as one string (the conversation's), or undefined when absent or blank. */
   readonly system: string | undefined;
   /** Every message before the new turn. */
   readonly history: readonly RequestMessage[];
   /** The new user turn as sent. */
   readonly newTurn: RequestMessage;
+  /** `system` messages after the new turn (their text is in the run's system prompt, not in `system`). */
+  readonly trailingSystem?: readonly RequestMessage[] | undefined;
   /** `stop_sequences`, possibly empty. */
   readonly stopSequences: readonly string[];
   /** Whether thinking blocks should be returned (`thinking` enabled or adaptive, not `omitted`). */
@@ -93,26 +95,32 @@ export function translateRequest(
       `${first.field}: ${first.problem} (rejected because the server runs in strict mode)`,
     );
   }
-  const { leadingSystem, history, newTurn } = splitConversation(request.messages);
+  const { leadingSystem, history, newTurn, trailingSystem } = splitConversation(request.messages);
   const warnings = unsupported.map((p) => `${p.field}: ${p.problem}; ignored`);
   const tools = planClientTools(request, options, warnings);
   const prompt = contentToPromptBlocks(newTurn.content);
   if (!hasPromptContent(prompt)) {
     throw invalidRequest(
-      `messages.${request.messages.length - 1}.content: the final user message must contain non-empty text or an image`,
+      `messages.${request.messages.length - 1 - trailingSystem.length}.content: the final user message must contain non-empty text or an image`,
     );
   }
   const system = joinSystem([...(request.system ?? []), ...leadingSystem.flatMap((m) => m.content)]);
+  // System messages after the new turn reach the model as system prompt of this run (not in the key).
+  const runSystem = joinSystem([
+    ...(request.system ?? []),
+    ...[...leadingSystem, ...trailingSystem].flatMap((m) => m.content),
+  ]);
   // tool_choice any/tool cannot be enforced by the CLI: ask for it in this turn only.
   if (tools?.instruction !== undefined) prompt.push({ type: 'text', text: tools.instruction });
   return {
     prompt,
-    runOptions: buildRunOptions(request, system, options),
+    runOptions: buildRunOptions(request, runSystem, options),
     warnings,
     model: request.model,
     system,
     history,
     newTurn,
+    trailingSystem,
     stopSequences: request.stop_sequences ?? [],
     includeThinking: wantsThinking(request.thinking),
     tools,
@@ -123,25 +131,38 @@ export function translateRequest(
 type SystemMessage = Extract<RequestMessage, { role: 'system' }>;
 
 /**
- * Split `messages` into leading `system` messages (they act as system prompt), the history, and the
- * new turn, which must be a user message.
- * @throws {@link AnthropicApiError} 400 when the last message is not a user message.
+ * Split `messages` into leading `system` messages (they act as system prompt), the history, the
+ * new turn, which must be a user message, and the `system` messages after it (trailing: they apply
+ * to this turn, as Claude Code sends them). System messages between other turns stay in the history.
+ * @throws {@link AnthropicApiError} 400 when no user message ends the conversation (only system
+ * messages after it), naming the real problem: a prefill, or no user message at all.
  */
 export function splitConversation(messages: readonly RequestMessage[]): {
   leadingSystem: readonly SystemMessage[];
   history: readonly RequestMessage[];
   newTurn: RequestMessage & { role: 'user' };
+  trailingSystem: readonly SystemMessage[];
 } {
-  const last = messages.at(-1);
-  if (last?.role !== 'user') {
+  let end = messages.length;
+  while (end > 0 && messages[end - 1]?.role === 'system') end -= 1;
+  const last = messages[end - 1];
+  if (last === undefined) {
     throw invalidRequest(
-      `messages.${messages.length - 1}.role: the last message must have role "user"; ` +
-        'continuing a partial assistant message (prefill) is not supported by the Claude Code backend',
+      messages.length === 0
+        ? 'messages: at least one message is required'
+        : 'messages: at least one user message is required; system messages alone are not a turn',
+    );
+  }
+  if (last.role !== 'user') {
+    throw invalidRequest(
+      `messages.${end - 1}.role: the conversation ends with an assistant message (prefill): continuing a ` +
+        'partial assistant message is not supported by the Claude Code backend; end with a user message',
     );
   }
   const firstOther = messages.findIndex((m) => m.role !== 'system');
   const leadingSystem = messages.slice(0, firstOther).filter((m): m is SystemMessage => m.role === 'system');
-  return { leadingSystem, history: messages.slice(firstOther, -1), newTurn: last };
+  const trailingSystem = messages.slice(end).filter((m): m is SystemMessage => m.role === 'system');
+  return { leadingSystem, history: messages.slice(firstOther, end - 1), newTurn: last, trailingSystem };
 }
 
 /** System text blocks as one string, joined by blank lines. Blank → undefined. */
