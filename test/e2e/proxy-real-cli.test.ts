@@ -1,11 +1,10 @@
 /**
  * End-to-end: official clients → proxy → real Claude Code CLI → fake Messages API.
  */
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { lastUserText } from '../fixtures/fake-api.mjs';
-import { useRealCliProxy } from './real-cli-proxy.js';
+import { streamedChatText, useRealCliProxy } from './real-cli-proxy.js';
 
 const proxy = useRealCliProxy({}, { resetApi: false });
 
@@ -18,7 +17,7 @@ function roleTurns(body: unknown): Array<[string, string]> {
 
 describe('proxy with the real CLI', () => {
   it('carries a three-turn conversation to the API as separate role turns', async () => {
-    const client = new Anthropic({ baseURL: proxy.url, apiKey: 'unused', maxRetries: 0 });
+    const client = proxy.anthropic();
     const model = 'claude-sonnet-5-5';
     const system = 'You are a test assistant.';
     const history: Anthropic.MessageParam[] = [];
@@ -48,7 +47,7 @@ describe('proxy with the real CLI', () => {
   });
 
   it('gives a history the server never saw to the API as separate role turns (synthesized session)', async () => {
-    const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const client = proxy.openai();
     const { data, response } = await client.chat.completions
       .create({
         model: 'claude-sonnet-5-5',
@@ -71,20 +70,12 @@ describe('proxy with the real CLI', () => {
 
   it('streams through the OpenAI client', async () => {
     proxy.api.enqueue({ kind: 'text', chunks: ['alpha ', 'beta'] });
-    const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    const stream = await client.chat.completions.create({
-      model: 'claude-sonnet-5-5',
-      stream: true,
-      messages: [{ role: 'user', content: 'go' }],
-    });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(text).toBe('alpha beta');
+    expect(await streamedChatText(proxy.openai(), 'go')).toBe('alpha beta');
   });
 
   it('reports an upstream 529 as overloaded to both clients', async () => {
     proxy.api.enqueue({ kind: 'error', status: 529 });
-    const anthropic = new Anthropic({ baseURL: proxy.url, apiKey: 'unused', maxRetries: 0 });
+    const anthropic = proxy.anthropic();
     const error = await anthropic.messages
       .create({ model: 'claude-sonnet-5-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);

@@ -4,6 +4,8 @@
  * (`useRealCliProxy`) or `ClaudeCodeWrapper`s (`useRealCliWrappers`). Each registers the suite's
  * vitest hooks and returns an object whose fields are live once `beforeAll` has run.
  */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { ClaudeCodeWrapper } from '../../src/index.js';
 import { createServer, type ProxyServer } from '../../src/http/server.js';
@@ -17,6 +19,10 @@ export interface RealCliProxy {
   readonly cli: CliEnv;
   readonly server: ProxyServer;
   readonly url: string;
+  /** The official Anthropic client at the proxy, without retries. */
+  anthropic(): Anthropic;
+  /** The official OpenAI client at the proxy's `/v1`, without retries. */
+  openai(): OpenAI;
 }
 
 /** Fail clearly when a suite reads the set-up outside its tests. */
@@ -34,7 +40,7 @@ export function useRealCliProxy(
   options: Omit<ServerOptionsInput, 'wrapper'> = {},
   { resetApi = true }: { resetApi?: boolean } = {},
 ): RealCliProxy {
-  let state: RealCliProxy | undefined;
+  let state: Omit<RealCliProxy, 'anthropic' | 'openai'> | undefined;
   beforeAll(async () => {
     const api = await startFakeApi();
     const cli = await makeCliEnv(api.url);
@@ -66,7 +72,25 @@ export function useRealCliProxy(
     get url() {
       return ready(state, 'the proxy').url;
     },
+    anthropic() {
+      return new Anthropic({ baseURL: ready(state, 'the proxy').url, apiKey: 'unused', maxRetries: 0 });
+    },
+    openai() {
+      return new OpenAI({ baseURL: `${ready(state, 'the proxy').url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    },
   };
+}
+
+/** The text of a streamed chat completion answering `content`, as the OpenAI client puts it together. */
+export async function streamedChatText(openai: OpenAI, content: string): Promise<string> {
+  const stream = await openai.chat.completions.create({
+    model: 'claude-sonnet-5-5',
+    stream: true,
+    messages: [{ role: 'user', content }],
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
 }
 
 type WrapperConfig = ConstructorParameters<typeof ClaudeCodeWrapper>[0];

@@ -4,10 +4,8 @@
  * that stalls after `message_start`); the official SDKs still parse such streams.
  * Official clients → proxy → real Claude Code CLI → fake Messages API.
  */
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { useRealCliProxy } from './real-cli-proxy.js';
+import { streamedChatText, useRealCliProxy } from './real-cli-proxy.js';
 
 const PING_MS = 300;
 
@@ -85,21 +83,13 @@ describe('SSE keep-alive', () => {
       ttftMs: PING_MS * 4,
       chunkDelayMs: PING_MS * 3,
     });
-    const anthropic = new Anthropic({ baseURL: proxy.url, apiKey: 'unused', maxRetries: 0 });
+    const anthropic = proxy.anthropic();
     const message = await anthropic.messages
       .stream({ model: 'claude-sonnet-5-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
       .finalMessage();
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'slow but sure' });
 
-    const openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    const stream = await openai.chat.completions.create({
-      model: 'claude-sonnet-5-5',
-      stream: true,
-      messages: [{ role: 'user', content: 'hi' }],
-    });
-    let answer = '';
-    for await (const chunk of stream) answer += chunk.choices[0]?.delta.content ?? '';
-    expect(answer).toBe('slow but sure');
+    expect(await streamedChatText(proxy.openai(), 'hi')).toBe('slow but sure');
 
     const raw = await readRaw(
       '/v1/messages',
