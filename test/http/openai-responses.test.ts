@@ -5,6 +5,8 @@
  * 400s naming the field.
  */
 import OpenAI from 'openai';
+import { zodTextFormat } from 'openai/helpers/zod';
+import * as z from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   argValue,
@@ -248,11 +250,30 @@ describe('POST /v1/responses with the openai client', () => {
     const raw = await fetch(`${harness!.url}/v1/responses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, input: 'x', temperature: 0.2, reasoning: { effort: 'low' } }),
+      body: JSON.stringify({ model: MODEL, input: 'x', temperature: 0.2, truncation: 'auto' }),
     });
     expect(raw.status).toBe(200);
     const warnings = raw.headers.get('x-claude-code-warnings') ?? '';
     expect(warnings).toContain("'temperature'");
-    expect(warnings).toContain("'reasoning'");
+    expect(warnings).toContain("'truncation'");
+  });
+
+  it('text.format json_schema runs with the CLI --json-schema; responses.parse gets the document', async () => {
+    const document = { name: 'Ada', age: 36 };
+    const client = await start({
+      default: { kind: 'reply', text: 'Let me fill that in.', structured: document },
+    });
+    const Person = z.object({ name: z.string(), age: z.number() });
+    const parsed = await client.responses.parse({
+      model: MODEL,
+      input: 'Who?',
+      text: { format: zodTextFormat(Person, 'person') },
+      reasoning: { effort: 'high' },
+    });
+    expect(parsed.output_parsed).toEqual(document);
+    expect(JSON.parse(parsed.output_text)).toEqual(document);
+    const run = cliRuns(harness!.fake)[0];
+    expect(initializeRequest(run)?.['jsonSchema']).toMatchObject({ type: 'object' });
+    expect(run?.argv.join(' ')).toContain('--effort high');
   });
 });

@@ -177,6 +177,13 @@ export const responsesRequestSchema = z
     parallel_tool_calls: z.boolean().nullish(),
     text: z.looseObject({ format: textFormat.nullish(), verbosity: z.unknown().optional() }).nullish(),
     metadata: z.record(z.string(), z.string()).nullish(),
+    reasoning: z
+      .looseObject({
+        effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+        summary: z.unknown().optional(),
+        generate_summary: z.unknown().optional(),
+      })
+      .nullish(),
     user: z.string().nullish(),
     temperature: z.number().min(0).max(2).nullish(),
     top_p: z.number().min(0).max(1).nullish(),

@@ -14,6 +14,7 @@
  * | `max_output_tokens` ?? 4096 | `max_tokens` |
  * | `tools` (function), `tool_choice`, `parallel_tool_calls` | `tools`, `tool_choice` |
  * | `text.format` (`json_schema`, `json_object`) | `output_config.format` (`json_schema`) |
+ * | `reasoning.effort` (`none`, `minimal` → `low`) | `output_config.effort` |
  * | `user` | `metadata.user_id` |
  *
  * Parameters with no equivalent (sampling, `reasoning`, `truncation`, ...) are listed in `warnings`
@@ -22,6 +23,7 @@
 import type {
   ContentBlockParam,
   MessageCreateParamsNonStreaming,
+  OutputConfig,
   Tool,
   ToolChoice,
   UserMessageParam,
@@ -61,7 +63,6 @@ const ignoredParams: Readonly<Record<string, unknown>> = {
   temperature: 1,
   top_p: 1,
   top_logprobs: 0,
-  reasoning: undefined,
   truncation: 'disabled',
   include: undefined,
   background: false,
@@ -133,7 +134,6 @@ export function toAnthropicFromResponses(
     );
   }
   const system = instructions.join('\n\n');
-  const format = request.text?.format;
   const params: MessageCreateParamsNonStreaming = {
     model: request.model,
     max_tokens: request.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
@@ -141,11 +141,7 @@ export function toAnthropicFromResponses(
     ...(system === '' ? {} : { system }),
     ...(request.user == null ? {} : { metadata: { user_id: request.user } }),
     ...toolFields(request, warnings),
-    ...(format?.type === 'json_schema'
-      ? { output_config: { format: { type: 'json_schema', schema: format.schema } } }
-      : format?.type === 'json_object'
-        ? { output_config: { format: { type: 'json_schema', schema: { type: 'object' } } } }
-        : {}),
+    ...toOutputConfig(request, warnings),
   };
   return {
     request,
@@ -160,6 +156,33 @@ export function toAnthropicFromResponses(
 /** Parse and translate in one step (no `previous_response_id` lookup). */
 export function responsesToAnthropic(body: unknown, previous?: ResponsesConversation): ResponsesTranslation {
   return toAnthropicFromResponses(parseResponsesRequest(body), previous);
+}
+
+/**
+ * `text.format` and `reasoning.effort` → `output_config`: the Anthropic layer runs a format as the
+ * CLI's `--json-schema` (the answer's text is the JSON document) and an effort as `--effort`
+ * (`none`, `minimal` → `low`). Reasoning summaries have no equivalent and are warned about.
+ */
+function toOutputConfig(request: ResponsesRequest, warnings: string[]): { output_config?: OutputConfig } {
+  const format = request.text?.format;
+  const schema =
+    format?.type === 'json_schema'
+      ? format.schema
+      : format?.type === 'json_object'
+        ? { type: 'object' }
+        : undefined;
+  const requested = request.reasoning?.effort ?? undefined;
+  const effort = requested === 'none' || requested === 'minimal' ? 'low' : requested;
+  if (request.reasoning?.summary != null || request.reasoning?.generate_summary != null) {
+    warnings.push("'reasoning.summary' is not supported and was ignored");
+  }
+  if (schema === undefined && effort === undefined) return {};
+  return {
+    output_config: {
+      ...(schema === undefined ? {} : { format: { type: 'json_schema', schema: { ...schema } } }),
+      ...(effort === undefined ? {} : { effort }),
+    },
+  };
 }
 
 function ignoredWarnings(request: ResponsesRequest): string[] {
