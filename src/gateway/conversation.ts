@@ -74,9 +74,25 @@ export async function planConversation(
   return {
     context: 'resumed',
     resumeSessionId: sessionId,
-    prompt: request.prompt,
+    prompt: withTrailingSystem(request),
     warnings: storeWarnings(store),
   };
+}
+
+/**
+ * The new turn of a resumed run, with the text of the system messages after it as a
+ * `<system-reminder>` block: on `--resume` the CLI keeps the system prompt the session started with
+ * (its transcript's prompt snapshot; probed with CLI 2.1.330), so the run's system prompt cannot
+ * carry them there. The block is kept in the session, as the system message is in the history.
+ */
+function withTrailingSystem(request: TranslatedRequest): PromptBlock[] {
+  const text = (request.trailingSystem ?? [])
+    .flatMap((message) => message.content as readonly { type: string; text?: unknown }[])
+    .map((block) => (typeof block.text === 'string' ? block.text : ''))
+    .filter((part) => part.trim() !== '')
+    .join('\n\n');
+  if (text === '') return request.prompt;
+  return [...request.prompt, { type: 'text', text: `<system-reminder>\n${text}\n</system-reminder>` }];
 }
 
 /** Told to the caller when the conversation store could not be read (no server details). */

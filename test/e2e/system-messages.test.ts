@@ -58,6 +58,29 @@ describe('system messages inside messages', () => {
     expect(systemTexts(upstream())).toContain('TRAILING-RULE: answer in French');
   });
 
+  it('resumes the session when the next request carries the trailing system message in its history', async () => {
+    const first = [{ role: 'user', content: 'remember me' } as Anthropic.MessageParam, systemParam('RULE-A')];
+    const answer = await client.messages.create({ model, max_tokens: 100, messages: first });
+    const { response } = await client.messages
+      .create({
+        model,
+        max_tokens: 100,
+        messages: [
+          ...first,
+          { role: 'assistant', content: answer.content },
+          { role: 'user', content: 'again' },
+          systemParam('RULE-B'),
+        ],
+      })
+      .withResponse();
+    expect(response.headers.get('x-claude-code-context')).toBe('resumed');
+    // On --resume the CLI keeps the session's system prompt: the text rides in the new turn.
+    const last = upstream()
+      .messages.filter((m) => m.role === 'user')
+      .at(-1);
+    expect(JSON.stringify(last?.content)).toContain('<system-reminder>\\nRULE-B\\n</system-reminder>');
+  });
+
   it('keeps a mid-history system message as a system turn, and invents no empty one', async () => {
     await client.messages.create({
       model,
@@ -69,8 +92,11 @@ describe('system messages inside messages', () => {
         systemParam('MID-RULE: be brief'),
         { role: 'assistant', content: 'a2' },
         { role: 'user', content: 'u3' },
+        systemParam('TRAIL-SYN'),
       ],
     });
+    // A synthesized session has no prompt snapshot: the run's system prompt applies.
+    expect(systemTexts(upstream())).toContain('TRAIL-SYN');
     const { messages } = upstream();
     const systems = messages.filter((m) => m.role === 'system');
     for (const m of systems) {
