@@ -38,7 +38,9 @@ const layerZones = LAYERS.flatMap((row, level) =>
 
 /** Rules on top of the order: what a layer must not know about even below it. */
 const extraZones = [
-  ...['anthropic', 'openai'].flatMap((api) => [
+  // compat/openai-responses shares OpenAI's error shape, image URLs and schema errors with
+  // compat/openai (one vendor), and like it must not know the Anthropic translation.
+  ...['anthropic', 'openai', 'openai-responses'].flatMap((api) => [
     {
       target: `./src/compat/${api}`,
       from: './src/client',
