@@ -276,4 +276,19 @@ describe('POST /v1/responses with the openai client', () => {
     expect(initializeRequest(run)?.['jsonSchema']).toMatchObject({ type: 'object' });
     expect(run?.argv.join(' ')).toContain('--effort high');
   });
+
+  it('surfaces a failure mid-stream as an error event the SDK throws, and remembers nothing', async () => {
+    const client = await start({
+      default: { kind: 'crash', afterLines: 6, text: 'partial answer', exitCode: 3, stderr: 'boom' },
+    });
+    const stream = await client.responses.create({ model: MODEL, input: 'x', stream: true });
+    const types: string[] = [];
+    const error = await (async () => {
+      for await (const event of stream) types.push(event.type);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'server_error' });
+    expect(types[0]).toBe('response.created');
+    expect(types).not.toContain('response.completed');
+  });
 });
