@@ -23,6 +23,7 @@ import { ClaudeCodeError } from '../core/errors/index.js';
 import type { PromptBlock } from '../core/prompt.js';
 import type { SessionStore } from '../session/session-store.js';
 import { synthesizeTranscript } from '../session/synthesize-transcript.js';
+import { modelToolName } from '../tools/client-tool.js';
 import { conversationKey } from './conversation-key.js';
 import { buildContextForUnknownHistory } from './flatten-history.js';
 import type { TranslatedRequest } from '../compat/anthropic/translate-request.js';
@@ -118,7 +119,7 @@ export function synthesizedPlan(
       // System messages between turns stay system turns in place (never dropped).
       turns: request.history.map((message) => ({
         role: message.role,
-        content: transcriptContent(message.content),
+        content: transcriptContent(message.content, request.tools?.names),
       })),
     });
     return { context: 'synthesized', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
@@ -131,14 +132,22 @@ export function synthesizedPlan(
   }
 }
 
-/** Content blocks as the transcript stores them: thinking (signed by the API) and cache hints dropped. */
+/**
+ * Content blocks as the transcript stores them: thinking (signed by the API) and cache hints dropped,
+ * and a call to one of the caller's tools named as the model sees that tool (`modelToolName`).
+ */
 function transcriptContent(
   content: TranslatedRequest['history'][number]['content'],
+  clientTools: ReadonlySet<string> | undefined,
 ): Record<string, unknown>[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   return (content as readonly Record<string, unknown>[])
     .filter((block) => block['type'] !== 'thinking' && block['type'] !== 'redacted_thinking')
-    .map(({ cache_control: _cacheControl, ...block }) => block);
+    .map(({ cache_control: _cacheControl, ...block }) =>
+      block['type'] === 'tool_use' && typeof block['name'] === 'string' && clientTools?.has(block['name'])
+        ? { ...block, name: modelToolName(block['name']) }
+        : block,
+    );
 }
 
 /** The plan that sends the whole history in the prompt. */

@@ -5,6 +5,8 @@
  * First with the fake CLI, then one round trip with the real CLI against the fake Messages API.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaudeCodeConfig } from '../../src/core/config/schema.js';
@@ -95,6 +97,35 @@ describe('client tools with Claude Code names, fake CLI', () => {
       }
     }
     expect(starts).toEqual([expect.objectContaining({ type: 'tool_use', name: 'Bash' })]);
+  });
+
+  it('names a past call of the caller’s Bash as the model sees it in a synthesized history', async () => {
+    const { client, fake } = await setup({ default: { kind: 'reply', text: 'ok' } });
+    await client.messages.create({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 100,
+      tools,
+      messages: [
+        { role: 'user', content: 'list files' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_old_1', name: 'Bash', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_old_1', content: 'a.txt' }] },
+        { role: 'assistant', content: 'There is a.txt.' },
+        { role: 'user', content: 'thanks' },
+      ],
+    });
+    const run = fake.invocations().find((i) => !i.argv.includes('--version'));
+    const argv = run?.argv ?? [];
+    const transcript = readFileSync(
+      join(
+        run?.env['HOME'] ?? '/nonexistent',
+        '.claude',
+        'projects',
+        '-claude-code-wrapper-synthetic',
+        `${argv[argv.indexOf('--resume') + 1]}.jsonl`,
+      ),
+      'utf8',
+    );
+    expect(transcript).toContain(`"name":"${NAMESPACED_BASH}"`);
   });
 
   it('accepts them with the built-in tools on, too', async () => {
