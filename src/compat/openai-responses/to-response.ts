@@ -151,36 +151,20 @@ export function functionCallItem(
 }
 
 /**
- * Translate a finished Anthropic message into a `Response`: the text blocks as one `message` item
- * (text blocks separated by tool calls stay separate items), each `tool_use` block as a
- * `function_call` item whose `call_id` is the tool use id.
+ * Translate a finished Anthropic message into a `Response`: each text block as a `message` item
+ * (as the stream sends them, one item per block), each `tool_use` block as a `function_call` item
+ * whose `call_id` is the tool use id.
  */
 export function toResponse(
   message: Pick<Message, 'content' | 'stop_reason'> & { usage: UsageLike },
   frame: ResponseFrame,
 ): Response {
-  const output: ResponseOutputItem[] = [];
-  let text: string | undefined;
-  const flush = (): void => {
-    if (text !== undefined) output.push(messageItem(newItemId('msg'), text, 'completed'));
-    text = undefined;
-  };
-  for (const block of message.content) {
-    if (block.type === 'text') text = (text ?? '') + block.text;
-    else if (block.type === 'tool_use') {
-      flush();
-      output.push(
-        functionCallItem(
-          newItemId('fc'),
-          block.id,
-          block.name,
-          JSON.stringify(block.input ?? {}),
-          'completed',
-        ),
-      );
-    }
-  }
-  flush();
+  const output = message.content.flatMap((block): ResponseOutputItem[] => {
+    if (block.type === 'text') return [messageItem(newItemId('msg'), block.text, 'completed')];
+    if (block.type !== 'tool_use') return [];
+    const args = JSON.stringify(block.input ?? {});
+    return [functionCallItem(newItemId('fc'), block.id, block.name, args, 'completed')];
+  });
   return buildResponse(frame, finalStatus(message.stop_reason), output, message.usage);
 }
 
