@@ -17,3 +17,4 @@ export { conversationKey, canonicalJson, type ConversationKeyInput } from './con
 export { buildContextForUnknownHistory } from './flatten-history.js';
 export { toStreamEvents, type StreamEventsOptions, type StreamOutcome } from './to-stream-events.js';
 export { claimToolRun, toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
+export { DEFAULT_RESPONSE_STORE_ENTRIES, ResponseStore } from './response-store.js';

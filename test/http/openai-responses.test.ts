@@ -283,12 +283,20 @@ describe('POST /v1/responses with the openai client', () => {
     });
     const stream = await client.responses.create({ model: MODEL, input: 'x', stream: true });
     const types: string[] = [];
+    let id = '';
     const error = await (async () => {
-      for await (const event of stream) types.push(event.type);
+      for await (const event of stream) {
+        types.push(event.type);
+        if (event.type === 'response.created') id = event.response.id;
+      }
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'server_error' });
     expect(types[0]).toBe('response.created');
     expect(types).not.toContain('response.completed');
+    const next = await client.responses
+      .create({ model: MODEL, previous_response_id: id, input: 'y' })
+      .catch((e: unknown) => e);
+    expect(next).toBeInstanceOf(OpenAI.NotFoundError);
   });
 });
