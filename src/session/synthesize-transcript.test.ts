@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { synthesizeTranscript } from './synthesize-transcript.js';
+import { HISTORY_NOTE, synthesizeTranscript, type TranscriptTurn } from './synthesize-transcript.js';
 
 const roots: string[] = [];
 afterEach(() => {
@@ -40,5 +40,37 @@ describe('synthesizeTranscript', () => {
     const second = synthesizeTranscript({ env, turns });
     expect(existsSync(stale)).toBe(true);
     expect(existsSync(second.path)).toBe(true);
+  });
+
+  it('writes system turns as system-role attachments, skips blank ones, and gives the first user turn a note', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ccw-synth-'));
+    roots.push(root);
+    const lines = (turns: TranscriptTurn[]) =>
+      readFileSync(synthesizeTranscript({ env: { CLAUDE_CONFIG_DIR: root }, turns }).path, 'utf8')
+        .trim()
+        .split('\n')
+        .map(
+          (l) =>
+            JSON.parse(l) as { type: string; parentUuid: string | null; uuid: string; rendered?: unknown },
+        );
+
+    const plain = lines([
+      { role: 'user', content: 'u1' },
+      { role: 'assistant', content: 'a1' },
+      { role: 'user', content: 'u2' },
+      { role: 'system', content: [{ type: 'text', text: '  ' }] },
+      { role: 'assistant', content: 'a2' },
+    ]);
+    expect(plain.map((l) => l.type)).toEqual(['user', 'attachment', 'assistant', 'user', 'assistant']);
+    expect(plain[1]?.rendered).toEqual([{ content: HISTORY_NOTE }]);
+    plain.slice(1).forEach((line, i) => expect(line.parentUuid).toBe(plain[i]?.uuid));
+
+    const withSystem = lines([
+      { role: 'user', content: 'u1' },
+      { role: 'system', content: [{ type: 'text', text: 'be brief' }] },
+      { role: 'assistant', content: 'a1' },
+    ]);
+    expect(withSystem.map((l) => l.type)).toEqual(['user', 'attachment', 'assistant']);
+    expect(withSystem[1]).toMatchObject({ rendered: [{ content: 'be brief' }], renderedRole: 'system' });
   });
 });
