@@ -87,13 +87,21 @@ export async function planConversation(
  * carry them there. The block is kept in the session, as the system message is in the history.
  */
 function withTrailingSystem(request: TranslatedRequest): PromptBlock[] {
+  const reminder = trailingSystemReminder(request);
+  return reminder === undefined ? request.prompt : [...request.prompt, { type: 'text', text: reminder }];
+}
+
+/**
+ * The text of the system messages after the new turn as one `<system-reminder>`, for runs whose
+ * system prompt cannot carry it (a resumed session, a continued run); undefined when there is none.
+ */
+export function trailingSystemReminder(request: TranslatedRequest): string | undefined {
   const text = (request.trailingSystem ?? [])
     .flatMap((message) => message.content as readonly { type: string; text?: unknown }[])
     .map((block) => (typeof block.text === 'string' ? block.text : ''))
     .filter((part) => part.trim() !== '')
     .join('\n\n');
-  if (text === '') return request.prompt;
-  return [...request.prompt, { type: 'text', text: `<system-reminder>\n${text}\n</system-reminder>` }];
+  return text === '' ? undefined : `<system-reminder>\n${text}\n</system-reminder>`;
 }
 
 /** Told to the caller when the conversation store could not be read (no server details). */

@@ -26,7 +26,13 @@ import type { TranslatedRequest } from '../compat/anthropic/translate-request.js
 import { resultsForDelivery } from '../compat/anthropic/tool-results.js';
 import { ClaudeCodeAbortError } from '../core/errors/index.js';
 import type { ConcurrencyGate } from '../resilience/concurrency-gate.js';
-import { flattenedPlan, isStaleSession, planConversation, type ConversationPlan } from './conversation.js';
+import {
+  flattenedPlan,
+  isStaleSession,
+  planConversation,
+  trailingSystemReminder,
+  type ConversationPlan,
+} from './conversation.js';
 import { Deferred } from './deferred.js';
 import {
   discardWhenStopped,
@@ -266,7 +272,13 @@ export class GatewayRequest {
     const live = claimToolRun(context.toolRuns, request, context.expiredToolResults, notes);
     const turn = request.toolResults;
     if (live !== undefined && turn !== undefined && request.tools?.choice !== 'none') {
-      live.bridge.deliver(resultsForDelivery(turn, live.toolUseIds, request.tools?.instruction));
+      // The run's system prompt is fixed: system messages after the results ride with them.
+      const extra = [request.tools?.instruction, trailingSystemReminder(request)].filter(
+        (text): text is string => text !== undefined,
+      );
+      live.bridge.deliver(
+        resultsForDelivery(turn, live.toolUseIds, extra.length === 0 ? undefined : extra.join('\n\n')),
+      );
       const plan: ConversationPlan = { context: 'continued', prompt: [], warnings: notes };
       this.#planned.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
       return { request, cursor: live.cursor, plan, bridge: live.bridge, toolRun: live };

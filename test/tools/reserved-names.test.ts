@@ -128,6 +128,23 @@ describe('client tools with Claude Code names, fake CLI', () => {
     expect(transcript).toContain(`"name":"${NAMESPACED_BASH}"`);
   });
 
+  it('gives a system message after the tool results to the continued run with the results', async () => {
+    const { client } = await setup(scenario);
+    const ask = (messages: Anthropic.MessageParam[]) =>
+      client.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 100, tools, messages });
+    const first = await ask([{ role: 'user', content: 'list files' }]);
+    const call = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
+    const second = await ask([
+      { role: 'user', content: 'list files' },
+      { role: 'assistant', content: first.content },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: call?.id ?? '', content: 'a.txt' }] },
+      { role: 'system', content: 'LATE-RULE' } as unknown as Anthropic.MessageParam,
+    ]);
+    const text = second.content[0]?.type === 'text' ? second.content[0].text : '';
+    expect(text).toContain('client tool results: a.txt');
+    expect(text).toContain('<system-reminder>\nLATE-RULE\n</system-reminder>');
+  });
+
   it('accepts them with the built-in tools on, too', async () => {
     const { client } = await setup(scenario, { allowedTools: ['Bash'] });
     const first = await client.messages.create({
