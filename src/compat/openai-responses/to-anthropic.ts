@@ -24,12 +24,12 @@ import type {
   ContentBlockParam,
   MessageCreateParamsNonStreaming,
   OutputConfig,
-  Tool,
-  ToolChoice,
   UserMessageParam,
   AssistantMessageParam,
 } from '@anthropic-ai/sdk/resources/messages';
 import { invalidRequest } from '../openai/errors.js';
+import { parseFunctionArguments } from '../openai/function-arguments.js';
+import { functionToolFields, type AnthropicTools } from '../openai/to-anthropic-tools.js';
 import { parseResponsesRequest, type InputItem, type ResponsesRequest } from './request-schema.js';
 
 /** `max_tokens` when the client sets no `max_output_tokens`. */
@@ -118,7 +118,7 @@ export function toAnthropicFromResponses(
       return;
     }
     if (item.type === 'function_call') {
-      const input = parseArguments(item.arguments, `input[${index}].arguments`);
+      const input = parseFunctionArguments(item.arguments, `input[${index}].arguments`);
       append(messages, 'assistant', [{ type: 'tool_use', id: item.call_id, name: item.name, input }]);
       return;
     }
@@ -140,7 +140,7 @@ export function toAnthropicFromResponses(
     messages,
     ...(system === '' ? {} : { system }),
     ...(request.user == null ? {} : { metadata: { user_id: request.user } }),
-    ...toolFields(request, warnings),
+    ...toolFields(request),
     ...toOutputConfig(request, warnings),
   };
   return {
@@ -201,25 +201,14 @@ function ignoredWarnings(request: ResponsesRequest): string[] {
   return warnings;
 }
 
-function toolFields(
-  request: ResponsesRequest,
-  _warnings: string[],
-): { tools?: Tool[]; tool_choice?: ToolChoice } {
-  const tools = (request.tools ?? []).map((tool): Tool => ({
-    name: tool.name,
-    ...(tool.description == null ? {} : { description: tool.description }),
-    input_schema: { type: 'object', properties: {}, ...tool.parameters } as Tool['input_schema'],
-  }));
-  if (tools.length === 0) return {};
-  const single = request.parallel_tool_calls === false;
+/** The function tools and their choice, mapped as chat completions maps them. */
+function toolFields(request: ResponsesRequest): AnthropicTools {
   const choice = request.tool_choice;
-  let toolChoice: ToolChoice | undefined;
-  if (choice === 'none') toolChoice = { type: 'none' };
-  else if (choice === 'required') toolChoice = { type: 'any', disable_parallel_tool_use: single };
-  else if (typeof choice === 'object' && choice !== null) {
-    toolChoice = { type: 'tool', name: choice.name, disable_parallel_tool_use: single };
-  } else if (single) toolChoice = { type: 'auto', disable_parallel_tool_use: true };
-  return { tools, ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }) };
+  return functionToolFields(
+    request.tools ?? [],
+    typeof choice === 'object' && choice !== null ? { name: choice.name } : choice,
+    request.parallel_tool_calls,
+  );
 }
 
 type Part = Exclude<Extract<InputItem, { role: string }>['content'], string>[number];
@@ -251,23 +240,4 @@ function append(messages: MessageParam[], role: 'user' | 'assistant', blocks: Co
   } else {
     messages.push({ role, content: blocks });
   }
-}
-
-/** Function-call arguments (JSON text) as the tool_use input object. */
-function parseArguments(json: string, param: string): Record<string, unknown> {
-  if (json.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw invalidRequest(
-      `Invalid value for '${param}': expected a JSON object, received invalid JSON.`,
-      param,
-      'invalid_value',
-    );
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidRequest(`Invalid value for '${param}': expected a JSON object.`, param, 'invalid_value');
-  }
-  return value as Record<string, unknown>;
 }

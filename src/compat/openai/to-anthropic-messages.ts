@@ -14,6 +14,7 @@ import type {
   UserMessageParam,
 } from '@anthropic-ai/sdk/resources/messages';
 import { invalidRequest } from './errors.js';
+import { parseFunctionArguments } from './function-arguments.js';
 import type { ChatMessage, ConversationMessage, InstructionMessage, ToolMessage } from './message-schema.js';
 
 /** An Anthropic user or assistant message (never the SDK's `system` message variant). */
@@ -92,7 +93,7 @@ function toContentBlocks(message: ConversationMessage, index: number): ContentBl
       type: 'tool_use',
       id: call.id,
       name: call.function.name,
-      input: parseArguments(
+      input: parseFunctionArguments(
         call.function.arguments,
         `messages[${index}].tool_calls[${j}].function.arguments`,
       ),
@@ -110,25 +111,6 @@ function toolResultBlock(message: ToolMessage): ContentBlockParam {
   const text =
     typeof message.content === 'string' ? message.content : message.content.map((part) => part.text).join('');
   return { type: 'tool_result', tool_use_id: message.tool_call_id, content: text };
-}
-
-/** Function-call arguments (JSON text) as the tool_use input object. */
-function parseArguments(json: string, param: string): Record<string, unknown> {
-  if (json.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw invalidRequest(
-      `Invalid value for '${param}': expected a JSON object, received invalid JSON.`,
-      param,
-      'invalid_value',
-    );
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidRequest(`Invalid value for '${param}': expected a JSON object.`, param, 'invalid_value');
-  }
-  return value as Record<string, unknown>;
 }
 
 function textBlocks(text: string): TextBlockParam[] {
