@@ -9,6 +9,14 @@
 import Anthropic from '@anthropic-ai/sdk';
 import AnthropicV0 from 'anthropic-sdk-v0';
 import OpenAI from 'openai';
+import {
+  DEFAULT_MODEL,
+  describeOpenAIError,
+  failureOf,
+  headerOf,
+  normalize,
+  parseToolArguments,
+} from './adapter-helpers.js';
 import { openaiResponses } from './openai-responses-api.js';
 
 // ------------------------------------------------------------------------------------------------
@@ -126,40 +134,10 @@ export interface WireApi {
   readonly invalidRequestType: string;
 }
 
-const DEFAULT_MODEL = 'claude-sonnet-5-5';
-
-function normalize(request: WireRequest | string, system?: string): WireRequest {
-  const base = typeof request === 'string' ? { turns: [{ role: 'user' as const, text: request }] } : request;
-  return system === undefined ? base : { ...base, system };
-}
-
-function headerOf(headers: unknown, name: string): string | null {
-  if (headers === undefined || headers === null) return null;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
-  const value = (headers as Record<string, string | undefined>)[name];
-  return value ?? null;
-}
-
 // ------------------------------------------------------------------------------------------------
 // Anthropic Messages (official @anthropic-ai/sdk, 1.x or 0.x)
 
 type AnthropicSdk = typeof Anthropic;
-
-/**
- * What a request that should fail threw, or `undefined` if it succeeded. A stream is read to its
- * end, since its failure may come with the events.
- */
-async function failureOf(send: () => Promise<unknown>): Promise<unknown> {
-  try {
-    const result = await send();
-    if (typeof (result as Partial<AsyncIterable<unknown>> | null)?.[Symbol.asyncIterator] === 'function') {
-      for await (const event of result as AsyncIterable<unknown>) void event;
-    }
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 function anthropicStop(reason: string | null): Stop {
   if (reason === 'end_turn') return 'end';
@@ -383,14 +361,6 @@ function openaiParams(request: WireRequest): OpenAI.ChatCompletionCreateParamsNo
   };
 }
 
-function parseArguments(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return { unparseable: text };
-  }
-}
-
 const openaiChat: WireApi = {
   name: 'OpenAI Chat Completions (openai 6.x)',
   path: '/v1/chat/completions',
@@ -408,7 +378,7 @@ const openaiChat: WireApi = {
           stop: openaiStop(choice?.finish_reason),
           toolCalls: (choice?.message.tool_calls ?? []).flatMap((c) =>
             c.type === 'function'
-              ? [{ id: c.id, name: c.function.name, input: parseArguments(c.function.arguments) }]
+              ? [{ id: c.id, name: c.function.name, input: parseToolArguments(c.function.arguments) }]
               : [],
           ),
           usage:
@@ -459,7 +429,7 @@ const openaiChat: WireApi = {
           text: deltas.join(''),
           deltas,
           stop,
-          toolCalls: calls.map((c) => ({ id: c.id, name: c.name, input: parseArguments(c.arguments) })),
+          toolCalls: calls.map((c) => ({ id: c.id, name: c.name, input: parseToolArguments(c.arguments) })),
           usage,
           context: response.headers.get('x-claude-code-context'),
           sessionId: response.headers.get('x-claude-session-id'),
@@ -476,34 +446,7 @@ const openaiChat: WireApi = {
       },
     };
   },
-  describeError(error) {
-    const kind: ErrorKind =
-      error instanceof OpenAI.APIUserAbortError
-        ? 'aborted'
-        : error instanceof OpenAI.APIConnectionError
-          ? 'connection'
-          : error instanceof OpenAI.BadRequestError
-            ? 'bad_request'
-            : error instanceof OpenAI.AuthenticationError
-              ? 'authentication'
-              : error instanceof OpenAI.NotFoundError
-                ? 'not_found'
-                : error instanceof OpenAI.RateLimitError
-                  ? 'rate_limit'
-                  : error instanceof OpenAI.InternalServerError
-                    ? 'server_error'
-                    : error instanceof OpenAI.APIError
-                      ? 'other_api_error'
-                      : 'not_an_api_error';
-    const apiError = error instanceof OpenAI.APIError ? error : undefined;
-    return {
-      kind,
-      status: apiError?.status,
-      type: apiError?.type ?? undefined,
-      message: error instanceof Error ? error.message : String(error),
-      retryAfter: headerOf(apiError?.headers, 'retry-after'),
-    };
-  },
+  describeError: describeOpenAIError,
 };
 
 /** The rows of the wire contract. */

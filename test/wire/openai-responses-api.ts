@@ -9,14 +9,14 @@ import type {
   ResponseCreateParamsNonStreaming,
   ResponseInputItem,
 } from 'openai/resources/responses/responses';
-import type { Answer, ErrorKind, Stop, WireApi, WireRequest } from './apis.js';
-
-const DEFAULT_MODEL = 'claude-sonnet-5-5';
-
-function normalize(request: WireRequest | string, system?: string): WireRequest {
-  const base = typeof request === 'string' ? { turns: [{ role: 'user' as const, text: request }] } : request;
-  return system === undefined ? base : { ...base, system };
-}
+import {
+  DEFAULT_MODEL,
+  describeOpenAIError,
+  failureOf,
+  normalize,
+  parseToolArguments,
+} from './adapter-helpers.js';
+import type { Answer, Stop, WireApi, WireRequest } from './apis.js';
 
 function toInput(request: WireRequest): ResponseInputItem[] {
   return request.turns.flatMap((turn): ResponseInputItem[] => {
@@ -78,18 +78,10 @@ function params(request: WireRequest): ResponseCreateParamsNonStreaming {
   };
 }
 
-function parseArguments(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return { unparseable: text };
-  }
-}
-
 function toolCallsOf(response: Pick<Response, 'output'>): Answer['toolCalls'] {
   return response.output.flatMap((item) =>
     item.type === 'function_call'
-      ? [{ id: item.call_id, name: item.name, input: parseArguments(item.arguments) }]
+      ? [{ id: item.call_id, name: item.name, input: parseToolArguments(item.arguments) }]
       : [],
   );
 }
@@ -103,12 +95,6 @@ function usageOf(response: Pick<Response, 'usage'>): Answer['usage'] {
   return response.usage === undefined
     ? undefined
     : { input: response.usage.input_tokens, output: response.usage.output_tokens };
-}
-
-function headerOf(headers: unknown, name: string): string | null {
-  if (headers === undefined || headers === null) return null;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
-  return (headers as Record<string, string | undefined>)[name] ?? null;
 }
 
 /** The Responses API row. */
@@ -164,48 +150,15 @@ export const openaiResponses: WireApi = {
           model: final?.model,
         };
       },
-      async sendInvalid(options = {}) {
+      sendInvalid(options = {}) {
         const invalid = { model: DEFAULT_MODEL, input: [] };
-        try {
-          if (options.stream === true) {
-            const stream = await client.responses.create({ ...invalid, stream: true });
-            for await (const event of stream) void event;
-          } else {
-            await client.responses.create(invalid);
-          }
-        } catch (error) {
-          return error;
-        }
-        return undefined;
+        return failureOf(() =>
+          options.stream === true
+            ? client.responses.create({ ...invalid, stream: true })
+            : client.responses.create(invalid),
+        );
       },
     };
   },
-  describeError(error) {
-    const kind: ErrorKind =
-      error instanceof OpenAI.APIUserAbortError
-        ? 'aborted'
-        : error instanceof OpenAI.APIConnectionError
-          ? 'connection'
-          : error instanceof OpenAI.BadRequestError
-            ? 'bad_request'
-            : error instanceof OpenAI.AuthenticationError
-              ? 'authentication'
-              : error instanceof OpenAI.NotFoundError
-                ? 'not_found'
-                : error instanceof OpenAI.RateLimitError
-                  ? 'rate_limit'
-                  : error instanceof OpenAI.InternalServerError
-                    ? 'server_error'
-                    : error instanceof OpenAI.APIError
-                      ? 'other_api_error'
-                      : 'not_an_api_error';
-    const apiError = error instanceof OpenAI.APIError ? error : undefined;
-    return {
-      kind,
-      status: apiError?.status,
-      type: apiError?.type ?? undefined,
-      message: error instanceof Error ? error.message : String(error),
-      retryAfter: headerOf(apiError?.headers, 'retry-after'),
-    };
-  },
+  describeError: describeOpenAIError,
 };
