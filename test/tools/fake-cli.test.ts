@@ -4,31 +4,17 @@
  * protocol, and the warm pool never reuses a process that served client tools.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ClaudeCodeAnthropic } from '../../src/sdk-client/client.js';
-import type { ClaudeCodeConfig } from '../../src/core/config/schema.js';
+import { describe, expect, it } from 'vitest';
+import type { ClaudeCodeAnthropic } from '../../src/sdk-client/client.js';
 import { CLIENT_TOOL_SERVER } from '../../src/tools/tool-bridge.js';
-import type { FakeClaude, FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
-import { eventually, fakeWrapper, isRunning } from '../integration/helpers.js';
+import type { FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
+import { eventually, isRunning } from '../integration/helpers.js';
+import { useFakeAnthropicClient } from './fake-client.js';
 
 const tools: Anthropic.Tool[] = [
   { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: {} } },
 ];
-const opened: { client: ClaudeCodeAnthropic; fake: FakeClaude }[] = [];
-
-afterEach(async () => {
-  for (const { client, fake } of opened.splice(0)) {
-    await client.wrapper.close();
-    await fake.cleanup();
-  }
-});
-
-async function setup(scenario: FakeClaudeScenario, config: Partial<ClaudeCodeConfig> = {}) {
-  const { wrapper, fake } = await fakeWrapper(scenario, config);
-  const client = new ClaudeCodeAnthropic({ wrapper });
-  opened.push({ client, fake });
-  return { client, fake };
-}
+const setup = useFakeAnthropicClient();
 
 const oneCall: FakeClaudeScenario = {
   default: { kind: 'reply', clientToolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }] },

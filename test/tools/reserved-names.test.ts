@@ -8,16 +8,14 @@ import Anthropic from '@anthropic-ai/sdk';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ClaudeCodeConfig } from '../../src/core/config/schema.js';
-import { ClaudeCodeAnthropic } from '../../src/sdk-client/client.js';
+import { describe, expect, it } from 'vitest';
 import { callerToolName, modelToolName } from '../../src/tools/client-tool.js';
 import type { RecordedRequest } from '../fixtures/fake-api.mjs';
 import { startFakeApi } from '../fixtures/fake-api.mjs';
-import type { FakeClaude, FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
+import type { FakeClaudeScenario } from '../fixtures/fake-claude-helpers.mjs';
 import { makeCliEnv, realClaudeBinary } from '../fixtures/real-cli.mjs';
 import { createServer } from '../../src/http/server.js';
-import { fakeWrapper } from '../integration/helpers.js';
+import { useFakeAnthropicClient } from './fake-client.js';
 import { CITY_SCHEMA, offeredTools, resultText, toolResultsOf } from './real-cli-helpers.js';
 
 const NAMESPACED_BASH = 'mcp__ccw_client_tools__Bash';
@@ -42,19 +40,7 @@ describe('modelToolName / callerToolName', () => {
 });
 
 describe('client tools with Claude Code names, fake CLI', () => {
-  const opened: { client: ClaudeCodeAnthropic; fake: FakeClaude }[] = [];
-  afterEach(async () => {
-    for (const { client, fake } of opened.splice(0)) {
-      await client.wrapper.close();
-      await fake.cleanup();
-    }
-  });
-  async function setup(scenario: FakeClaudeScenario, config: Partial<ClaudeCodeConfig> = {}) {
-    const { wrapper, fake } = await fakeWrapper(scenario, config);
-    const client = new ClaudeCodeAnthropic({ wrapper });
-    opened.push({ client, fake });
-    return { client, fake };
-  }
+  const setup = useFakeAnthropicClient();
   const scenario: FakeClaudeScenario = {
     default: { kind: 'reply', clientToolCalls: [{ name: NAMESPACED_BASH, input: { command: 'ls' } }] },
   };
