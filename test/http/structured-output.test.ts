@@ -19,6 +19,21 @@ afterEach(async () => {
   harness = undefined;
 });
 
+/** POST a JSON body to the running harness. */
+function post(path: string, body: unknown): Promise<Response> {
+  return fetch(`${harness?.url ?? ''}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+const question = {
+  model: 'claude-sonnet-5-5',
+  max_tokens: 100,
+  messages: [{ role: 'user', content: 'Who?' }],
+};
+
 const schema = {
   type: 'object',
   properties: { name: { type: 'string' }, age: { type: 'number' } },
@@ -32,15 +47,9 @@ const structuredTurn = { kind: 'reply', text: 'Let me fill that in.', structured
 describe('structured output, Anthropic Messages API', () => {
   it('answers with the JSON document as text (create), passes the schema and effort to the CLI', async () => {
     harness = await startHarness({ default: structuredTurn });
-    const response = await fetch(`${harness.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'claude-sonnet-5-5',
-        max_tokens: 100,
-        messages: [{ role: 'user', content: 'Who?' }],
-        output_config: { format: { type: 'json_schema', schema }, effort: 'high' },
-      }),
+    const response = await post('/v1/messages', {
+      ...question,
+      output_config: { format: { type: 'json_schema', schema }, effort: 'high' },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-claude-code-warnings')).toBeNull();
@@ -99,16 +108,7 @@ describe('structured output, Anthropic Messages API', () => {
 
   it('rejects a format that is not json_schema with 400 naming the field', async () => {
     harness = await startHarness({ default: structuredTurn });
-    const response = await fetch(`${harness.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'claude-sonnet-5-5',
-        max_tokens: 100,
-        messages: [{ role: 'user', content: 'Who?' }],
-        output_config: { format: { type: 'xml' } },
-      }),
-    });
+    const response = await post('/v1/messages', { ...question, output_config: { format: { type: 'xml' } } });
     expect(response.status).toBe(400);
     expect(JSON.stringify(await response.json())).toContain('output_config.format');
     expect(cliRuns(harness.fake)).toHaveLength(0);
@@ -159,14 +159,10 @@ describe('structured output, OpenAI Chat Completions', () => {
 
   it('json_object asks for any object', async () => {
     harness = await startHarness({ default: structuredTurn });
-    const response = await fetch(`${harness.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'gpt-4o',
-        messages: [{ role: 'user', content: 'Answer in JSON' }],
-        response_format: { type: 'json_object' },
-      }),
+    const response = await post('/v1/chat/completions', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Answer in JSON' }],
+      response_format: { type: 'json_object' },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-claude-code-warnings')).toBeNull();
