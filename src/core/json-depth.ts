@@ -5,7 +5,10 @@
  * (a tool's input schema, a JSON schema): such values are refused where they come in.
  */
 
-/** Deepest nesting any sane schema or settings object needs; real ones stay far below. */
+/**
+ * Deepest nesting accepted anywhere, in request bodies (the pre-scan in `http/json-depth.ts`) and in
+ * schema or settings objects: real tool schemas reach 20-30 levels; 64 leaves room.
+ */
 export const MAX_JSON_DEPTH = 64;
 
 /** Objects visited at most; beyond, the value counts as too deep (a pathological shared graph). */

@@ -6,9 +6,7 @@
  * serialization of a tool schema for the CLI) walks with the call stack. Refusing it here keeps
  * those steps within a depth real clients never reach.
  */
-
-/** Deepest nesting accepted: real tool schemas reach 20-30 levels; 64 leaves room. */
-export const MAX_JSON_DEPTH = 64;
+import { MAX_JSON_DEPTH } from '../core/json-depth.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

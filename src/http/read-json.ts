@@ -4,7 +4,8 @@
  */
 import type { Context } from 'hono';
 import { HttpProblem } from './http-problem.js';
-import { findExcessNesting, MAX_JSON_DEPTH } from './json-depth.js';
+import { MAX_JSON_DEPTH } from '../core/json-depth.js';
+import { findExcessNesting } from './json-depth.js';
 
 /**
  * Parse the body as JSON; 400 `invalid_request_error` when it is not JSON or nests deeper than
