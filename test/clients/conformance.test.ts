@@ -1,0 +1,149 @@
+/**
+ * The real-client conformance suite: every row of `rows.ts` (a pinned, unmodified client library
+ * behind a {@link ConformanceClient} adapter) against one proxy running the real Claude Code CLI
+ * over the fake Messages API. Each scenario checks what the client got and what reached the fake
+ * API (`api.messageRequests()`).
+ */
+import { describe, expect, it } from 'vitest';
+import { lastUserText, type RecordedRequest } from '../fixtures/fake-api.mjs';
+import { allToolResults, bodyOf, offeredTools, resultText } from '../tools/real-cli-helpers.js';
+import {
+  CITY_DOC,
+  CITY_DOC_SCHEMA,
+  PNG_BASE64,
+  WEATHER_CALL,
+  WEATHER_TOOL,
+  useConformanceBackend,
+} from './backend.js';
+import type { ConformanceClient, ConformanceRow } from './client.js';
+import { conformanceRows } from './rows.js';
+
+const backend = useConformanceBackend();
+
+/** Text of a message's content (a string or blocks). */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return (content as { type?: string; text?: string }[])
+    .map((b) => (b.type === 'text' ? (b.text ?? '') : ''))
+    .join('\n');
+}
+
+/** The first message request with `prompt` in its last user message (throws when none reached the API). */
+function requestFor(prompt: string): RecordedRequest {
+  const found = backend.api.messageRequests().find((r) =>
+    textOf(
+      bodyOf(r)
+        .messages.filter((m) => m.role === 'user')
+        .at(-1)?.content,
+    ).includes(prompt),
+  );
+  if (found === undefined) throw new Error(`no API request carried "${prompt}"`);
+  return found;
+}
+
+/** Usage, where the client exposes it, is real token counts. */
+function expectUsage(usage: { input: number | undefined; output: number | undefined } | undefined): void {
+  if (usage?.input !== undefined) expect(usage.input).toBeGreaterThan(0);
+  if (usage?.output !== undefined) expect(usage.output).toBeGreaterThan(0);
+}
+
+const WEATHER_RESULT = 'Sunny, 21 degrees in Oslo';
+
+describe.each(conformanceRows.map((row) => [row.name, row] as const))('%s', (_name, row: ConformanceRow) => {
+  const client = (): ConformanceClient => row.createClient(backend.url);
+
+  it('text: answer, usage, the prompt at the API', async () => {
+    const answer = await client().ask('Hello conformance');
+    expect(answer.text).toBe('You said: Hello conformance');
+    expectUsage(answer.usage);
+    expect(lastUserText(requestFor('Hello conformance').body)).toBe('Hello conformance');
+  });
+
+  it('streaming: deltas add up to the text', async () => {
+    const answer = await client().stream('Stream this please');
+    expect(answer.deltas.length).toBeGreaterThanOrEqual(1);
+    expect(answer.deltas.join('')).toBe(answer.text);
+    expect(answer.text).toBe('You said: Stream this please');
+    expectUsage(answer.usage);
+    requestFor('Stream this please');
+  });
+
+  it('system prompt reaches the API', async () => {
+    const answer = await client().ask('Who are you?', { system: 'You are a conformance parrot.' });
+    expect(answer.text).toBe('You said: Who are you?');
+    expect(JSON.stringify(bodyOf(requestFor('Who are you?')).messages)).not.toContain('conformance parrot');
+    const system = (requestFor('Who are you?').body as { system?: unknown }).system;
+    expect(typeof system === 'string' ? system : textOf(system)).toContain('You are a conformance parrot.');
+  });
+
+  it('multi-turn: separate user and assistant turns, answer to the last', async () => {
+    const answer = await client().converse(
+      [
+        { role: 'user', text: 'My name is Ada.' },
+        { role: 'assistant', text: 'Hello Ada.' },
+      ],
+      'What is my name?',
+    );
+    expect(answer.text).toBe('You said: What is my name?');
+    const turns = bodyOf(requestFor('What is my name?'))
+      .messages.filter((m) => m.role === 'user' || m.role === 'assistant')
+      .map((m) => ({ role: m.role, text: textOf(m.content) }));
+    const first = turns.findIndex((t) => t.role === 'user' && t.text.includes('My name is Ada.'));
+    const second = turns.findIndex(
+      (t, i) => i > first && t.role === 'assistant' && t.text.includes('Hello Ada.'),
+    );
+    const third = turns.findIndex(
+      (t, i) => i > second && t.role === 'user' && t.text.includes('What is my name?'),
+    );
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(second).toBeGreaterThan(first);
+    expect(third).toBeGreaterThan(second);
+  });
+
+  it('image: the PNG reaches the API as an image block', async () => {
+    const answer = await client().askWithImage('Describe this image', PNG_BASE64);
+    // The CLI adds its own `[Image: source: <file>]` text after the image, which the echo repeats.
+    expect(answer.text).toMatch(/^You said: /);
+    const blocks = bodyOf(requestFor('Describe this image')).messages.flatMap((m) =>
+      Array.isArray(m.content) ? (m.content as Record<string, unknown>[]) : [],
+    );
+    expect(blocks).toContainEqual(
+      expect.objectContaining({
+        type: 'image',
+        source: expect.objectContaining({ type: 'base64', data: PNG_BASE64 }) as unknown,
+      }),
+    );
+  });
+
+  it.each([false, true])('tool round trip (stream: %s)', async (stream) => {
+    const inputs: unknown[] = [];
+    const trip = await client().toolRoundTrip(
+      'What is the weather in Oslo?',
+      WEATHER_TOOL,
+      (input) => {
+        inputs.push(input);
+        return WEATHER_RESULT;
+      },
+      { stream },
+    );
+    expect(trip.calls).toEqual([WEATHER_CALL]);
+    expect(inputs).toEqual([WEATHER_CALL.input]);
+    expect(trip.finalText).toContain(WEATHER_RESULT);
+    const requests = backend.api.messageRequests();
+    expect(offeredTools(requests[0])).toContain(WEATHER_TOOL.name);
+    expect(requests.flatMap((r) => allToolResults(r)).map((r) => resultText(r))).toContain(WEATHER_RESULT);
+  });
+
+  it.each([false, true])('structured output (stream: %s)', async (stream) => {
+    const parsed = await client().structured('Name a big city.', CITY_DOC_SCHEMA, { stream });
+    expect(parsed).toEqual(CITY_DOC);
+    expect(offeredTools(requestFor('Name a big city.'))).toContain('StructuredOutput');
+  });
+
+  it('bad request: 400, nothing reaches the API', async () => {
+    const failure = await client().badRequest();
+    expect(failure.status).toBe(400);
+    expect(backend.api.messageRequests()).toEqual([]);
+  });
+});
