@@ -128,8 +128,8 @@ describe('translateRequest', () => {
       'temperature',
       'top_p',
       'top_k',
-      'thinking.budget_tokens',
       'mystery',
+      'thinking.budget_tokens',
       'tools.0',
     ]);
     expect(t.warnings.every((w) => w.endsWith('; ignored'))).toBe(true);

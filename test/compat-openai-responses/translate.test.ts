@@ -99,8 +99,8 @@ describe('Responses request → Anthropic', () => {
       effort: 'low',
     });
     expect(warnings).toEqual([
-      "'temperature' is not supported and was ignored",
-      "'truncation' is not supported and was ignored",
+      'temperature: not supported by the Claude Code CLI (it samples with its own settings); ignored',
+      'truncation: the CLI compacts long conversations itself; ignored',
       "'strict' function schemas are not enforced; arguments follow the schema as the model writes them",
     ]);
   });

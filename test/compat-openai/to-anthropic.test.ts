@@ -168,10 +168,10 @@ describe('toAnthropicRequest', () => {
       logprobs: true,
     });
     expect(warnings).toEqual([
-      "'temperature' is not supported and was ignored",
-      "'presence_penalty' is not supported and was ignored",
-      "'seed' is not supported and was ignored",
-      "'logprobs' is not supported and was ignored",
+      'temperature: not supported by the Claude Code CLI (it samples with its own settings); ignored',
+      'seed: not supported by the Claude Code CLI; ignored',
+      'presence_penalty: not supported by the Claude Code CLI; ignored',
+      'logprobs: not supported by the Claude Code CLI; ignored',
     ]);
     const quiet = toAnthropicRequest({
       ...base,

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { modelName } from '../model-name.js';
 import { planClientTools, type PlanToolsOptions } from './client-tools.js';
 import { invalidRequest } from './errors.js';
+import { MESSAGES_REQUEST_FIELDS } from './request-fields.js';
 import { formatFirstIssue } from './format-issue.js';
 import { toolChoiceSchema, toolSchema } from './tool-schema.js';
 
@@ -161,7 +162,7 @@ export type RequestContentBlock = Extract<RequestMessage, { role: 'user' }>['con
 /** A parsed body plus the top-level fields the schema does not know. */
 export interface ParsedRequest<T> {
   readonly request: T;
-  /** Top-level field names that are not part of the API (reported, never fatal unless `strict`). */
+  /** Top-level field names that are not part of the API (`request-fields.ts`; reported, never fatal unless `strict`). */
   readonly unknownFields: readonly string[];
 }
 
@@ -195,7 +196,7 @@ function parseWith<T>(schema: z.ZodObject & z.ZodType<T>, body: unknown): Parsed
   }
   const result = schema.safeParse(body);
   if (!result.success) throw invalidRequest(formatFirstIssue(result.error.issues, body));
-  const known = new Set(Object.keys(schema.shape));
+  const known = new Set([...Object.keys(schema.shape), ...Object.keys(MESSAGES_REQUEST_FIELDS)]);
   const unknownFields = Object.keys(body).filter((key) => !known.has(key));
   return { request: result.data, unknownFields };
 }

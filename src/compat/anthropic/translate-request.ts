@@ -30,6 +30,7 @@ import { resolveCliModel } from './model-aliases.js';
 import type { MessagesRequest, ParsedRequest, RequestMessage } from './request-schema.js';
 import { readToolResults, type ToolResultsTurn } from './tool-results.js';
 import { findUnsupportedParams } from './unsupported-params.js';
+import { ignoredWarning, strictRejection } from '../request-fields.js';
 
 /** How requests are translated; all fields optional. */
 export interface TranslateOptions {
@@ -87,16 +88,12 @@ export function translateRequest(
   parsed: ParsedRequest<MessagesRequest>,
   options: TranslateOptions = {},
 ): TranslatedRequest {
-  const { request, unknownFields } = parsed;
-  const unsupported = findUnsupportedParams(request, unknownFields);
+  const { request } = parsed;
+  const unsupported = findUnsupportedParams(request);
   const first = unsupported[0];
-  if (options.strict === true && first !== undefined) {
-    throw invalidRequest(
-      `${first.field}: ${first.problem} (rejected because the server runs in strict mode)`,
-    );
-  }
+  if (options.strict === true && first !== undefined) throw invalidRequest(strictRejection(first));
   const { leadingSystem, history, newTurn, trailingSystem } = splitConversation(request.messages);
-  const warnings = unsupported.map((p) => `${p.field}: ${p.problem}; ignored`);
+  const warnings = unsupported.map(ignoredWarning);
   const tools = planClientTools(request, options, warnings);
   const prompt = contentToPromptBlocks(newTurn.content);
   if (!hasPromptContent(prompt)) {

@@ -17,8 +17,9 @@
  * | `reasoning.effort` (`none`, `minimal` → `low`) | `output_config.effort` |
  * | `user` | `metadata.user_id` |
  *
- * Parameters with no equivalent (sampling, `reasoning`, `truncation`, ...) are listed in `warnings`
- * and dropped.
+ * Every field is classified in `request-fields.ts`: those with no equivalent (sampling,
+ * `truncation`, ...) and unknown ones are listed in `warnings` and dropped (a 400 naming the field
+ * under `strict`); `conversation` and `prompt` are refused.
  */
 import type {
   ContentBlockParam,
@@ -28,6 +29,8 @@ import type {
   AssistantMessageParam,
 } from '@anthropic-ai/sdk/resources/messages';
 import { invalidRequest } from '../openai/errors.js';
+import { findUnsupportedFields, ignoredWarning, refusal, strictRejection } from '../request-fields.js';
+import { RESPONSES_REQUEST_FIELDS } from './request-fields.js';
 import { parseFunctionArguments } from '../openai/function-arguments.js';
 import { functionToolFields, type AnthropicTools } from '../openai/to-anthropic-tools.js';
 import { parseResponsesRequest, type InputItem, type ResponsesRequest } from './request-schema.js';
@@ -58,26 +61,6 @@ export interface ResponsesTranslation {
   readonly warnings: string[];
 }
 
-// Valid parameters with no equivalent here, each with the value that means "default behaviour".
-const ignoredParams: Readonly<Record<string, unknown>> = {
-  temperature: 1,
-  top_p: 1,
-  top_logprobs: 0,
-  truncation: 'disabled',
-  include: undefined,
-  background: false,
-  conversation: undefined,
-  prompt: undefined,
-  prompt_cache_key: undefined,
-  prompt_cache_retention: undefined,
-  safety_identifier: undefined,
-  service_tier: 'auto',
-  context_management: undefined,
-  max_tool_calls: undefined,
-  stream_options: undefined,
-  metadata: undefined,
-};
-
 /**
  * Validate a Responses body (only). Call {@link toAnthropicFromResponses} with the result and the
  * conversation `previous_response_id` names, if any.
@@ -91,8 +74,9 @@ export { parseResponsesRequest };
 export function toAnthropicFromResponses(
   request: ResponsesRequest,
   previous?: ResponsesConversation,
+  options: { readonly strict?: boolean | undefined } = {},
 ): ResponsesTranslation {
-  const warnings = ignoredWarnings(request);
+  const warnings = fieldWarnings(request, options.strict === true);
   const instructions: string[] = [];
   if (request.instructions != null && request.instructions.trim() !== '') {
     instructions.push(request.instructions);
@@ -174,7 +158,9 @@ function toOutputConfig(request: ResponsesRequest, warnings: string[]): { output
   const requested = request.reasoning?.effort ?? undefined;
   const effort = requested === 'none' || requested === 'minimal' ? 'low' : requested;
   if (request.reasoning?.summary != null || request.reasoning?.generate_summary != null) {
-    warnings.push("'reasoning.summary' is not supported and was ignored");
+    warnings.push(
+      ignoredWarning({ field: 'reasoning.summary', problem: 'reasoning summaries are not available' }),
+    );
   }
   if (schema === undefined && effort === undefined) return {};
   return {
@@ -185,14 +171,19 @@ function toOutputConfig(request: ResponsesRequest, warnings: string[]): { output
   };
 }
 
-function ignoredWarnings(request: ResponsesRequest): string[] {
-  const warnings: string[] = [];
-  for (const [name, neutral] of Object.entries(ignoredParams)) {
-    const value = request[name];
-    if (value === undefined || value === null || value === false || value === neutral) continue;
-    if (Array.isArray(value) && value.length === 0) continue;
-    warnings.push(`'${name}' is not supported and was ignored`);
+/**
+ * Judge the fields by `RESPONSES_REQUEST_FIELDS`: refused ones are a 400, ignored and unknown ones
+ * a warning each (the first a 400 under `strict`).
+ * @throws {@link OpenAIApiError} 400 naming the field.
+ */
+function fieldWarnings(request: ResponsesRequest, strict: boolean): string[] {
+  const { ignored, refused } = findUnsupportedFields(request, RESPONSES_REQUEST_FIELDS);
+  const problem = refused[0] ?? (strict ? ignored[0] : undefined);
+  if (problem !== undefined) {
+    const message = refused.length > 0 ? refusal(problem, request[problem.field]) : strictRejection(problem);
+    throw invalidRequest(message, problem.field, 'unsupported_parameter');
   }
+  const warnings = ignored.map(ignoredWarning);
   if (request.tools?.some((t) => t.strict === true)) {
     warnings.push(
       "'strict' function schemas are not enforced; arguments follow the schema as the model writes them",

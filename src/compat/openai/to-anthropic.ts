@@ -4,7 +4,9 @@
  * Anthropic layer, which runs it through the CLI; this file only translates.
  */
 import type { MessageCreateParamsNonStreaming, OutputConfig } from '@anthropic-ai/sdk/resources/messages';
-import { collectIgnoredParams } from './ignored-params.js';
+import { findUnsupportedFields, ignoredWarning, strictRejection } from '../request-fields.js';
+import { invalidRequest } from './errors.js';
+import { CHAT_REQUEST_FIELDS } from './request-fields.js';
 import { parseChatCompletionRequest, type ChatCompletionRequest } from './request-schema.js';
 import { toAnthropicConversation } from './to-anthropic-messages.js';
 import { toAnthropicTools } from './to-anthropic-tools.js';
@@ -40,8 +42,9 @@ export interface AnthropicRequestTranslation {
  * | `response_format` `json_schema` (strict or not) / `json_object` | `output_config.format` (`json_object`: any object) |
  * | `reasoning_effort` (`none`, `minimal` → `low`) | `output_config.effort` |
  *
- * Parameters with no Anthropic equivalent (sampling, logprobs, ...) are validated, then listed in
- * `warnings` and dropped.
+ * Every field is classified in `request-fields.ts`: those with no Anthropic equivalent (sampling,
+ * logprobs, ...) and unknown ones are validated, then listed in `warnings` and dropped (a 400
+ * naming the field under `strict`).
  *
  * @param body - the parsed JSON body, untrusted
  * @throws {@link OpenAIApiError} 400 for an invalid or unsupported request (field named in `param`)
@@ -51,9 +54,12 @@ export interface AnthropicRequestTranslation {
  * // params: { model: 'sonnet', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }
  * ```
  */
-export function toAnthropicRequest(body: unknown): AnthropicRequestTranslation {
+export function toAnthropicRequest(
+  body: unknown,
+  options: { readonly strict?: boolean | undefined } = {},
+): AnthropicRequestTranslation {
   const request = parseChatCompletionRequest(body);
-  const warnings = collectIgnoredParams(request);
+  const warnings = ignoredParamWarnings(request, options.strict === true);
   const { system, messages } = toAnthropicConversation(request.messages, warnings);
   // An empty stop sequence has nothing to match; drop it rather than pass it on.
   const stop = (request.stop == null ? [] : [request.stop].flat()).filter((sequence) => sequence !== '');
@@ -69,6 +75,19 @@ export function toAnthropicRequest(body: unknown): AnthropicRequestTranslation {
   };
   const stream = request.stream === true;
   return { params, stream, includeUsage: stream && request.stream_options?.include_usage === true, warnings };
+}
+
+/**
+ * One warning per field `CHAT_REQUEST_FIELDS` says is dropped (set to a non-default value) or does
+ * not know, so a client that sends `logprobs: false` or `temperature: 1` hears nothing.
+ * @throws {@link OpenAIApiError} 400 naming the first such field under `strict`.
+ */
+function ignoredParamWarnings(request: ChatCompletionRequest, strict: boolean): string[] {
+  const { ignored } = findUnsupportedFields(request, CHAT_REQUEST_FIELDS);
+  const first = ignored[0];
+  if (strict && first !== undefined)
+    throw invalidRequest(strictRejection(first), first.field, 'unsupported_parameter');
+  return ignored.map(ignoredWarning);
 }
 
 /** The schema `json_object` asks for: any JSON object. */

@@ -16,7 +16,7 @@ import { openMessages, resultHeaders, startStream } from './messages-request.js'
 /** Mount the OpenAI chat completions route. */
 export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void {
   app.post('/v1/chat/completions', async (c) => {
-    const translated = toAnthropicRequest(await readJsonBody(c));
+    const translated = toAnthropicRequest(await readJsonBody(c), { strict: services.options.strict });
     const model = translated.params.model;
     const body = { ...translated.params, stream: translated.stream };
     const opened = openMessages(c, services, body, translated.warnings);

@@ -39,7 +39,7 @@ export function mountOpenAIResponses(
         code: 'previous_response_not_found',
       });
     }
-    const translated = toAnthropicFromResponses(request, previous);
+    const translated = toAnthropicFromResponses(request, previous, { strict: services.options.strict });
     const frame = responseFrame(translated);
     const opened = openMessages(
       c,
