@@ -27,6 +27,7 @@
  * | `BINARY_NOT_FOUND`, `CONFIGURATION_INVALID` | 500 | `api_error` (with the install hint) |
  * | run `connection_error` | 502 | `api_error` |
  * | run `api_error` | the API's 5xx, else 500 | `api_error` |
+ * | run `max_structured_output_retries` | 500 | `api_error` (no document matched the schema; retryable) |
  * | any other `ClaudeCodeError` | 500 | `api_error` (its message) |
  * | an error carrying an Anthropic error body (`@anthropic-ai/sdk`'s `APIError`) | its own | its own |
  * | anything else | 500 | `api_error` (a fixed message: internals stay in the server log) |
@@ -169,6 +170,13 @@ function classifyRun(error: ClaudeCodeRunError): Raw {
       return [402, 'billing_error', `The run exceeded its cost limit (maxBudgetUsd): ${detail}`];
     case 'aborted':
       return [499, 'api_error', ABORTED_MESSAGE];
+    case 'max_structured_output_retries':
+      // The model's fault, and often gone on a retry: a 5xx lets the SDKs retry it.
+      return [
+        500,
+        'api_error',
+        `The model did not produce a document matching the requested JSON schema (structured output), even after Claude Code's retries: ${detail}`,
+      ];
     case 'api_error': {
       const status = error.apiErrorStatus;
       return [status !== undefined && status >= 500 && status < 600 ? status : 500, 'api_error', detail];

@@ -53,6 +53,7 @@ describe('anthropicErrorResponse', () => {
     [runError('connection_error'), 502, 'api_error'],
     [runError('api_error', 'bad gateway', 502), 502, 'api_error'],
     [runError('max_turns'), 500, 'api_error'],
+    [runError('max_structured_output_retries'), 500, 'api_error'],
     [new ClaudeCodeSessionInUseError('s'), 409, 'conflict_error'],
     [
       new ClaudeCodeProcessError('CLI crashed', { exitCode: 1, signal: null, stderrTail: '' }),
@@ -73,6 +74,13 @@ describe('anthropicErrorResponse', () => {
     expect(toAnthropicError(error)).toEqual(result);
     // And the SSE error frame carries the same body.
     expect(encodeSseError(error)).toBe(`event: error\ndata: ${JSON.stringify(result.body)}\n\n`);
+  });
+
+  it('says what failed when no structured output document matched the schema', () => {
+    const { body } = anthropicErrorResponse(runError('max_structured_output_retries', 'gave up'));
+    expect(body.error.message).toBe(
+      "The model did not produce a document matching the requested JSON schema (structured output), even after Claude Code's retries: gave up",
+    );
   });
 
   it('decides retry-after once: the delay the error carries, else 2 s', () => {
