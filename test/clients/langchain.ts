@@ -1,32 +1,194 @@
 /**
  * LangChain rows of the real-client conformance suite: `@langchain/anthropic` `ChatAnthropic` and
- * `@langchain/openai` `ChatOpenAI` (chat completions and the Responses API), used as LangChain's
- * documentation shows.
+ * `@langchain/openai` `ChatOpenAI` (chat completions, and the Responses API with
+ * `useResponsesApi: true`), used the way LangChain's documentation shows: messages from
+ * `@langchain/core/messages`, `.invoke()` / `.stream()`, `bindTools` with a `tool()` whose schema is
+ * JSON Schema, `ToolMessage`s produced by invoking the tool with the model's tool call, and
+ * `withStructuredOutput(jsonSchema)` with its default method (ChatAnthropic: a forced tool call;
+ * ChatOpenAI: `response_format` / `text.format` `json_schema`).
+ *
+ * Pinned: `@langchain/anthropic` 1.5.11, `@langchain/openai` 1.5.8, `@langchain/core` 1.4.0.
+ * `@langchain/openai` 1.5.9+ requires Node >= 22 and `openai` 7, so it cannot be installed next to
+ * this package's Node 20 floor and `openai` 6; 1.5.8 is the newest release that runs here.
  */
-import type { ConformanceClient, ConformanceRow } from './client.js';
+import { ChatAnthropic } from '@langchain/anthropic';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import {
+  AIMessage,
+  AIMessageChunk,
+  HumanMessage,
+  SystemMessage,
+  type BaseMessage,
+  type ContentBlock,
+  type ToolMessage,
+  type UsageMetadata,
+} from '@langchain/core/messages';
+import { tool } from '@langchain/core/tools';
+import { concat } from '@langchain/core/utils/stream';
+import { ChatOpenAI } from '@langchain/openai';
+import type {
+  ClientAnswer,
+  ClientFailure,
+  ClientStreamed,
+  ClientToolCall,
+  ClientTurn,
+  ClientUsage,
+  ConformanceClient,
+  ConformanceRow,
+} from './client.js';
 
-function notYet(): never {
-  throw new Error('not implemented yet');
+const MODEL = 'claude-sonnet-5-5';
+const API_KEY = 'unused';
+
+/** How a row builds its chat model and puts an inline PNG into a HumanMessage. */
+interface LangChainFlavour {
+  model(baseUrl: string): BaseChatModel;
+  imagePart(pngBase64: string): ContentBlock;
 }
 
-function skeleton(): ConformanceClient {
+/** `usage_metadata` of a message, as the neutral usage. */
+function usageOf(message: { readonly usage_metadata?: UsageMetadata | undefined }): ClientUsage | undefined {
+  const usage = message.usage_metadata;
+  return usage === undefined ? undefined : { input: usage.input_tokens, output: usage.output_tokens };
+}
+
+/** The history as LangChain messages, system prompt first. */
+function messagesFor(prompt: string, system?: string, history: readonly ClientTurn[] = []): BaseMessage[] {
+  return [
+    ...(system === undefined ? [] : [new SystemMessage(system)]),
+    ...history.map((turn) => (turn.role === 'user' ? new HumanMessage(turn.text) : new AIMessage(turn.text))),
+    new HumanMessage(prompt),
+  ];
+}
+
+/** Reads a `.stream()` to the end: each chunk's text, and the chunks concatenated. */
+async function readStream(
+  stream: AsyncIterable<AIMessageChunk>,
+): Promise<{ message: AIMessageChunk; deltas: string[] }> {
+  const deltas: string[] = [];
+  let message: AIMessageChunk | undefined;
+  for await (const chunk of stream) {
+    if (chunk.text !== '') deltas.push(chunk.text);
+    message = message === undefined ? chunk : concat(message, chunk);
+  }
+  if (message === undefined) throw new Error('the stream ended without a chunk');
+  return { message, deltas };
+}
+
+/** Status and message of what a LangChain chat model threw (its wrappers keep the SDK's `status`). */
+function failureOf(error: unknown): ClientFailure {
+  if (!(error instanceof Error)) return { status: undefined, message: String(error) };
+  const statusOf = (value: unknown): number | undefined => {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const status = (value as { status?: unknown }).status;
+    return typeof status === 'number' ? status : undefined;
+  };
+  return { status: statusOf(error) ?? statusOf(error.cause), message: error.message };
+}
+
+function client(flavour: LangChainFlavour, baseUrl: string): ConformanceClient {
+  const model = flavour.model(baseUrl);
+  const answer = async (messages: BaseMessage[]): Promise<ClientAnswer> => {
+    const message = await model.invoke(messages);
+    return { text: message.text, usage: usageOf(message) };
+  };
   return {
-    ask: () => notYet(),
-    stream: () => notYet(),
-    converse: () => notYet(),
-    askWithImage: () => notYet(),
-    toolRoundTrip: () => notYet(),
-    structured: () => notYet(),
-    badRequest: () => notYet(),
+    ask: (prompt, options) => answer(messagesFor(prompt, options?.system)),
+
+    async stream(prompt, options): Promise<ClientStreamed> {
+      const { message, deltas } = await readStream(await model.stream(messagesFor(prompt, options?.system)));
+      return { text: message.text, usage: usageOf(message), deltas };
+    },
+
+    converse: (history, prompt) => answer(messagesFor(prompt, undefined, history)),
+
+    askWithImage: (prompt, pngBase64) =>
+      answer([new HumanMessage({ content: [{ type: 'text', text: prompt }, flavour.imagePart(pngBase64)] })]),
+
+    async toolRoundTrip(prompt, spec, run, { stream }) {
+      const clientTool = tool((input: unknown) => run(input), {
+        name: spec.name,
+        description: spec.description,
+        schema: spec.schema,
+      });
+      if (model.bindTools === undefined) throw new Error('this chat model cannot bind tools');
+      const withTools = model.bindTools([clientTool]);
+      const turn = async (messages: BaseMessage[]): Promise<AIMessageChunk | AIMessage> =>
+        stream ? (await readStream(await withTools.stream(messages))).message : withTools.invoke(messages);
+      const messages: BaseMessage[] = [new HumanMessage(prompt)];
+      const first = await turn(messages);
+      const calls: ClientToolCall[] = (first.tool_calls ?? []).map((call) => ({
+        name: call.name,
+        input: call.args,
+      }));
+      messages.push(first);
+      for (const call of first.tool_calls ?? []) {
+        const result: ToolMessage = await clientTool.invoke(call);
+        messages.push(result);
+      }
+      const final = await turn(messages);
+      return { calls, finalText: final.text };
+    },
+
+    async structured(prompt, schema, { stream }) {
+      const structuredModel = model.withStructuredOutput(schema);
+      if (!stream) return structuredModel.invoke(prompt);
+      let last: unknown;
+      for await (const chunk of await structuredModel.stream(prompt)) last = chunk;
+      return last;
+    },
+
+    async badRequest() {
+      try {
+        await model.invoke([]);
+      } catch (error) {
+        return failureOf(error);
+      }
+      throw new Error('an empty message list was accepted');
+    },
+  };
+}
+
+const anthropic: LangChainFlavour = {
+  model: (baseUrl) =>
+    new ChatAnthropic({ model: MODEL, apiKey: API_KEY, anthropicApiUrl: baseUrl, maxRetries: 0 }),
+  // LangChain's standard (provider-neutral) image block; ChatAnthropic turns it into a base64 `image`.
+  imagePart: (pngBase64) => ({ type: 'image', mimeType: 'image/png', data: pngBase64 }),
+};
+
+function openai(useResponsesApi: boolean): LangChainFlavour {
+  return {
+    model: (baseUrl) =>
+      new ChatOpenAI({
+        model: MODEL,
+        apiKey: API_KEY,
+        configuration: { baseURL: `${baseUrl}/v1` },
+        maxRetries: 0,
+        // Usage in streams: chat completions ask for it with `stream_options.include_usage`.
+        streamUsage: true,
+        useResponsesApi,
+      }),
+    imagePart: (pngBase64) => ({
+      type: 'image_url',
+      image_url: { url: `data:image/png;base64,${pngBase64}` },
+    }),
   };
 }
 
 export const langchainRows: ConformanceRow[] = [
-  { name: '@langchain/anthropic 1.5 ChatAnthropic', api: 'anthropic', createClient: () => skeleton() },
-  { name: '@langchain/openai 1.5 ChatOpenAI (chat)', api: 'openai-chat', createClient: () => skeleton() },
+  {
+    name: '@langchain/anthropic 1.5 ChatAnthropic',
+    api: 'anthropic',
+    createClient: (baseUrl) => client(anthropic, baseUrl),
+  },
+  {
+    name: '@langchain/openai 1.5 ChatOpenAI (chat)',
+    api: 'openai-chat',
+    createClient: (baseUrl) => client(openai(false), baseUrl),
+  },
   {
     name: '@langchain/openai 1.5 ChatOpenAI (responses)',
     api: 'openai-responses',
-    createClient: () => skeleton(),
+    createClient: (baseUrl) => client(openai(true), baseUrl),
   },
 ];
