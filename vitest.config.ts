@@ -10,5 +10,7 @@ export default defineConfig({
     // The real CLI uses ~1 CPU-s per cold start; two cores cannot run many in parallel.
     maxWorkers: 2,
     pool: 'forks',
+    // The last line of the run says how many tests were skipped and why (a missing redis-server, tmux).
+    reporters: ['default', './test/support/skip-reporter.ts'],
   },
 });

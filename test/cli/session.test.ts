@@ -2,14 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipAllUnless } from '../support/index.js';
 import { createHarness, ensureBuilt, eventually, MAIN, type CliHarness } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux) {
-  console.warn(
-    'test/cli: tmux is not installed, so the interactive REPL test is SKIPPED (apt-get install tmux).',
-  );
-}
 
 let h: CliHarness;
 beforeAll(async () => {
@@ -58,7 +54,8 @@ describe('claude-wrapper session (piped)', () => {
   });
 });
 
-describe.skipIf(!hasTmux)('claude-wrapper chat (interactive, through tmux)', () => {
+describe('claude-wrapper chat (interactive, through tmux)', () => {
+  skipAllUnless(hasTmux, 'tmux not found (apt-get install tmux; .ci/run installs it)');
   it('keeps the conversation across turns, recalls history with Up, and handles /cost and /exit', async () => {
     const socket = `cw-cli-test-${process.pid}`;
     const tmux = (...args: string[]) =>

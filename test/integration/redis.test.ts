@@ -1,23 +1,25 @@
 /**
  * The Redis options: shared cache, shared rate limit, shared session map. Needs redis-server
- * (installed by .ci/run); skipped with a message when it is missing on a developer machine.
+ * (installed by .ci/run); skipped when it is missing on a developer machine, with the reason in
+ * the last line of `npm test`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaudeCodeWrapper, openSessionStore, RedisKeyValueStore } from '../../src/index.js';
 import { withFakeClaude, type FakeClaude } from '../fixtures/fake-claude-helpers.mjs';
-import { redisAvailable, startRedis } from '../fixtures/redis-server.js';
+import { REDIS_MISSING, redisAvailable, startRedis } from '../fixtures/redis-server.js';
+import { skipAllUnless } from '../support/index.js';
 
-if (!redisAvailable)
-  console.warn('redis-server not installed: skipping Redis tests (apt-get install redis-server)');
-
-describe.skipIf(!redisAvailable)('Redis-backed stores', () => {
+describe('Redis-backed stores', () => {
+  skipAllUnless(redisAvailable, REDIS_MISSING);
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let fake: FakeClaude;
   beforeAll(async () => {
+    if (!redisAvailable) return;
     redis = await startRedis();
     fake = await withFakeClaude({ default: { kind: 'reply', text: 'from redis test' } });
   });
   afterAll(async () => {
+    if (!redisAvailable) return;
     await fake.cleanup();
     await redis.stop();
   });

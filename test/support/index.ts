@@ -31,6 +31,7 @@ export {
 export { startHarnessWithHome, type HomeHarness } from './harness.js';
 export { coded, runError } from './errors.js';
 export { nestedSchema } from './schemas.js';
+export { skipAllUnless } from './skip-unless.js';
 export {
   argValue,
   listedClientTools,
