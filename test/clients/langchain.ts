@@ -130,6 +130,13 @@ function client(flavour: LangChainFlavour, baseUrl: string): ConformanceClient {
       return { calls, finalText: final.text };
     },
 
+    // Default methods: ChatAnthropic offers a tool `extract` with `tool_choice: {type: 'tool'}` (the
+    // proxy asks the model for that call, as the CLI cannot force one); ChatOpenAI sends
+    // `response_format` / `text.format` `json_schema`. Two streamed cells fail inside LangChain with
+    // any server: @langchain/core >= 1.1.46 no longer merges Anthropic's `input_json_delta` chunks
+    // into their `tool_use` block (langchain-ai/langchainjs#10907: "Failed to parse. Text: """),
+    // and with `useResponsesApi` every chunk's content is an array, which the `JsonOutputParser` of
+    // a JSON-Schema `withStructuredOutput` refuses ("Cannot handle non-string output").
     async structured(prompt, schema, { stream }) {
       const structuredModel = model.withStructuredOutput(schema);
       if (!stream) return structuredModel.invoke(prompt);
