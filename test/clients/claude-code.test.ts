@@ -3,7 +3,8 @@
  * `ANTHROPIC_BASE_URL` = the proxy) → the proxy → the proxy's own real CLI → the fake Messages API.
  * Each scenario checks what the outer CLI printed and what reached the fake API: text on its default
  * model (which sends a trailing `role: "system"` message) and on Sonnet, streaming, its own tools as
- * client tools (it runs `Read` itself), `--continue`, `--json-schema`, and an invalid model name.
+ * client tools (it runs `Read` itself, on text and on an image), `--continue`, `--json-schema`, and an
+ * invalid model name.
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeBehavior, RecordedRequest } from '../fixtures/fake-api.mjs';
 import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
 import { useRealCliProxy } from '../e2e/real-cli-proxy.js';
+import { PNG_BASE64 } from './backend.js';
 import { bodyOf, offeredTools, resultText, toolResultsOf } from '../tools/real-cli-helpers.js';
 
 const setup = useRealCliProxy();
@@ -61,12 +63,15 @@ function typedText(request: RecordedRequest): string {
 }
 
 /**
- * The fake model: quotes tool results (`Final: <text>`); calls the outer CLI's `StructuredOutput`
+ * The fake model: quotes tool results (`Final: <text>`, or `Final: an image`); calls the outer CLI's `StructuredOutput`
  * when offered, and its `Read` on {@link readPath} when set; otherwise echoes the typed prompt.
  */
 function fakeModel(request: RecordedRequest): FakeBehavior {
   const results = toolResultsOf(request);
-  if (results.length > 0) return { kind: 'text', text: `Final: ${resultText(results[0])}` };
+  if (results.length > 0) {
+    const text = resultText(results[0]);
+    return { kind: 'text', text: `Final: ${text === '' ? 'an image' : text}` };
+  }
   const offered = offeredTools(request);
   if (offered.includes(STRUCTURED_OUTPUT)) {
     return { kind: 'tool_use', name: STRUCTURED_OUTPUT, input: DOCUMENT };
@@ -243,6 +248,27 @@ describe('Claude Code CLI as a client of the proxy', () => {
       expect.objectContaining({ type: 'tool_use', name: READ, input: { file_path: readPath } }),
     ]);
     toolRun = { reported: usageOf(result).input_tokens, upstream: upstream().map(fakeInputTokens) };
+  });
+
+  it('runs Read on an image and the picture reaches the model', async () => {
+    readPath = path.join(outer.cwd, 'dot.png');
+    await writeFile(readPath, Buffer.from(PNG_BASE64, 'base64'));
+    const run = await claude([
+      '-p',
+      'what is in dot.png?',
+      '--output-format',
+      'json',
+      '--allowedTools',
+      'Read',
+    ]);
+    const result = resultOf(run);
+    expect(result).toMatchObject({ is_error: false, num_turns: 2 });
+    expect(result['result']).toBe('Final: an image');
+    // The outer CLI read the file and sent it as an image result; the model got the same bytes.
+    expect(toolResultsOf(upstream()[1])[0]?.['content']).toContainEqual({
+      type: 'image',
+      source: { type: 'base64', media_type: 'image/png', data: PNG_BASE64 },
+    });
   });
 
   // Known bug (reported, not fixed here: src/compat/anthropic/stream-event-writer.ts is being
