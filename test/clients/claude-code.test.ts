@@ -94,7 +94,7 @@ interface CliRun {
 }
 
 /** Run the outer CLI in its project directory, stdin closed, killed after `timeoutMs`. */
-function claude(args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
+function claude(args: readonly string[], timeoutMs = 25_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(realClaudeBinary(), args, {
       cwd: outer.cwd,
@@ -165,7 +165,8 @@ function systemText(request: RecordedRequest | undefined): string {
   return typeof system === 'string' ? system : (system ?? []).map((b) => b.text).join('\n');
 }
 
-describe('Claude Code CLI as a client of the proxy', () => {
+// Two CLIs per request, and up to two requests per test: more than the default 30 s under load.
+describe('Claude Code CLI as a client of the proxy', { timeout: 60_000 }, () => {
   it('answers a prompt on its default model (trailing system message)', async () => {
     const run = await claude(['-p', 'hello through two CLIs', '--output-format', 'json']);
     expect(resultOf(run)).toMatchObject({ is_error: false, result: 'You said: hello through two CLIs' });
