@@ -8,7 +8,7 @@ import { beforeEach } from 'vitest';
 import { modelToolName } from '../../src/tools/client-tool.js';
 import { useRealCliProxy, type RealCliProxy } from '../e2e/real-cli-proxy.js';
 import type { FakeBehavior, RecordedRequest } from '../fixtures/fake-api.mjs';
-import { CITY_SCHEMA, offeredTools, resultText, toolResultsOf } from '../tools/real-cli-helpers.js';
+import { CITY_SCHEMA, bodyOf, offeredTools, resultText, toolResultsOf } from '../tools/real-cli-helpers.js';
 import type { ClientToolSpec } from './client.js';
 
 /** The client tool of the tool round trips. */
@@ -39,8 +39,10 @@ export const PNG_BASE64 =
 /**
  * The fake API's default for the suite: with the weather tool offered (under the name the CLI sees,
  * `modelToolName`) and no tool result in the last user message, a call `{city: 'Oslo'}`; after a
- * result, `Weather: <result texts>`; otherwise the echo (`You said: <last user text>`). Text answers
- * carry {@link CITY_DOC} for a request with the CLI's `StructuredOutput` tool.
+ * result, `Weather: <result texts>`; with a client tool taking the structured-output document
+ * (see {@link documentTools}), a call with {@link CITY_DOC}; otherwise the echo (`You said: <last
+ * user text>`). Text answers carry {@link CITY_DOC} for a request with the CLI's `StructuredOutput`
+ * tool.
  */
 export function conformanceBehavior(request: RecordedRequest): FakeBehavior {
   const results = toolResultsOf(request);
@@ -50,7 +52,25 @@ export function conformanceBehavior(request: RecordedRequest): FakeBehavior {
   if (offeredTools(request).includes(modelToolName(WEATHER_TOOL.name))) {
     return { kind: 'tool_use', name: modelToolName(WEATHER_CALL.name), input: { ...WEATHER_CALL.input } };
   }
+  // A client tool for the document: called with it, as a model asked for that call would.
+  const extractor = documentTools(request).find((name) => name !== 'StructuredOutput');
+  if (extractor !== undefined) return { kind: 'tool_use', name: extractor, input: { ...CITY_DOC } };
   return { kind: 'text', structured: { ...CITY_DOC } };
+}
+
+/**
+ * The tools of an API request whose input is {@link CITY_DOC_SCHEMA}'s document: the CLI's
+ * `StructuredOutput` (`--json-schema`), or a client tool for structured output by a (forced) tool
+ * call (LangChain `ChatAnthropic.withStructuredOutput`: a tool `extract`).
+ */
+export function documentTools(request: RecordedRequest | undefined): string[] {
+  const wanted = JSON.stringify(Object.keys(CITY_DOC_SCHEMA['properties'] as Record<string, unknown>).sort());
+  return (bodyOf(request).tools ?? [])
+    .filter((t) => {
+      const properties = (t.input_schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+      return JSON.stringify(Object.keys(properties ?? {}).sort()) === wanted;
+    })
+    .map((t) => t.name);
 }
 
 /**

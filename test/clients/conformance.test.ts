@@ -13,10 +13,11 @@ import {
   PNG_BASE64,
   WEATHER_CALL,
   WEATHER_TOOL,
+  documentTools,
   useConformanceBackend,
 } from './backend.js';
 import type { ConformanceClient, ConformanceRow } from './client.js';
-import { conformanceRows } from './rows.js';
+import { conformanceRows, knownClientFailures, type Scenario } from './rows.js';
 
 const backend = useConformanceBackend();
 
@@ -52,15 +53,20 @@ const WEATHER_RESULT = 'Sunny, 21 degrees in Oslo';
 
 describe.each(conformanceRows.map((row) => [row.name, row] as const))('%s', (_name, row: ConformanceRow) => {
   const client = (): ConformanceClient => row.createClient(backend.url);
+  /** One cell: a test, or `it.fails` where the row's client is known to fail it with any server. */
+  const cell = (scenario: Scenario, title: string, body: () => Promise<void>): void => {
+    if (knownClientFailures[row.name]?.[scenario] === undefined) it(title, body);
+    else it.fails(`${title} (known client failure, see rows.ts)`, body);
+  };
 
-  it('text: answer, usage, the prompt at the API', async () => {
+  cell('text', 'text: answer, usage, the prompt at the API', async () => {
     const answer = await client().ask('Hello conformance');
     expect(answer.text).toBe('You said: Hello conformance');
     expectUsage(answer.usage);
     expect(lastUserText(requestFor('Hello conformance').body)).toBe('Hello conformance');
   });
 
-  it('streaming: deltas add up to the text', async () => {
+  cell('streaming', 'streaming: deltas add up to the text', async () => {
     const answer = await client().stream('Stream this please');
     expect(answer.deltas.length).toBeGreaterThanOrEqual(1);
     expect(answer.deltas.join('')).toBe(answer.text);
@@ -69,7 +75,7 @@ describe.each(conformanceRows.map((row) => [row.name, row] as const))('%s', (_na
     requestFor('Stream this please');
   });
 
-  it('system prompt reaches the API', async () => {
+  cell('system', 'system prompt reaches the API', async () => {
     const answer = await client().ask('Who are you?', { system: 'You are a conformance parrot.' });
     expect(answer.text).toBe('You said: Who are you?');
     expect(JSON.stringify(bodyOf(requestFor('Who are you?')).messages)).not.toContain('conformance parrot');
@@ -77,7 +83,7 @@ describe.each(conformanceRows.map((row) => [row.name, row] as const))('%s', (_na
     expect(typeof system === 'string' ? system : textOf(system)).toContain('You are a conformance parrot.');
   });
 
-  it('multi-turn: separate user and assistant turns, answer to the last', async () => {
+  cell('multi-turn', 'multi-turn: separate user and assistant turns, answer to the last', async () => {
     const answer = await client().converse(
       [
         { role: 'user', text: 'My name is Ada.' },
@@ -101,7 +107,7 @@ describe.each(conformanceRows.map((row) => [row.name, row] as const))('%s', (_na
     expect(third).toBeGreaterThan(second);
   });
 
-  it('image: the PNG reaches the API as an image block', async () => {
+  cell('image', 'image: the PNG reaches the API as an image block', async () => {
     const answer = await client().askWithImage('Describe this image', PNG_BASE64);
     // The CLI adds its own `[Image: source: <file>]` text after the image, which the echo repeats.
     expect(answer.text).toMatch(/^You said: /);
@@ -116,7 +122,7 @@ describe.each(conformanceRows.map((row) => [row.name, row] as const))('%s', (_na
     );
   });
 
-  it.each([false, true])('tool round trip (stream: %s)', async (stream) => {
+  const toolRoundTrip = (stream: boolean) => async () => {
     const inputs: unknown[] = [];
     const trip = await client().toolRoundTrip(
       'What is the weather in Oslo?',
@@ -133,15 +139,20 @@ describe.each(conformanceRows.map((row) => [row.name, row] as const))('%s', (_na
     const requests = backend.api.messageRequests();
     expect(offeredTools(requests[0])).toContain(WEATHER_TOOL.name);
     expect(requests.flatMap((r) => allToolResults(r)).map((r) => resultText(r))).toContain(WEATHER_RESULT);
-  });
+  };
+  cell('tools', 'tool round trip', toolRoundTrip(false));
+  cell('tools streamed', 'tool round trip, streamed', toolRoundTrip(true));
 
-  it.each([false, true])('structured output (stream: %s)', async (stream) => {
+  const structured = (stream: boolean) => async () => {
     const parsed = await client().structured('Name a big city.', CITY_DOC_SCHEMA, { stream });
     expect(parsed).toEqual(CITY_DOC);
-    expect(offeredTools(requestFor('Name a big city.'))).toContain('StructuredOutput');
-  });
+    // The schema reached the API: as the CLI's StructuredOutput tool, or a client's own tool for it.
+    expect(documentTools(requestFor('Name a big city.'))).not.toEqual([]);
+  };
+  cell('structured', 'structured output', structured(false));
+  cell('structured streamed', 'structured output, streamed', structured(true));
 
-  it('bad request: 400, nothing reaches the API', async () => {
+  cell('bad request', 'bad request: 400, nothing reaches the API', async () => {
     const failure = await client().badRequest();
     expect(failure.status).toBe(400);
     expect(backend.api.messageRequests()).toEqual([]);
