@@ -59,6 +59,8 @@ export interface MessageStartEvent extends EventBase {
   readonly type: 'message_start';
   /** The API message id (`msg_...`), when the CLI reported one. */
   readonly messageId: string | undefined;
+  /** The model the API says answered (e.g. `claude-sonnet-5-5` for `--model sonnet`), when it said. */
+  readonly model?: string | undefined;
   readonly inputTokens: number;
   readonly cacheReadInputTokens: number;
   readonly cacheCreationInputTokens: number;

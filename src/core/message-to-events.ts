@@ -66,6 +66,7 @@ function streamEventToEvents(message: CliMessage): ClaudeEvent[] {
         {
           type: 'message_start',
           messageId: stringField(message, 'api_message_id') ?? stringField(body, 'id'),
+          model: stringField(body, 'model'),
           inputTokens: numberField(usage, 'input_tokens'),
           cacheReadInputTokens: numberField(usage, 'cache_read_input_tokens'),
           cacheCreationInputTokens: numberField(usage, 'cache_creation_input_tokens'),

@@ -18,3 +18,11 @@ export { buildContextForUnknownHistory } from './flatten-history.js';
 export { toStreamEvents, type StreamEventsOptions, type StreamOutcome } from './to-stream-events.js';
 export { claimToolRun, toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
 export { DEFAULT_RESPONSE_STORE_ENTRIES, ResponseStore } from './response-store.js';
+export {
+  DEFAULT_MODEL_MAP,
+  mergeModelMap,
+  runModelResolver,
+  type ModelResolution,
+  type RunModel,
+  type RunModelResolver,
+} from './run-model.js';

@@ -9,10 +9,15 @@ import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources
 import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { estimateInputTokens } from '../compat/anthropic/count-tokens.js';
 import { parseCountTokensRequest, parseMessagesRequest } from '../compat/anthropic/request-schema.js';
-import { translateRequest, type TranslateOptions } from '../compat/anthropic/translate-request.js';
+import {
+  translateRequest,
+  type TranslatedRequest,
+  type TranslateOptions,
+} from '../compat/anthropic/translate-request.js';
 import { MemorySessionStore, type SessionStore } from '../session/session-store.js';
 import type { SuspendedRuns } from '../tools/suspended-runs.js';
 import { GatewayRequest, type GatewayContext, type OpenOptions } from './gateway-request.js';
+import { runModelResolver, type RunModelResolver } from './run-model.js';
 import type { ResultMeta, StreamStart } from './serve-run.js';
 import { toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
 
@@ -33,6 +38,16 @@ export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 
   readonly expiredToolResults?: ExpiredToolResultsPolicy | undefined;
   /** Runs suspended on client tool calls. @default shared per wrapper */
   readonly toolRuns?: SuspendedRuns<ToolRun> | undefined;
+  /**
+   * `--model` for requests naming a model that is not a Claude model, alias or `modelMap` entry
+   * (they run it with a warning). Unset: the wrapper's `model`, else the CLI's default.
+   */
+  readonly defaultModel?: string | undefined;
+  /**
+   * Requested model name (any case) → Claude model or alias, merged over `DEFAULT_MODEL_MAP`
+   * (`gpt-4o` → `sonnet`, ...; see `run-model.ts`).
+   */
+  readonly modelMap?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -68,12 +83,15 @@ export class AnthropicMessagesService {
   readonly #wrapper: ClaudeCodeWrapper;
   readonly #context: GatewayContext;
   readonly #translateOptions: TranslateOptions;
+  readonly #runModel: RunModelResolver;
 
   constructor({
     wrapper,
     sessionStore,
     expiredToolResults,
     toolRuns,
+    defaultModel,
+    modelMap,
     ...translateOptions
   }: AnthropicMessagesServiceOptions) {
     this.#wrapper = wrapper;
@@ -84,6 +102,7 @@ export class AnthropicMessagesService {
       expiredToolResults: expiredToolResults ?? 'replay',
     };
     this.#translateOptions = translateOptions;
+    this.#runModel = runModelResolver({ modelMap, defaultModel, configuredModel: wrapper.config.model });
   }
 
   /**
@@ -92,10 +111,17 @@ export class AnthropicMessagesService {
    * @throws {@link AnthropicApiError} 400 for invalid requests.
    */
   open(body: unknown, options?: OpenOptions): GatewayRequest {
-    const request = translateRequest(parseMessagesRequest(body), {
+    const translated = translateRequest(parseMessagesRequest(body), {
       ...this.#translateOptions,
       baseEnv: this.#wrapper.config.env,
     });
+    // The one place a requested name becomes the model that runs (every wire API comes through here).
+    const { model, warning } = this.#runModel(translated.model);
+    const request: TranslatedRequest = {
+      ...translated,
+      runOptions: model === undefined ? translated.runOptions : { ...translated.runOptions, model },
+      warnings: warning === undefined ? translated.warnings : [...translated.warnings, warning],
+    };
     return new GatewayRequest(this.#context, request, options);
   }
 

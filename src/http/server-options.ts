@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { readEnvTable, type EnvSource, type EnvTable, type EnvValues } from '../core/config/env.js';
 import { configSchema, LOG_LEVELS } from '../core/config/schema.js';
 import { parseOrThrow } from '../core/config/validate.js';
+import { modelName } from '../compat/model-name.js';
 
 /**
  * The proxy's wrapper configuration: the library's, except that the proxy logs at `info` by default
@@ -74,8 +75,18 @@ export const serverOptionsSchema = z
      * @unit milliseconds @default 10000
      */
     ssePingIntervalMs: z.number().int().nonnegative().default(10_000),
-    /** Model used when a client asks for a model the CLI does not know (e.g. `gpt-4o`). */
-    defaultModel: z.string().min(1).optional(),
+    /**
+     * Model run for a requested name that is not a Claude model, alias or `modelMap` entry (e.g.
+     * `gpt-4o-2024-08-06`); the answer carries an `x-claude-code-warnings` entry naming both.
+     * Env: `CLAUDE_WRAPPER_DEFAULT_MODEL`. @default the wrapper's `model`, else the CLI's default
+     */
+    defaultModel: modelName.optional(),
+    /**
+     * Requested model name (any case) → the Claude model or alias it runs, merged over the built-in
+     * map (`gpt-4o` → `sonnet`, `gpt-4o-mini` → `haiku`, `o3` → `opus`, ...: `DEFAULT_MODEL_MAP`
+     * in `src/gateway/run-model.ts`). Env: `CLAUDE_WRAPPER_MODEL_MAP` (`gpt-4o=opus,my-model=haiku`).
+     */
+    modelMap: z.record(modelName, modelName).optional(),
     /** Options for every CLI run (model, timeouts, env...). */
     wrapper: serverWrapperSchema.prefault({}),
   })
@@ -133,6 +144,16 @@ export const SERVER_ENV_VARS: EnvTable<ServerField> = {
     path: 'strict',
     type: 'boolean',
     description: 'reject parameters the CLI cannot honour with 400',
+  },
+  CLAUDE_WRAPPER_MODEL_MAP: {
+    path: 'modelMap',
+    type: 'map',
+    description: 'requested model → Claude model or alias (`gpt-4o=opus,o3=sonnet`), over the built-in map',
+  },
+  CLAUDE_WRAPPER_DEFAULT_MODEL: {
+    path: 'defaultModel',
+    type: 'string',
+    description: 'model for unknown (non-Claude, unmapped) model names',
   },
 };
 

@@ -95,6 +95,7 @@ export function createServer(
       systemPromptMode: options.systemPromptMode,
       allowCliTools: options.allowCliTools,
       defaultModel: options.defaultModel,
+      modelMap: options.modelMap,
       expiredToolResults: options.expiredToolResults,
       // Isolation (a fresh empty directory per CLI process) comes from the wrapper's
       // `isolateWorkingDirectory`, which keeps warm-pool processes interchangeable.

@@ -20,8 +20,13 @@ export interface ClaudeCodeAnthropicOptions extends Partial<ClaudeCodeConfig> {
   readonly systemPromptMode?: 'replace' | 'append' | undefined;
   /** Let the model use Claude Code's built-in tools (Bash, Read, ...). @default false */
   readonly allowCliTools?: boolean | undefined;
-  /** `--model` for requests naming a non-Claude model. Unset: `model` from this config, else the CLI default. */
+  /**
+   * `--model` for requests naming a model that is not a Claude model, alias or `modelMap` entry
+   * (they run it with a warning). Unset: `model` from this config, else the CLI default.
+   */
   readonly defaultModel?: string | undefined;
+  /** Requested model name → Claude model or alias, merged over the built-in map (`gpt-4o` → `sonnet`, ...). */
+  readonly modelMap?: Readonly<Record<string, string>> | undefined;
   /** Conversation key → session id store, for multi-turn continuation. @default in-memory */
   readonly sessionStore?: SessionStore | undefined;
   /**
@@ -68,6 +73,7 @@ export class ClaudeCodeAnthropic {
       systemPromptMode,
       allowCliTools,
       defaultModel,
+      modelMap,
       sessionStore,
       expiredToolResults,
       wrapper,
@@ -81,6 +87,7 @@ export class ClaudeCodeAnthropic {
       systemPromptMode,
       allowCliTools,
       defaultModel,
+      modelMap,
       expiredToolResults,
     });
     this.messages = new ClaudeCodeMessages(service);

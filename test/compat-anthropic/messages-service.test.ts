@@ -63,11 +63,12 @@ describe('AnthropicMessagesService with the fake CLI', () => {
       type: 'message',
       role: 'assistant',
       model: 'claude-opus-5-5',
-      content: [{ type: 'text', text: 'Hi there!', citations: null }],
       stop_reason: 'end_turn',
       stop_sequence: null,
       usage: { input_tokens: 40, output_tokens: 4, service_tier: 'standard', server_tool_use: null },
     });
+    // As the API writes it: no `citations` key on a text block without citations.
+    expect(message.content).toStrictEqual([{ type: 'text', text: 'Hi there!' }]);
     expect(meta).toMatchObject({ context: 'new', warnings: [], costUsd: 0.000208 });
     expect(meta.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     const [invocation] = fake.invocations();
@@ -205,7 +206,7 @@ describe('AnthropicMessagesService with the fake CLI', () => {
     const { message, meta } = await service.create(
       body([{ role: 'user', content: 'go' }], { stop_sequences: ['DONE'] }),
     );
-    expect(message.content).toEqual([{ type: 'text', text: 'Step 1. Step 2. ', citations: null }]);
+    expect(message.content).toStrictEqual([{ type: 'text', text: 'Step 1. Step 2. ' }]);
     expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'DONE' });
     expect(meta.costUsd).toBe(0);
   });

@@ -112,7 +112,7 @@ describe('toStreamEvents', () => {
     );
     const events = await collect(toStreamEvents(run, { model: 'm', stopSequences: ['STOP'] }));
     const message = await collectMessage(events);
-    expect(message.content).toEqual([{ type: 'text', text: 'one two ', citations: null }]);
+    expect(message.content).toStrictEqual([{ type: 'text', text: 'one two ' }]);
     expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'STOP' });
     expect(JSON.stringify(events)).not.toContain('three');
     expect(aborted()).toBe(true);
@@ -157,6 +157,64 @@ describe('StreamEventWriter', () => {
       { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'whole answer' } },
     ]);
     expect(events[0]).toMatchObject({ type: 'message_start', message: { id: 'msg_a' } });
+  });
+
+  it("starts with the model that ran and the upstream message_start's input usage", () => {
+    const init: ClaudeEvent = {
+      type: 'session_start',
+      sessionId: 'sess-1',
+      model: 'claude-opus-5-5',
+      tools: [],
+      cwd: undefined,
+      permissionMode: undefined,
+      cliVersion: undefined,
+      message: { type: 'system', subtype: 'init' },
+    };
+    const upstream = (model: string, inputTokens: number): ClaudeEvent => ({
+      type: 'message_start',
+      messageId: 'msg_cli_1',
+      model,
+      inputTokens,
+      cacheReadInputTokens: 4,
+      cacheCreationInputTokens: 5,
+      message: streamLine,
+    });
+    const writer = new StreamEventWriter({ model: 'gpt-4o' });
+    const events = [
+      ...writer.write(init),
+      ...writer.write(upstream('claude-sonnet-5-5', 123)),
+      ...writer.write(textDelta('Hi')),
+      // A later API call of the same run does not change what message_start said.
+      ...writer.write(upstream('claude-haiku-4-5', 999)),
+      ...writer.write(textDelta('!')),
+      ...writer.finish(response()),
+    ];
+    expect(events.filter((e) => e.type === 'message_start')).toEqual([
+      {
+        type: 'message_start',
+        message: expect.objectContaining({
+          model: 'claude-sonnet-5-5',
+          usage: expect.objectContaining({
+            input_tokens: 123,
+            output_tokens: 0,
+            cache_read_input_tokens: 4,
+            cache_creation_input_tokens: 5,
+          }),
+        }),
+      },
+    ]);
+    expect(events.find((e) => e.type === 'content_block_start')).toStrictEqual({
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'text', text: '' },
+    });
+    // Only the CLI's init line: its model. Nothing at all: the requested name.
+    const fromInit = new StreamEventWriter({ model: 'gpt-4o' });
+    const initOnly = [...fromInit.write(init), ...fromInit.write(textDelta('Hi'))];
+    expect(initOnly[0]).toMatchObject({ message: { model: 'claude-opus-5-5', usage: { input_tokens: 0 } } });
+    expect(new StreamEventWriter({ model: 'gpt-4o' }).write(textDelta('Hi'))[0]).toMatchObject({
+      message: { model: 'gpt-4o' },
+    });
   });
 
   it('emits an empty text block for an empty answer, with a generated id', () => {

@@ -71,7 +71,7 @@ describe('StreamEventWriter with structuredOutput', () => {
       false,
     );
     const message = await collectMessage(events);
-    expect(message.content).toEqual([{ type: 'text', text: '{"a":1,"b":[true]}', citations: null }]);
+    expect(message.content).toStrictEqual([{ type: 'text', text: '{"a":1,"b":[true]}' }]);
     expect(message.stop_reason).toBe('end_turn');
     expect(writer.text).toBe('{"a":1,"b":[true]}');
   });

@@ -5,6 +5,7 @@ import {
   collectMessage,
   createMessage,
   generateMessageId,
+  textBlock,
   toStopReason,
   toUsage,
 } from '../../src/compat/anthropic/index.js';
@@ -116,6 +117,41 @@ describe('accumulateEvent / collectMessage', () => {
     expect(message.usage).toMatchObject({ input_tokens: 5, output_tokens: 9, cache_read_input_tokens: 0 });
     expect(message.stop_reason).toBe('end_turn');
     expect(start.content).toEqual([]);
+  });
+
+  it('writes text blocks without a citations key, and adds one only when citations arrive', async () => {
+    expect(textBlock('x')).toStrictEqual({ type: 'text', text: 'x' });
+    const start = createMessage({
+      id: 'msg_c',
+      model: 'm',
+      content: [],
+      stopReason: null,
+      stopSequence: null,
+      usage: toUsage(),
+    });
+    const citation = {
+      type: 'char_location',
+      cited_text: 'a',
+      document_index: 0,
+      document_title: null,
+      start_char_index: 0,
+      end_char_index: 1,
+      file_id: null,
+    } as const;
+    const message = await collectMessage([
+      { type: 'message_start', message: start },
+      { type: 'content_block_start', index: 0, content_block: textBlock('') },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'a' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'citations_delta', citation } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: textBlock('') },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'b' } },
+      { type: 'content_block_stop', index: 1 },
+    ]);
+    expect(message.content).toStrictEqual([
+      { type: 'text', text: 'a', citations: [citation] },
+      { type: 'text', text: 'b' },
+    ]);
   });
 
   it('rejects events before message_start', () => {

@@ -4,7 +4,6 @@ import {
   findModel,
   listModels,
   parseMessagesRequest,
-  resolveCliModel,
   translateRequest,
   type TranslateOptions,
 } from '../../src/compat/anthropic/index.js';
@@ -24,26 +23,6 @@ function rejection(fn: () => unknown): AnthropicApiError {
   }
   throw new Error('expected an AnthropicApiError');
 }
-
-describe('resolveCliModel', () => {
-  it.each([
-    ['claude-opus-5-5', 'claude-opus-5-5'],
-    ['claude-haiku-4-5-20251001', 'claude-haiku-4-5-20251001'],
-    ['opus', 'opus'],
-    ['Sonnet', 'sonnet'],
-    ['haiku', 'haiku'],
-    ['fable', 'fable'],
-    ['anthropic.claude-sonnet-v2:0', 'sonnet'],
-    ['my-opus-proxy', 'opus'],
-  ])('%s → %s', (requested, expected) => {
-    expect(resolveCliModel(requested)).toBe(expected);
-  });
-
-  it('maps unknown non-Claude models to the configured default, or to none', () => {
-    expect(resolveCliModel('gpt-4', { defaultModel: 'sonnet' })).toBe('sonnet');
-    expect(resolveCliModel('gpt-4')).toBeUndefined();
-  });
-});
 
 describe('listModels / findModel', () => {
   it('returns complete ModelInfo objects', () => {
@@ -73,7 +52,6 @@ describe('translateRequest', () => {
     const t = translate({ system: 'Be terse.', model: 'claude-opus-5-5', max_tokens: 900 });
     expect(t.prompt).toEqual([{ type: 'text', text: 'hi' }]);
     expect(t.runOptions).toEqual({
-      model: 'claude-opus-5-5',
       systemPrompt: 'Be terse.',
       tools: [],
       env: { CLAUDE_CODE_MAX_OUTPUT_TOKENS: '900' },
@@ -110,9 +88,10 @@ describe('translateRequest', () => {
     expect(t.runOptions.workingDirectory).toBe('/tmp');
   });
 
-  it('uses the default model for unknown model names', () => {
-    expect(translate({ model: 'gpt-4o' }, { defaultModel: 'haiku' }).runOptions.model).toBe('haiku');
-    expect(translate({ model: 'gpt-4o' }).runOptions.model).toBeUndefined();
+  it('keeps the requested model and leaves --model to the gateway (gateway/run-model.ts)', () => {
+    const t = translate({ model: 'gpt-4o' });
+    expect(t.model).toBe('gpt-4o');
+    expect(t.runOptions.model).toBeUndefined();
   });
 
   it('lists unsupported parameters as warnings by default', () => {

@@ -9,16 +9,18 @@ import {
 import { message, usage } from './anthropic-fixtures.js';
 
 describe('toChatCompletion', () => {
-  it('builds a chat.completion echoing the requested model', () => {
+  it('builds a chat.completion naming the model that ran (the requested one only as a fallback)', () => {
     const completion = toChatCompletion(message(['Hello', ', world']), {
       model: 'gpt-4o',
       created: 1700000000,
     });
+    const { model: _ran, ...unnamed } = message(['x']);
+    expect(toChatCompletion(unnamed, { model: 'gpt-4o' }).model).toBe('gpt-4o');
     expect(completion).toEqual({
       id: 'chatcmpl-msg_01Test',
       object: 'chat.completion',
       created: 1700000000,
-      model: 'gpt-4o',
+      model: 'claude-sonnet-4-5',
       choices: [
         {
           index: 0,

@@ -12,7 +12,7 @@ import { collect, replay, streamEvents, usage } from './anthropic-fixtures.js';
 const options = { model: 'gpt-4o', created: 1700000000 };
 
 describe('toChatCompletionChunks', () => {
-  it('emits role, text, finish and usage chunks with a choices array on each', async () => {
+  it('emits role, text, finish and usage chunks with a choices array on each, naming the model that ran', async () => {
     const events = streamEvents(['Hel', '', 'lo'], {
       final: usage({ input_tokens: 10, output_tokens: 7, cache_read_input_tokens: 4 }),
     });
@@ -21,7 +21,7 @@ describe('toChatCompletionChunks', () => {
       id: 'chatcmpl-msg_01Test',
       object: 'chat.completion.chunk',
       created: 1700000000,
-      model: 'gpt-4o',
+      model: 'claude-sonnet-4-5',
     };
     expect(chunks).toEqual([
       {

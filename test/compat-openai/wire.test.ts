@@ -23,6 +23,7 @@ describe('openai SDK against the real route', () => {
   it('parses a non-streaming completion', async () => {
     harness = await startHarness({
       default: { kind: 'reply', text: 'Hello from Claude', usage: { input_tokens: 12, output_tokens: 4 } },
+      resolveModelAliases: true,
     });
     const completion = await client(harness).chat.completions.create({
       model: 'gpt-4o',
@@ -32,7 +33,9 @@ describe('openai SDK against the real route', () => {
       ],
     });
     expect(initializeRequest(cliRuns(harness.fake)[0])?.['systemPrompt']).toBe('Be nice.');
-    expect(completion.model).toBe('gpt-4o');
+    // gpt-4o runs `sonnet` (the default model map); the completion names the model that ran.
+    expect(cliRuns(harness.fake)[0]?.argv).toEqual(expect.arrayContaining(['--model', 'sonnet']));
+    expect(completion.model).toBe('claude-sonnet-5-5');
     expect(completion.choices[0]?.message.content).toBe('Hello from Claude');
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 });

@@ -245,6 +245,21 @@ describe('POST /v1/responses with the openai client', () => {
     expect(cliRuns(harness!.fake)).toHaveLength(0);
   });
 
+  it("refuses tool_choice 'required' without tools (none, or an empty list), without running the CLI", async () => {
+    await start({ default: { kind: 'reply', text: 'ok' } });
+    for (const tools of [undefined, []]) {
+      const raw = await fetch(`${harness!.url}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: MODEL, input: 'x', tool_choice: 'required', tools }),
+      });
+      expect(raw.status).toBe(400);
+      const body = (await raw.json()) as { error: { type: string; param: string | null } };
+      expect(body.error).toMatchObject({ type: 'invalid_request_error', param: 'tool_choice' });
+    }
+    expect(cliRuns(harness!.fake)).toHaveLength(0);
+  });
+
   it('warns about parameters it ignores', async () => {
     await start({ default: { kind: 'reply', text: 'ok' } });
     const raw = await fetch(`${harness!.url}/v1/responses`, {
@@ -254,8 +269,8 @@ describe('POST /v1/responses with the openai client', () => {
     });
     expect(raw.status).toBe(200);
     const warnings = raw.headers.get('x-claude-code-warnings') ?? '';
-    expect(warnings).toContain("'temperature'");
-    expect(warnings).toContain("'truncation'");
+    expect(warnings).toContain('temperature: not supported by the Claude Code CLI');
+    expect(warnings).toContain('truncation: the CLI compacts long conversations itself; ignored');
   });
 
   it('text.format json_schema runs with the CLI --json-schema; responses.parse gets the document', async () => {

@@ -16,6 +16,7 @@ describe('openai client against the proxy', () => {
   it('creates a chat completion with system prompt and usage', async () => {
     harness = await startHarness({
       default: { kind: 'reply', text: 'pong', usage: { input_tokens: 9, output_tokens: 1 } },
+      resolveModelAliases: true,
     });
     const client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const completion = await client.chat.completions.create({
@@ -26,7 +27,7 @@ describe('openai client against the proxy', () => {
       ],
     });
     expect(completion.object).toBe('chat.completion');
-    expect(completion.model).toBe('gpt-4o');
+    expect(completion.model).toBe('claude-sonnet-5-5');
     expect(completion.choices[0]?.message).toMatchObject({ role: 'assistant', content: 'pong' });
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 });

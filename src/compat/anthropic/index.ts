@@ -25,14 +25,8 @@ export {
 } from './request-schema.js';
 export { translateRequest, type TranslateOptions, type TranslatedRequest } from './translate-request.js';
 export { findUnsupportedParams, type UnsupportedParam } from './unsupported-params.js';
-export {
-  resolveCliModel,
-  listModels,
-  findModel,
-  MODEL_FAMILY_ALIASES,
-  type ModelAliasOptions,
-} from './model-aliases.js';
-export { createMessage, toUsage, toStopReason, generateMessageId } from './to-message.js';
+export { listModels, findModel, MODEL_FAMILY_ALIASES } from './model-aliases.js';
+export { createMessage, textBlock, toUsage, toStopReason, generateMessageId } from './to-message.js';
 export { accumulateEvent, collectMessage } from './message-accumulator.js';
 export { encodeSse, encodeSseError, encodeSsePing, type SseEvent } from './sse.js';
 export { findStopSequence, StopSequenceScanner, type StopMatch } from './stop-sequences.js';

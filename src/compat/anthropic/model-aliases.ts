@@ -1,42 +1,13 @@
 /**
  * @module
- * Requested model ids → what the CLI takes for `--model`, and the small model table served by
- * `GET /v1/models` and `client.models`.
- *
- * Rules, first match wins:
- * 1. A CLI alias (`opus`, `sonnet`, `haiku`, `fable`, any case) is passed as the alias.
- * 2. A full `claude-...` id is passed unchanged (the CLI accepts full ids).
- * 3. Another name that contains a family name (`anthropic.claude-sonnet-v2`, `my-opus`) → that alias.
- * 4. Anything else (`gpt-4o`, `default`) → the configured `defaultModel`, or no `--model` at all so
- *    the CLI's (or the wrapper config's) default applies.
+ * The CLI's model aliases and the small model table served by `GET /v1/models` and
+ * `client.models`. Which model a request runs with (aliases, `claude-*` ids, the model map, the
+ * default for unknown names) is decided in one place: `gateway/run-model.ts`.
  */
 import type { ModelInfo, ModelLine } from '@anthropic-ai/sdk/resources/models';
 
 /** Model families the CLI knows as `--model` aliases. */
 export const MODEL_FAMILY_ALIASES = ['opus', 'sonnet', 'haiku', 'fable'] as const;
-
-/** Options of {@link resolveCliModel}. */
-export interface ModelAliasOptions {
-  /** Model for requests naming a non-Claude model (e.g. `gpt-4`). Unset: let the CLI choose. */
-  readonly defaultModel?: string | undefined;
-}
-
-/**
- * The `--model` value for a requested model id, or `undefined` for "use the default".
- * @example resolveCliModel('claude-opus-5-5') // 'claude-opus-5-5'
- * @example resolveCliModel('Sonnet') // 'sonnet'
- * @example resolveCliModel('gpt-4', { defaultModel: 'sonnet' }) // 'sonnet'
- */
-export function resolveCliModel(requested: string, options: ModelAliasOptions = {}): string | undefined {
-  const id = requested.trim();
-  const lower = id.toLowerCase();
-  const alias = MODEL_FAMILY_ALIASES.find((name) => name === lower);
-  if (alias) return alias;
-  if (lower.startsWith('claude-')) return id;
-  const family = MODEL_FAMILY_ALIASES.find((name) => lower.includes(name));
-  if (family) return family;
-  return options.defaultModel;
-}
 
 interface ModelRow {
   readonly id: string;

@@ -47,6 +47,8 @@ export const MESSAGES_REQUEST_FIELDS: FieldTable = {
   metadata: { treatment: 'accepted', how: 'no effect on the run' },
   service_tier: { treatment: 'accepted', how: 'no effect on the run' },
   cache_control: { treatment: 'accepted', how: 'the CLI manages prompt caching itself' },
+  // Claude Code sends it on every request; warning about it would be noise on every turn.
+  context_management: { treatment: 'accepted', how: 'the CLI manages its context (compaction) itself' },
   temperature: { treatment: 'ignored', how: `${NOT_SUPPORTED} (it samples with its own settings)` },
   top_p: { treatment: 'ignored', how: NOT_SUPPORTED },
   top_k: { treatment: 'ignored', how: NOT_SUPPORTED },

@@ -21,8 +21,9 @@ import type {
   MessageDeltaUsage,
   RawMessageStreamEvent,
   StopReason,
+  Usage,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { CliMessage } from '../../core/cli-message.js';
+import { asRecord, numberField, stringField, type CliMessage } from '../../core/cli-message.js';
 import type { ClaudeEvent } from '../../core/events.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
 import { ClientCalls } from './client-calls.js';
@@ -32,6 +33,7 @@ import {
   cliMessageId,
   createMessage,
   generateMessageId,
+  textBlock,
   toDeltaUsage,
   toStopReason,
   toUsage,
@@ -41,7 +43,10 @@ type BlockKind = 'text' | 'thinking' | 'tool_use';
 
 /** Options of {@link StreamEventWriter}. */
 export interface StreamEventWriterOptions {
-  /** The model id as requested; echoed in `message_start`. */
+  /**
+   * The model id as requested. `message_start` names the model that ran (from the first upstream
+   * `message_start`, else the CLI's `init` line); this is the fallback when the run named none.
+   */
   readonly model: string;
   /** Cut the answer at the first of these and stop the run (`stop_reason: 'stop_sequence'`). */
   readonly stopSequences?: readonly string[] | undefined;
@@ -78,6 +83,10 @@ export class StreamEventWriter {
   #awaitingStart: boolean;
   readonly #calls: ClientCalls;
   readonly #structured: boolean;
+  /** The model the CLI's `init` line names. */
+  #initModel: string | undefined;
+  /** The first upstream API message of the run: the model that answered and the input usage. */
+  #upstream: { model: string | undefined; usage: Usage } | undefined;
 
   constructor(options: StreamEventWriterOptions) {
     this.#model = options.model;
@@ -111,9 +120,19 @@ export class StreamEventWriter {
   /** The API events for one CLI event (often none). */
   write(event: ClaudeEvent): RawMessageStreamEvent[] {
     if (this.stopSequence !== null || this.suspendedOn || !isTopLevel(event.message)) return [];
+    if (event.type === 'session_start') this.#initModel ??= event.model;
     if (this.#awaitingStart && event.type !== 'message_start') return [];
     switch (event.type) {
       case 'message_start':
+        this.#upstream ??= {
+          model: ranModel(event.model),
+          usage: {
+            ...toUsage(),
+            input_tokens: event.inputTokens,
+            cache_read_input_tokens: event.cacheReadInputTokens,
+            cache_creation_input_tokens: event.cacheCreationInputTokens,
+          },
+        };
         this.#awaitingStart = false;
         this.#streamedMessageId = event.messageId;
         this.#streamedText = '';
@@ -152,6 +171,8 @@ export class StreamEventWriter {
         const sawDeltas = this.#deltasInMessage;
         this.#deltasInMessage = false;
         if (event.isApiError) return [];
+        // Without partial messages the API message is only known from here.
+        this.#upstream ??= upstreamOf(event.message);
         if (!sawDeltas) return this.#writeWholeBlocks(event);
         if (this.#structured) return [];
         const id = cliMessageId(event.message);
@@ -296,11 +317,12 @@ export class StreamEventWriter {
     const id = (source && cliMessageId(source)) || generateMessageId();
     const message = createMessage({
       id,
-      model: this.#model,
+      model: this.#upstream?.model ?? this.#initModel ?? this.#model,
       content: [],
       stopReason: null,
       stopSequence: null,
-      usage: toUsage(),
+      // The upstream API's own input counts (final at its message_start); output follows at the end.
+      usage: this.#upstream === undefined ? toUsage() : { ...this.#upstream.usage },
     });
     return [{ type: 'message_start', message }];
   }
@@ -313,10 +335,7 @@ export class StreamEventWriter {
     events.push({
       type: 'content_block_start',
       index,
-      content_block:
-        kind === 'thinking'
-          ? { type: 'thinking', thinking: '', signature: '' }
-          : { type: 'text', text: '', citations: null },
+      content_block: kind === 'thinking' ? { type: 'thinking', thinking: '', signature: '' } : textBlock(''),
     });
     return events;
   }
@@ -341,6 +360,28 @@ function structuredText(response: ClaudeCodeResponse): string {
   return response.structuredOutput === undefined
     ? response.content
     : JSON.stringify(response.structuredOutput);
+}
+
+/** A model name the API reported, unless it is the CLI's marker for its own synthetic messages. */
+function ranModel(model: string | undefined): string | undefined {
+  return model === undefined || model === '' || model === '<synthetic>' ? undefined : model;
+}
+
+/** The model and input usage of the API message an `assistant` line carries. */
+function upstreamOf(line: CliMessage): { model: string | undefined; usage: Usage } | undefined {
+  const body = asRecord(line['message']);
+  const model = ranModel(stringField(body, 'model'));
+  const usage = asRecord(body?.['usage']);
+  if (model === undefined && usage === undefined) return undefined;
+  return {
+    model,
+    usage: {
+      ...toUsage(),
+      input_tokens: numberField(usage, 'input_tokens'),
+      cache_read_input_tokens: numberField(usage, 'cache_read_input_tokens'),
+      cache_creation_input_tokens: numberField(usage, 'cache_creation_input_tokens'),
+    },
+  };
 }
 
 function isTopLevel(message: CliMessage): boolean {

@@ -1,7 +1,9 @@
 /**
  * @module
  * Building the API's `Message` object (and its `Usage`) from what a CLI run reports. The shapes
- * follow `@anthropic-ai/sdk` 1.12 exactly; fields the CLI cannot know are `null`.
+ * follow `@anthropic-ai/sdk` 1.12; fields the CLI cannot know are `null`, except where the real API
+ * leaves a field out: a text block has no `citations` key unless it has citations (clients such as
+ * `@ai-sdk/anthropic` 3.x reject `"citations": null`).
  */
 import { randomBytes } from 'node:crypto';
 import type {
@@ -9,6 +11,7 @@ import type {
   Message,
   MessageDeltaUsage,
   StopReason,
+  TextBlock,
   Usage,
 } from '@anthropic-ai/sdk/resources/messages';
 import { asRecord, stringField, type CliMessage } from '../../core/cli-message.js';
@@ -29,6 +32,14 @@ export function cliMessageId(message: CliMessage): string | undefined {
   const fromStream = stringField(message, 'api_message_id');
   if (fromStream) return fromStream;
   return stringField(asRecord(message['message']), 'id');
+}
+
+/**
+ * A text block as the API writes it: `{ type: 'text', text }`, without `citations` (the API sends
+ * that key only when there are citations; the SDK's type declares it always, as nullable).
+ */
+export function textBlock(text: string): TextBlock {
+  return { type: 'text', text } as TextBlock;
 }
 
 /** `Usage` from run metrics; all zero when unknown (e.g. at `message_start`). */
@@ -80,7 +91,7 @@ export function toStopReason(cliStopReason: string | undefined): StopReason {
 /** Fields of {@link createMessage}. */
 export interface MessageFields {
   readonly id: string;
-  /** The model id as the caller requested it. */
+  /** The model that ran (as the API or the CLI named it), else the id the caller requested. */
   readonly model: string;
   readonly content: ContentBlock[];
   readonly stopReason: StopReason | null;

@@ -12,7 +12,8 @@
  * - `strict: true`: the request fails with 400 `invalid_request_error` naming the first such
  *   parameter, before anything runs. Use it when silently different behaviour is worse than failing.
  *
- * What is honoured: `model` (via {@link resolveCliModel}), `max_tokens` (as the CLI's
+ * What is honoured: `model` (resolved to the model that runs by the gateway, `gateway/run-model.ts`:
+ * this layer leaves `runOptions.model` unset), `max_tokens` (as the CLI's
  * `CLAUDE_CODE_MAX_OUTPUT_TOKENS`), `system` (replaces Claude Code's system prompt, or is appended
  * to it with `systemPromptMode: 'append'`), `stop_sequences` (the answer is cut at the first one;
  * see `stop-sequences.ts`), `output_config.effort` (`--effort`), `output_config.format` (the run's
@@ -26,7 +27,6 @@ import type { PromptBlock } from '../../core/prompt.js';
 import { planClientTools, type ClientToolPlan } from './client-tools.js';
 import { contentToPromptBlocks, hasPromptContent } from './content-to-prompt.js';
 import { invalidRequest } from './errors.js';
-import { resolveCliModel } from './model-aliases.js';
 import type { MessagesRequest, ParsedRequest, RequestMessage } from './request-schema.js';
 import { readToolResults, type ToolResultsTurn } from './tool-results.js';
 import { findUnsupportedParams } from './unsupported-params.js';
@@ -40,8 +40,6 @@ export interface TranslateOptions {
   readonly systemPromptMode?: 'replace' | 'append' | undefined;
   /** Let the model use Claude Code's built-in tools (Bash, Read, ...). @default false */
   readonly allowCliTools?: boolean | undefined;
-  /** `--model` for requests naming a non-Claude model such as `gpt-4`. Unset: the CLI default. */
-  readonly defaultModel?: string | undefined;
   /** Working directory of the CLI (sessions are stored per directory). */
   readonly workingDirectory?: string | undefined;
   /**
@@ -59,7 +57,7 @@ export interface TranslatedRequest {
   readonly runOptions: RunOptions;
   /** One line per parameter that was ignored, e.g. `temperature: not supported ...; ignored`. */
   readonly warnings: string[];
-  /** The model id as requested (used in responses and conversation keys). */
+  /** The model id as requested (conversation keys; responses name the model that ran). */
   readonly model: string;
   /** `system` and leading system messages as one string (the conversation's), or undefined when absent or blank. */
   readonly system: string | undefined;
@@ -173,11 +171,9 @@ function buildRunOptions(
   system: string | undefined,
   options: TranslateOptions,
 ): RunOptions {
-  const model = resolveCliModel(request.model, { defaultModel: options.defaultModel });
   const effort = request.output_config?.effort ?? undefined;
   const jsonSchema = request.output_config?.format?.schema;
   return {
-    ...(model === undefined ? {} : { model }),
     ...(system === undefined
       ? {}
       : options.systemPromptMode === 'append'

@@ -50,7 +50,7 @@ type OpenBlock =
 
 /** One request's stream translation; it numbers the events, the error event included. */
 export class ResponsesEventStream {
-  readonly #frame: ResponseFrame;
+  #frame: ResponseFrame;
   #sequence = 0;
   #response: Response | undefined;
 
@@ -79,6 +79,10 @@ export class ResponsesEventStream {
     for await (const event of events) {
       if (!begun) {
         begun = true;
+        // Every response object names the model that ran, as `message_start` reports it.
+        if (event.type === 'message_start' && event.message.model) {
+          this.#frame = { ...this.#frame, model: event.message.model };
+        }
         const initial = buildResponse(this.#frame, 'in_progress', []);
         yield this.#next({ type: 'response.created', response: initial });
         yield this.#next({ type: 'response.in_progress', response: initial });

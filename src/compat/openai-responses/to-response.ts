@@ -25,7 +25,10 @@ export interface ResponseFrame {
   readonly id: string;
   /** Unix seconds. */
   readonly createdAt: number;
-  /** The model the client asked for, echoed back. */
+  /**
+   * The model the client asked for, until the answer names the model that ran (its
+   * `message_start`), which every response object from then on carries.
+   */
   readonly model: string;
   readonly translation: Pick<ResponsesTranslation, 'request'>;
 }
@@ -156,7 +159,7 @@ export function functionCallItem(
  * whose `call_id` is the tool use id.
  */
 export function toResponse(
-  message: Pick<Message, 'content' | 'stop_reason'> & { usage: UsageLike },
+  message: Pick<Message, 'content' | 'stop_reason'> & Partial<Pick<Message, 'model'>> & { usage: UsageLike },
   frame: ResponseFrame,
 ): Response {
   const output = message.content.flatMap((block): ResponseOutputItem[] => {
@@ -165,7 +168,8 @@ export function toResponse(
     const args = JSON.stringify(block.input ?? {});
     return [functionCallItem(newItemId('fc'), block.id, block.name, args, 'completed')];
   });
-  return buildResponse(frame, finalStatus(message.stop_reason), output, message.usage);
+  const ran = message.model ? { ...frame, model: message.model } : frame;
+  return buildResponse(ran, finalStatus(message.stop_reason), output, message.usage);
 }
 
 /**

@@ -17,8 +17,11 @@ export type UsageLike = Pick<Usage, 'input_tokens' | 'output_tokens'> &
 
 /** Options shared by {@link toChatCompletion} and {@link toChatCompletionChunks}. */
 export interface ResponseOptions {
-  /** The model id the client asked for; echoed back, as OpenAI does. */
-  readonly model: string;
+  /**
+   * The model id the client asked for: used only when the Anthropic message names no model. The
+   * `model` of a completion is the model that ran (the message's `model`, from the CLI).
+   */
+  readonly model?: string | undefined;
   /** Override the `chatcmpl-` id (default: derived from the Anthropic message id). */
   readonly id?: string;
   /** Override `created`, in Unix seconds (default: now). */

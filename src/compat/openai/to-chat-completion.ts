@@ -14,7 +14,8 @@ import {
 } from './response-fields.js';
 
 /** The parts of an Anthropic {@link Message} the translation reads; every `Message` is one. */
-export type MessageLike = Pick<Message, 'id' | 'content' | 'stop_reason'> & { readonly usage: UsageLike };
+export type MessageLike = Pick<Message, 'id' | 'content' | 'stop_reason'> &
+  Partial<Pick<Message, 'model'>> & { readonly usage: UsageLike };
 
 /**
  * Translate a finished Anthropic message into an OpenAI chat completion with one choice. The text
@@ -23,7 +24,8 @@ export type MessageLike = Pick<Message, 'id' | 'content' | 'stop_reason'> & { re
  * JSON-string `arguments` (and `content` is null when there is no text, as OpenAI sends it).
  *
  * @param message - the Anthropic message from the Anthropic layer
- * @param options - `model` is the id the client requested, echoed back
+ * @param options - `model` is the id the client requested, the fallback when `message` names no
+ *   model (the completion's `model` is the model that ran)
  * @example
  * ```ts
  * const completion = toChatCompletion(message, { model: body.model });
@@ -47,7 +49,7 @@ export function toChatCompletion(message: MessageLike, options: ResponseOptions)
     id: options.id ?? toCompletionId(message.id),
     object: 'chat.completion',
     created: options.created ?? nowInSeconds(),
-    model: options.model,
+    model: message.model || options.model || '',
     choices: [
       {
         index: 0,

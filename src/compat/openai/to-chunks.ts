@@ -7,7 +7,8 @@
  * type: 'function', function: { name, arguments: '' } }]`) and one per argument fragment
  * (`tool_calls: [{ index, function: { arguments } }]`), a finish chunk (`delta: {}` and
  * `finish_reason`) at `message_stop`, then, with `includeUsage`, a usage chunk whose `choices` is
- * `[]`. Every chunk carries the same `id`, `created` and `model`, and a `choices` array. Tool call
+ * `[]`. Every chunk carries the same `id`, `created` and `model` (the model that ran, from
+ * `message_start`), and a `choices` array. Tool call
  * `index` counts tool calls (0, 1, ...), not Anthropic content blocks.
  */
 import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
@@ -36,7 +37,8 @@ type ChunkFinishReason = ChatCompletionChunk.Choice['finish_reason'];
  * from `events` propagate; breaking out of the loop returns (and so cleans up) `events`.
  *
  * @param events - the Anthropic layer's stream for one message
- * @param options - `model` is the id the client requested, echoed back
+ * @param options - `model` is the id the client requested, the fallback when the stream's
+ *   `message_start` names no model
  * @example
  * ```ts
  * for await (const chunk of toChatCompletionChunks(events, { model, includeUsage })) {
@@ -57,8 +59,9 @@ export async function* toChatCompletionChunks(
   const toolCalls = new Map<number, number>();
   for await (const event of events) {
     if (build === undefined) {
-      const id = options.id ?? toCompletionId(event.type === 'message_start' ? event.message.id : undefined);
-      build = createChunkBuilder(id, options);
+      const start = event.type === 'message_start' ? event.message : undefined;
+      const id = options.id ?? toCompletionId(start?.id);
+      build = createChunkBuilder(id, start?.model || options.model || '', options);
       yield build([
         { index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null, logprobs: null },
       ]);
@@ -115,13 +118,13 @@ type ChunkBuilder = (
 ) => ChatCompletionChunk;
 
 /** Stamps the shared `id`/`created`/`model` (and `usage: null` when usage is requested) on a chunk. */
-function createChunkBuilder(id: string, options: ChunkOptions): ChunkBuilder {
+function createChunkBuilder(id: string, model: string, options: ChunkOptions): ChunkBuilder {
   const created = options.created ?? nowInSeconds();
   return (choices, usage = null) => ({
     id,
     object: 'chat.completion.chunk',
     created,
-    model: options.model,
+    model,
     choices,
     ...(options.includeUsage ? { usage } : {}),
   });

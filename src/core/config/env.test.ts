@@ -52,8 +52,21 @@ describe('CONFIG_ENV_VARS (the CLAUDE_* table)', () => {
     expect(loadConfig({ env: { CLAUDE_SESSION_PERSISTENCE: 'on' } })).toEqual({ sessionPersistence: true });
   });
 
+  it('reads maps as comma-separated name=value pairs, and refuses a pair without both sides', () => {
+    expect(parseEnvValue('X', 'map', ' gpt-4o = sonnet, o3=opus ,,')).toEqual({
+      'gpt-4o': 'sonnet',
+      o3: 'opus',
+    });
+    expect(parseEnvValue('X', 'map', 'a=b=c')).toEqual({ a: 'b=c' });
+    for (const raw of ['gpt-4o', 'gpt-4o=', '=sonnet', 'a=b,c']) {
+      expect(() => parseEnvValue('X', 'map', raw), raw).toThrow(
+        'X: expected comma-separated name=value pairs',
+      );
+    }
+  });
+
   it('fails on a bad boolean or number, naming the variable and the value', () => {
-    const bad: Record<Exclude<EnvType, 'string' | 'list'>, string[]> = {
+    const bad: Record<Exclude<EnvType, 'string' | 'list' | 'map'>, string[]> = {
       boolean: ['maybe', 'y', '2', 'enabled'],
       number: ['soon', '12abc', '0x10', '1_000', 'NaN', 'Infinity'],
     };

@@ -10,7 +10,7 @@ import { ClaudeCodeValidationError } from '../errors/index.js';
 import { parseOrThrow } from './validate.js';
 
 /** How a variable's text becomes a value. */
-export type EnvType = 'string' | 'number' | 'boolean' | 'list';
+export type EnvType = 'string' | 'number' | 'boolean' | 'list' | 'map';
 
 /** One environment variable: the config field it sets, its type and what it does. */
 export interface EnvVarSpec<Path extends string = string> {
@@ -38,11 +38,13 @@ export const ENV_TYPE_EXPECTS: Readonly<Record<EnvType, string>> = {
   number: 'a number',
   boolean: 'a boolean (true/false, 1/0, yes/no, on/off)',
   list: 'a comma-separated list',
+  map: 'comma-separated name=value pairs',
 };
 
 /**
  * Parse one variable's text: booleans are true/false, 1/0, yes/no, on/off (any case); numbers are
- * decimal; lists are comma-separated, each item trimmed, empty items dropped.
+ * decimal; lists are comma-separated, each item trimmed, empty items dropped; maps are lists of
+ * `name=value` pairs (`gpt-4o=sonnet,o3=opus`), each side trimmed and non-empty, the last of a name winning.
  * @throws {@link ClaudeCodeValidationError} naming the variable, e.g.
  *   `Invalid CLAUDE_WRAPPER_STRICT: expected a boolean (true/false, 1/0, yes/no, on/off) (received "maybe")`.
  */
@@ -56,6 +58,20 @@ export function parseEnvValue(name: string, type: EnvType, raw: string): unknown
         .split(',')
         .map((item) => item.trim())
         .filter(Boolean);
+    case 'map': {
+      const pairs = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map((item) => {
+          const at = item.indexOf('=');
+          return at < 0 ? undefined : ([item.slice(0, at).trim(), item.slice(at + 1).trim()] as const);
+        });
+      if (pairs.every((pair) => pair !== undefined && pair[0] !== '' && pair[1] !== '')) {
+        return Object.fromEntries(pairs as (readonly [string, string])[]);
+      }
+      break;
+    }
     case 'boolean':
       if (TRUE.test(text)) return true;
       if (FALSE.test(text)) return false;
