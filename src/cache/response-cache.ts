@@ -46,8 +46,9 @@ export interface CacheSettings {
 /** Options of {@link ResponseCache}. */
 export interface ResponseCacheOptions {
   /**
-   * Hears about a failed lookup or write (the run goes on uncached). The errors name files on the
-   * server: log them, never send them to callers.
+   * Hears about a failed lookup or write (the run goes on uncached). With {@link ResponseCache.open}
+   * only the failure that starts an outage is reported (once, until the store works again). The
+   * errors name files or the Redis URL: log them, never send them to callers.
    */
   readonly onError?: ((error: unknown, operation: 'read' | 'write') => void) | undefined;
 }
@@ -65,24 +66,26 @@ export class ResponseCache {
   }
 
   /**
-   * Open the configured store. Writes to the embedded file store happen behind the answer
-   * ({@link WriteBehindKeyValueStore}): storing a response must not delay it.
+   * Open the configured store. Writes to the embedded store (LMDB, shared by any number of
+   * processes) happen behind the answer ({@link WriteBehindKeyValueStore}): storing a response must
+   * not delay it. A store that is down (full disk, unwritable directory, Redis not running) makes
+   * every lookup a miss and reports once per outage to `options.onError`; it recovers by itself.
    */
   static open(settings: CacheSettings, redisUrl?: string, options: ResponseCacheOptions = {}): ResponseCache {
     const kind = settings.store ?? 'file';
+    const onOutage = options.onError;
     let store: KeyValueStore;
     if (kind === 'memory') store = new MemoryKeyValueStore();
     else if (kind === 'redis') {
       if (!redisUrl) throw new TypeError('cache.store "redis" needs redisUrl');
-      store = new RedisKeyValueStore(redisUrl, 'ccw:cache:');
+      store = new RedisKeyValueStore(redisUrl, 'ccw:cache:', { purpose: 'response cache', onOutage });
     } else {
       const path = settings.path ?? join(homedir(), '.claude-code-wrapper', 'cache');
       // A failing directory (disk full) is opened again after a backoff, so the cache recovers.
-      store = new WriteBehindKeyValueStore(new FileKeyValueStore(path), {
-        onWriteError: (error) => options.onError?.(error, 'write'),
-      });
+      store = new WriteBehindKeyValueStore(new FileKeyValueStore(path, { onOutage }));
     }
-    return new ResponseCache(store, settings.ttlMs, options);
+    // The store reports outages itself: no report per failed operation.
+    return new ResponseCache(store, settings.ttlMs);
   }
 
   /** The cache key of a request. */

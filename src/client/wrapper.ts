@@ -105,9 +105,28 @@ export class ClaudeCodeWrapper {
           );
         },
         onBreakerStateChange: (state) => logger.warn({ event: 'circuit', state }, `circuit breaker ${state}`),
+        // Runs fail with the error meanwhile; the log says it once per outage.
+        onRateLimitStoreOutage: (error) =>
+          logger.warn(
+            { event: 'rate_limit_store_unavailable', code: error.code, message: error.message },
+            'the shared rate limit store is unavailable; runs fail until it is back',
+          ),
       },
     );
-    this.#cache = cache ? ResponseCache.open(cache, redisUrl) : undefined;
+    // A cache that is down never fails a run: it misses, and the log says why once per outage.
+    this.#cache = cache
+      ? ResponseCache.open(cache, redisUrl, {
+          onError: (error, operation) =>
+            logger.warn(
+              {
+                event: `cache_store_${operation}_failed`,
+                code: (error as { code?: unknown } | undefined)?.code,
+                message: (error as Error | undefined)?.message,
+              },
+              'the response cache store is unavailable; runs go on uncached until it is back',
+            ),
+        })
+      : undefined;
     this.#pool = warmPool
       ? new WarmPool(
           {

@@ -2,11 +2,14 @@
  * @module
  * Client-side rate limit (rate-limiter-flexible): calls wait for a token instead of failing. Memory by
  * default; Redis when several processes share one budget (ioredis loaded only then).
+ *
+ * Redis down fails the call fast with {@link ClaudeCodeStoreUnavailableError} (within ~1 s, at once
+ * while the outage is known) rather than running unlimited: the shared budget exists to keep several
+ * processes under one account's quota, and silently dropping it could exceed that.
  */
-import type { Redis } from 'ioredis';
 import type { RateLimiterQueue } from 'rate-limiter-flexible';
-import { ClaudeCodeAbortError } from '../core/errors/index.js';
-import { connectRedis } from '../storage/redis-store.js';
+import { ClaudeCodeAbortError, type ClaudeCodeStoreUnavailableError } from '../core/errors/index.js';
+import { RedisConnection } from '../storage/redis-store.js';
 
 /** Something that admits calls at a bounded rate. */
 export interface CallRateLimiter {
@@ -15,26 +18,53 @@ export interface CallRateLimiter {
   close(): Promise<void>;
 }
 
-/** Create a limiter for `requestsPerMinute` (memory, or Redis with `redisUrl`). */
-export function createRateLimiter(requestsPerMinute: number, redisUrl?: string): CallRateLimiter {
+/** Observers of {@link createRateLimiter}. */
+export interface RateLimiterHooks {
+  /** The shared store (Redis) failed: the first failure of each outage. */
+  readonly onStoreOutage?: ((error: ClaudeCodeStoreUnavailableError) => void) | undefined;
+}
+
+/**
+ * Create a limiter for `requestsPerMinute` (memory, or Redis with `redisUrl`).
+ * With Redis, `acquire` rejects with {@link ClaudeCodeStoreUnavailableError} while Redis is down.
+ */
+export function createRateLimiter(
+  requestsPerMinute: number,
+  redisUrl?: string,
+  hooks: RateLimiterHooks = {},
+): CallRateLimiter {
   const options = { points: requestsPerMinute, duration: 60, keyPrefix: 'ccw-rate' };
-  let redis: Promise<Redis> | undefined;
+  const connection = redisUrl
+    ? new RedisConnection(redisUrl, { purpose: 'rate limit', onOutage: hooks.onStoreOutage })
+    : undefined;
   let queue: Promise<RateLimiterQueue> | undefined;
   const getQueue = (): Promise<RateLimiterQueue> => {
     queue ??= (async () => {
       // Loaded on first use: most wrappers never rate-limit, and the module costs ~10 MB of memory.
       const { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis } = await import('rate-limiter-flexible');
-      if (!redisUrl) return new RateLimiterQueue(new RateLimiterMemory(options), { maxQueueSize: 10_000 });
-      redis = connectRedis(redisUrl);
-      const limiter = new RateLimiterRedis({ ...options, storeClient: await redis });
+      if (!connection) return new RateLimiterQueue(new RateLimiterMemory(options), { maxQueueSize: 10_000 });
+      const limiter = new RateLimiterRedis({ ...options, storeClient: await connection.client() });
       return new RateLimiterQueue(limiter, { maxQueueSize: 10_000 });
     })();
     return queue;
   };
+  const take = async (): Promise<void> => {
+    const q = await getQueue();
+    if (!connection) {
+      await q.removeTokens(1);
+      return;
+    }
+    await connection.run(
+      'write',
+      () => q.removeTokens(1),
+      // The queue's own refusal (too many waiting) is not a store failure.
+      (error) => (error as object | undefined)?.constructor?.name === 'RateLimiterQueueError',
+    );
+  };
   return {
     async acquire(signal) {
       if (signal?.aborted) throw new ClaudeCodeAbortError(signal.reason);
-      const waiting = getQueue().then((q) => q.removeTokens(1));
+      const waiting = take();
       if (!signal) {
         await waiting;
         return;
@@ -56,9 +86,7 @@ export function createRateLimiter(requestsPerMinute: number, redisUrl?: string):
       });
     },
     async close() {
-      if (!redis) return;
-      const client = await redis;
-      await client.quit().catch(() => client.disconnect());
+      await connection?.close();
     },
   };
 }

@@ -22,6 +22,7 @@ import {
   ClaudeCodeCircuitOpenError,
   ClaudeCodeError,
   ClaudeCodeQueueFullError,
+  ClaudeCodeStoreUnavailableError,
   ClaudeCodeTimeoutError,
 } from '../core/errors/index.js';
 import { createBackoff, type BackoffSettings } from './backoff.js';
@@ -48,6 +49,8 @@ export type BreakerState = 'disabled' | 'closed' | 'open' | 'half-open';
 export interface ResilienceHooks {
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
   onBreakerStateChange?(state: BreakerState): void;
+  /** The rate limit's shared store (Redis) became unreachable: once per outage. */
+  onRateLimitStoreOutage?(error: ClaudeCodeStoreUnavailableError): void;
 }
 
 /** Per-call switches. */
@@ -85,7 +88,9 @@ export class ResiliencePolicy {
     }
     this.#limiter =
       settings.requestsPerMinute > 0
-        ? createRateLimiter(settings.requestsPerMinute, settings.redisUrl)
+        ? createRateLimiter(settings.requestsPerMinute, settings.redisUrl, {
+            onStoreOutage: (error) => hooks.onRateLimitStoreOutage?.(error),
+          })
         : undefined;
   }
 
@@ -154,8 +159,11 @@ export class ResiliencePolicy {
   #isRetryable(error: unknown): boolean {
     if (!ClaudeCodeError.isInstance(error) || !error.isRetryable) return false;
     if (error instanceof ClaudeCodeTimeoutError) return this.#settings.retryOnTimeout;
-    // An open breaker means "stop hammering"; retrying would only spin on it.
-    return !(error instanceof ClaudeCodeCircuitOpenError);
+    // An open breaker means "stop hammering"; retrying would only spin on it. A rate-limit store that
+    // is down fails every attempt the same way: the caller hears at once.
+    return (
+      !(error instanceof ClaudeCodeCircuitOpenError) && !(error instanceof ClaudeCodeStoreUnavailableError)
+    );
   }
 
   #translate(error: unknown, signal: AbortSignal | undefined): unknown {
@@ -175,6 +183,10 @@ export class ResiliencePolicy {
 /** Failures that say the backend is unwell (and so count towards opening the breaker). */
 function isTransientFailure(error: unknown): boolean {
   return (
-    ClaudeCodeError.isInstance(error) && error.isRetryable && !(error instanceof ClaudeCodeCircuitOpenError)
+    ClaudeCodeError.isInstance(error) &&
+    error.isRetryable &&
+    !(error instanceof ClaudeCodeCircuitOpenError) &&
+    // Redis being down says nothing about Claude: it must not open the breaker.
+    !(error instanceof ClaudeCodeStoreUnavailableError)
   );
 }

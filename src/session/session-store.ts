@@ -67,19 +67,23 @@ export class MemorySessionStore extends KeyValueSessionStore {
 
 /** Where to keep the conversation map. */
 export interface SessionStoreLocation {
-  /** `:memory:`, or a directory for the embedded file store. @default `~/.claude-code-wrapper/sessions` */
+  /**
+   * `:memory:`, or a directory for the embedded store (LMDB: `data.mdb` + `lock.mdb`; any number
+   * of processes may share it). @default `~/.claude-code-wrapper/sessions`
+   */
   readonly path?: string | undefined;
-  /** Use Redis instead (shared between processes). */
+  /** Use Redis instead (shared between processes and machines). */
   readonly redisUrl?: string | undefined;
   /**
-   * Hears about a mapping the embedded store could not write (the next turn of that conversation
-   * is then synthesized or flattened instead of resumed: slower, still correct).
+   * Hears about every mapping the store could not write (the next turn of that conversation is then
+   * synthesized or flattened instead of resumed: slower, still correct).
    */
   readonly onWriteError?: ((error: unknown) => void) | undefined;
   /**
-   * Hears about every failed lookup or write, for the server's log. The errors name files on the
-   * server: log them, never send them to callers. A failing embedded store is opened again after
-   * a backoff, so it recovers once the cause (a full disk...) is gone.
+   * Hears about the failure that starts an outage (once, until the store works again), for the
+   * server's log, with the operation that hit it. The errors name files or the Redis URL: log
+   * them, never send them to callers. A failing embedded store is opened again after a backoff,
+   * and Redis is reconnected in the background, so the store recovers once the cause is gone.
    */
   readonly onError?: ((error: unknown, operation: 'read' | 'write') => void) | undefined;
   /** How long a failed embedded store waits before the next try. @default 1 s doubling to 30 s */
@@ -87,10 +91,12 @@ export interface SessionStoreLocation {
 }
 
 /**
- * Open the configured session store: Redis, memory, or the embedded default. The embedded store
- * belongs to this process alone, so its writes happen behind the answer
- * ({@link WriteBehindKeyValueStore}; `close` waits for them). Redis is awaited: another process
- * sharing it may serve the conversation's next turn.
+ * Open the configured session store: Redis, memory, or the embedded default. Writes to the embedded
+ * store happen behind the answer ({@link WriteBehindKeyValueStore}; `close` waits for them): the
+ * write lands within a millisecond or two, before another process can be asked the next turn.
+ * Redis is awaited: another machine sharing it may serve the conversation's next turn.
+ * While the store is down, lookups reject (the gateway then treats the history as unknown) and
+ * failed writes go to `onWriteError` (embedded: never to the caller; Redis: `set` rejects too).
  */
 export function openSessionStore({
   path,
@@ -99,21 +105,30 @@ export function openSessionStore({
   onError,
   reopen,
 }: SessionStoreLocation = {}): SessionStore {
-  const onReadError = onError && ((error: unknown) => onError(error, 'read'));
+  const tracked = (store: KeyValueStore): KeyValueStore => ({
+    get: (key) => store.get(key),
+    set: (key, value, ttlMs) =>
+      store.set(key, value, ttlMs).catch((error: unknown) => {
+        onWriteError?.(error);
+        throw error;
+      }),
+    close: () => store.close(),
+    get available() {
+      return store.available;
+    },
+  });
   if (redisUrl) {
     return new KeyValueSessionStore(
-      new RedisKeyValueStore(redisUrl, 'ccw:session:'),
-      SESSION_TTL_MS,
-      onReadError,
+      tracked(
+        new RedisKeyValueStore(redisUrl, 'ccw:session:', { purpose: 'conversation map', onOutage: onError }),
+      ),
     );
   }
   if (path === ':memory:') return new MemorySessionStore();
-  const file = new FileKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions'), { reopen });
-  const writeBehind = new WriteBehindKeyValueStore(file, {
-    onWriteError: (error) => {
-      onWriteError?.(error);
-      onError?.(error, 'write');
-    },
+  const file = new FileKeyValueStore(path ?? join(homedir(), '.claude-code-wrapper', 'sessions'), {
+    reopen,
+    onOutage: onError,
   });
-  return new KeyValueSessionStore(writeBehind, SESSION_TTL_MS, onReadError);
+  // The write-behind layer swallows write failures (after reporting them): set never rejects.
+  return new KeyValueSessionStore(new WriteBehindKeyValueStore(tracked(file)));
 }

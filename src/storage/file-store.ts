@@ -1,44 +1,78 @@
 /**
  * @module
- * The embedded store: LevelDB through `classic-level` (prebuilt binaries ship inside the npm
- * package), one directory, survives restarts. Expiry is checked on read; expired entries are removed
- * then. One process owns a directory at a time (LevelDB's lock); use Redis to share between
- * processes. The native module is loaded on first use.
+ * The embedded store: LMDB through the `lmdb` package (prebuilt binaries ship inside the npm
+ * packages: no compiler, no download at install). One directory holding `data.mdb` and `lock.mdb`;
+ * survives restarts and crashes (copy-on-write B-tree, no log to replay). Several processes on one
+ * machine open the same directory at once: readers never block, writers take turns on LMDB's
+ * robust mutex (a writer that dies releases it), so two proxies or two scripts share one
+ * conversation map or cache. Files from the former LevelDB engine (`CURRENT`, `LOCK`, `*.ldb`...)
+ * in the same directory are ignored. The native module is loaded on first use.
  *
- * A failure (disk full, directory gone, lock held) is not final: the database is closed and opened
- * again on the first use after a backoff ({@link ReopenBackoff}), so the store recovers by itself
- * once space is freed. LevelDB keeps refusing writes after one background write failed, which is
- * why a failed read or write also reopens rather than retrying on the same handle.
+ * Expiry: each value carries its expiry time; a read ignores an expired entry and removes it, and a
+ * sweep (shortly after opening, then hourly) removes the expired entries nobody reads again, in
+ * chunks so it never blocks the event loop for long. LMDB reuses freed pages, so the file stays
+ * about the size of the live entries at their peak.
+ *
+ * Size: the memory map starts at {@link DEFAULT_MAP_SIZE} of address space (not disk: the file
+ * grows with the data) and lmdb-js doubles it by itself when a write needs more, in every process
+ * that has the store open.
+ *
+ * A failure (disk full, directory not creatable or unwritable) is not final: the environment is
+ * closed and opened again on the first use after a backoff ({@link ReopenBackoff}), so the store
+ * recovers by itself once space is freed.
  */
-import { mkdir } from 'node:fs/promises';
-import type { ClassicLevel } from 'classic-level';
+import { mkdirSync } from 'node:fs';
+import type { RootDatabase } from 'lmdb';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { ReopenBackoff, type ReopenBackoffOptions } from './reopen-backoff.js';
 
-interface StoredValue {
-  readonly v: string;
-  /** Expiry in epoch ms, 0 for never. */
-  readonly e: number;
-}
+/**
+ * Address space mapped for the data file when opened. 1 GiB of virtual memory costs nothing on a
+ * 64-bit machine (the file is not preallocated); a store that outgrows it is remapped larger.
+ */
+export const DEFAULT_MAP_SIZE = 1 << 30;
 
-type Db = ClassicLevel<string, StoredValue>;
+/** Bytes of the expiry prefix of every stored value (a float64, epoch ms; 0 = never). */
+const HEADER = 8;
+
+/** Entries examined per event-loop turn by the sweep. */
+const SWEEP_CHUNK = 500;
+
+type Db = RootDatabase<Buffer, string>;
 
 /** Options of {@link FileKeyValueStore}. */
 export interface FileKeyValueStoreOptions {
   /** How long a failed store waits before the next try. @default 1 s doubling to 30 s */
   readonly reopen?: ReopenBackoffOptions | undefined;
+  /** Time between sweeps of expired entries (the first runs 1/60 of it after opening). @unit milliseconds @default 3600000 */
+  readonly sweepIntervalMs?: number | undefined;
+  /** Initial map size. @unit bytes @default {@link DEFAULT_MAP_SIZE} */
+  readonly mapSize?: number | undefined;
+  /**
+   * Hears about the first failure of an outage (not every operation that fails during it), e.g.
+   * to log it once. The message names the path: log it, never show it to remote callers.
+   */
+  readonly onOutage?: ((error: unknown, operation: 'read' | 'write') => void) | undefined;
 }
 
-/** {@link KeyValueStore} in a LevelDB directory at `path`. */
+/** {@link KeyValueStore} in an LMDB environment (a directory) at `path`, shared by any number of processes. */
 export class FileKeyValueStore implements KeyValueStore {
   readonly #path: string;
   readonly #backoff: ReopenBackoff;
+  readonly #sweepIntervalMs: number;
+  readonly #mapSize: number;
+  readonly #onOutage: FileKeyValueStoreOptions['onOutage'];
   #db: Promise<Db> | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(path: string, options: FileKeyValueStoreOptions = {}) {
     this.#path = path;
     this.#backoff = new ReopenBackoff(options.reopen);
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? 3_600_000;
+    this.#mapSize = options.mapSize ?? DEFAULT_MAP_SIZE;
+    this.#onOutage = options.onOutage;
   }
 
   /** False from a failure until an operation succeeds again. Error messages name the path: log them, do not show them to remote callers. */
@@ -47,86 +81,194 @@ export class FileKeyValueStore implements KeyValueStore {
   }
 
   get(key: string): Promise<string | undefined> {
-    return this.#use(async (db) => {
-      const stored = await db.get(key);
-      if (!stored) return undefined;
-      if (stored.e !== 0 && stored.e <= Date.now()) {
-        await db.del(key);
+    return this.#use('read', async (db) => {
+      const stored = db.getBinaryFast(key);
+      if (stored === undefined || stored.length < HEADER) return undefined;
+      const expiresAt = stored.readDoubleBE(0);
+      if (expiresAt !== 0 && expiresAt <= Date.now()) {
+        // Removed in a write transaction that checks again: another process may have just set it.
+        try {
+          removeIfExpired(db, [key]);
+        } catch {
+          // Left for the sweep; the read's answer stands.
+        }
         return undefined;
       }
-      return stored.v;
+      return stored.toString('utf8', HEADER);
     });
   }
 
   set(key: string, value: string, ttlMs?: number): Promise<void> {
-    return this.#use((db) => db.put(key, { v: value, e: ttlMs === undefined ? 0 : Date.now() + ttlMs }));
+    return this.#use('write', async (db) => {
+      const body = Buffer.from(value, 'utf8');
+      const stored = Buffer.allocUnsafe(HEADER + body.length);
+      stored.writeDoubleBE(ttlMs === undefined ? 0 : Date.now() + ttlMs, 0);
+      body.copy(stored, HEADER);
+      // Synchronous commit (~0.3 ms): lmdb-js's asynchronous write batches leave a rejected promise
+      // nobody can handle when a commit fails (disk full), which would crash the process.
+      db.putSync(key, stored);
+    });
+  }
+
+  /** Remove every expired entry now (normally done by the periodic sweep). Resolves with how many were removed. */
+  sweep(): Promise<number> {
+    return this.#use('write', (db) => sweepExpired(db));
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#stopSweeping();
     const db = this.#db;
     this.#db = undefined;
-    if (db) await (await db.catch(() => undefined))?.close();
+    if (db) await (await db.catch(() => undefined))?.close().catch(() => undefined);
   }
 
   /** Run `operation` on the open database; a failure schedules a reopen. */
-  async #use<T>(operation: (db: Db) => Promise<T>): Promise<T> {
-    const opening = this.#open();
+  async #use<T>(kind: 'read' | 'write', operation: (db: Db) => Promise<T>): Promise<T> {
+    const opening = this.#open(kind);
     const db = await opening;
     try {
       const result = await operation(db);
       this.#backoff.succeeded();
       return result;
     } catch (error) {
-      // A value that does not decode is that entry's problem, not the database's.
-      if ((error as { code?: unknown }).code !== 'LEVEL_DECODE_ERROR') this.#broken(opening, error);
-      throw error;
+      const described = this.#describe(error, 'failed');
+      this.#broken(opening, described, kind);
+      throw described;
     }
   }
 
-  #open(): Promise<Db> {
+  #open(kind: 'read' | 'write'): Promise<Db> {
     if (this.#db) return this.#db;
     const blocked = this.#backoff.blockedBy;
     if (blocked) return Promise.reject(blocked.error as Error);
     const opening = this.#connect();
     this.#db = opening;
-    opening.catch((error: unknown) => this.#broken(opening, error));
+    opening.catch((error: unknown) => this.#broken(opening, error, kind));
     return opening;
   }
 
   async #connect(): Promise<Db> {
     try {
-      await mkdir(this.#path, { recursive: true, mode: 0o700 });
-      const { ClassicLevel } = await import('classic-level');
-      // Small entries and point lookups: LevelDB's defaults (8 MiB block cache, 4 MiB memtable) would
-      // only grow the process, which also makes every CLI spawn (fork) slower.
-      const db = new ClassicLevel<string, StoredValue>(this.#path, {
-        valueEncoding: 'json',
-        cacheSize: 1 << 20,
-        writeBufferSize: 1 << 20,
+      // Private to the user: the map holds session ids, the cache whole answers.
+      mkdirSync(this.#path, { recursive: true, mode: 0o700 });
+      const { open } = await import('lmdb');
+      const db = open<Buffer, string>(this.#path, {
+        // A directory (data.mdb + lock.mdb), whatever the path looks like.
+        noSubdir: false,
+        encoding: 'binary',
+        mapSize: this.#mapSize,
+        // The object cache is per process; another process's writes would not invalidate it.
+        cache: false,
       });
-      await db.open();
+      this.#startSweeping(db);
       return db;
     } catch (error) {
-      const locked = (error as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED';
-      throw new ClaudeCodeConfigurationError(
-        `Cannot open the store at ${this.#path}: ${(error as Error).message}.` +
-          (locked
-            ? ' Another process is using it; give each process its own path, or share through Redis (redisUrl).'
-            : ' It is tried again shortly.'),
-        { cause: error },
-      );
+      throw this.#describe(error, 'open');
     }
   }
 
+  #describe(error: unknown, what: 'open' | 'failed'): Error {
+    if (error instanceof ClaudeCodeConfigurationError) return error;
+    const message = (error as Error | undefined)?.message ?? String(error);
+    return new ClaudeCodeConfigurationError(
+      what === 'open'
+        ? `Cannot open the store at ${this.#path}: ${message}. It is tried again shortly.`
+        : `The store at ${this.#path} failed: ${message}. It is opened again shortly.`,
+      { cause: error },
+    );
+  }
+
+  #startSweeping(db: Db): void {
+    this.#stopSweeping();
+    const run = (): void => {
+      if (this.#closed) return;
+      sweepExpired(db).then(
+        () => schedule(this.#sweepIntervalMs),
+        () => schedule(this.#sweepIntervalMs),
+      );
+    };
+    const schedule = (ms: number): void => {
+      if (this.#closed || this.#db === undefined) return;
+      this.#sweepTimer = setTimeout(run, ms);
+      // Never what keeps a process alive.
+      this.#sweepTimer.unref();
+    };
+    this.#sweepTimer = setTimeout(run, Math.max(1, Math.round(this.#sweepIntervalMs / 60)));
+    this.#sweepTimer.unref();
+  }
+
+  #stopSweeping(): void {
+    if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
+    this.#sweepTimer = undefined;
+  }
+
   /** Forget the handle `opening` (if still current), close it, and wait before the next try. */
-  #broken(opening: Promise<Db>, error: unknown): void {
+  #broken(opening: Promise<Db>, error: unknown, kind: 'read' | 'write'): void {
     // Several operations failing on the same handle are one failure.
     if (this.#db !== opening) return;
     this.#db = undefined;
+    this.#stopSweeping();
+    const wasFailing = this.#backoff.failing;
     this.#backoff.failed(error);
+    if (!wasFailing) {
+      try {
+        this.#onOutage?.(error, kind);
+      } catch {
+        // A reporting callback must not break the store.
+      }
+    }
     opening.then(
       (db) => db.close().catch(() => undefined),
       () => undefined,
     );
+  }
+}
+
+/**
+ * Remove those of `keys` whose entries are expired at commit time (checked inside the write
+ * transaction). Synchronous for the same reason as `set`.
+ */
+function removeIfExpired(db: Db, keys: readonly string[]): number {
+  return db.transactionSync(() => {
+    let removed = 0;
+    const now = Date.now();
+    for (const key of keys) {
+      const stored = db.getBinaryFast(key);
+      if (stored === undefined) continue;
+      const expiresAt = stored.length < HEADER ? 1 : stored.readDoubleBE(0);
+      if (expiresAt !== 0 && expiresAt <= now) {
+        db.removeSync(key);
+        removed += 1;
+      }
+    }
+    return removed;
+  });
+}
+
+/** Walk every entry, SWEEP_CHUNK per event-loop turn, and remove the expired ones. */
+async function sweepExpired(db: Db): Promise<number> {
+  let removed = 0;
+  let after: string | undefined;
+  for (;;) {
+    const now = Date.now();
+    const expired: string[] = [];
+    let seen = 0;
+    let last: string | undefined;
+    for (const { key, value } of db.getRange({
+      ...(after === undefined ? {} : { start: after }),
+      limit: SWEEP_CHUNK + 1,
+    })) {
+      if (key === after) continue;
+      seen += 1;
+      last = key;
+      const expiresAt = value.length < HEADER ? 1 : value.readDoubleBE(0);
+      if (expiresAt !== 0 && expiresAt <= now) expired.push(key);
+      if (seen >= SWEEP_CHUNK) break;
+    }
+    if (expired.length > 0) removed += removeIfExpired(db, expired);
+    if (seen < SWEEP_CHUNK || last === undefined) return removed;
+    after = last;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -1,6 +1,6 @@
 /**
- * fast-check generators of bad requests for the proxy's three POST routes (Anthropic messages and
- * count_tokens, OpenAI chat completions), plus the valid requests interleaved with them.
+ * fast-check generators of bad requests for the proxy's four POST routes (Anthropic messages and
+ * count_tokens, OpenAI chat completions and responses), plus the valid requests interleaved with them.
  *
  * Every generated "bad" request is invalid for a reason the real APIs also reject (wrong type or
  * missing required field, malformed JSON, a tool definition the APIs refuse, absurd depth or size,
@@ -10,13 +10,16 @@
  */
 import fc from 'fast-check';
 
-export type Api = 'messages' | 'count_tokens' | 'chat';
+export type Api = 'messages' | 'count_tokens' | 'chat' | 'responses';
 
 export const PATHS: Readonly<Record<Api, string>> = {
   messages: '/v1/messages',
   count_tokens: '/v1/messages/count_tokens',
   chat: '/v1/chat/completions',
+  responses: '/v1/responses',
 };
+
+export const APIS: readonly Api[] = ['messages', 'count_tokens', 'chat', 'responses'];
 
 /** One request to send, and what must come back. */
 export interface Case {
@@ -64,10 +67,22 @@ const oneOf =
   (v: unknown): boolean =>
     values.includes(v);
 
-/** Base valid bodies; the tag goes into the user text. */
+/** A Responses `input` as one user message item (the form the field specs' paths address). */
+function inputItems(text: string): Json {
+  return [{ role: 'user', content: [{ type: 'input_text', text }] }];
+}
+
+/**
+ * Base valid bodies; the tag goes into the user text. A Responses body's `input` is a plain string
+ * for about half of the tags and a message item list for the others (both are valid).
+ */
 export function baseBody(api: Api, tag: string): Record<string, Json> {
   const text = `hello ${tag}`;
   if (api === 'chat') return { model: MODEL, messages: [{ role: 'user', content: text }] };
+  if (api === 'responses') {
+    const stringInput = [...tag].reduce((sum, ch) => sum + ch.charCodeAt(0), 0) % 2 === 1;
+    return { model: MODEL, input: stringInput ? text : inputItems(text) };
+  }
   const body: Record<string, Json> = {
     model: MODEL,
     messages: [{ role: 'user', content: [{ type: 'text', text }] }],
@@ -78,6 +93,12 @@ export function baseBody(api: Api, tag: string): Record<string, Json> {
 
 function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/** Turn a Responses body's string `input` into the item form, so paths into `input` address it. */
+function withInputItems(body: Record<string, Json>): Record<string, Json> {
+  if (typeof body['input'] === 'string') body['input'] = inputItems(body['input']);
+  return body;
 }
 
 function setPath(target: Record<string, Json>, path: Path, value: Json | undefined): void {
@@ -194,13 +215,79 @@ const CHAT_FIELDS: FieldSpec[] = [
   { path: ['logit_bias'], maybeValid: nullOr(isObj) },
 ];
 
+const RESPONSE_PART_TYPES = [
+  'input_text',
+  'output_text',
+  'refusal',
+  'input_image',
+  'input_file',
+  'input_audio',
+];
+
+/** See src/compat/openai-responses/request-schema.ts; `null` is accepted for every optional field. */
+const RESPONSES_FIELDS: FieldSpec[] = [
+  { path: ['model'], maybeValid: str1, required: true },
+  // No input at all (or null) is a 400: nothing to answer.
+  { path: ['input'], maybeValid: (v) => typeof v === 'string' || Array.isArray(v), required: true },
+  { path: ['input', 0], maybeValid: isObj },
+  {
+    path: ['input', 0, 'role'],
+    maybeValid: oneOf('user', 'assistant', 'system', 'developer'),
+    required: true,
+  },
+  {
+    path: ['input', 0, 'content'],
+    maybeValid: (v) => typeof v === 'string' || Array.isArray(v),
+    required: true,
+  },
+  { path: ['input', 0, 'content', 0], maybeValid: (v) => isObj(v) && 'type' in v },
+  {
+    path: ['input', 0, 'content', 0, 'type'],
+    maybeValid: oneOf(...RESPONSE_PART_TYPES),
+    required: true,
+  },
+  {
+    path: ['input', 0, 'content', 0, 'text'],
+    maybeValid: (v) => typeof v === 'string',
+    required: true,
+  },
+  { path: ['instructions'], maybeValid: nullOr((v) => typeof v === 'string') },
+  { path: ['max_output_tokens'], maybeValid: nullOr(intMin(1)) },
+  { path: ['tools'], maybeValid: nullOr((v) => Array.isArray(v) && v.every(isObj)) },
+  {
+    path: ['tool_choice'],
+    maybeValid: nullOr((v) => isObj(v) || ['none', 'auto', 'required'].includes(v as string)),
+  },
+  { path: ['text'], maybeValid: nullOr(isObj) },
+  { path: ['reasoning'], maybeValid: nullOr(isObj) },
+  { path: ['stream'], maybeValid: nullOr((v) => typeof v === 'boolean') },
+  { path: ['store'], maybeValid: nullOr((v) => typeof v === 'boolean') },
+  // Any string names a response this server never stored: 404 previous_response_not_found.
+  { path: ['previous_response_id'], maybeValid: (v) => v === null },
+  {
+    // zod's record skips a `__proto__` key (no prototype is set): such a key is dropped, not refused.
+    path: ['metadata'],
+    maybeValid: nullOr(
+      (v) => isObj(v) && Object.entries(v).every(([key, x]) => key === '__proto__' || typeof x === 'string'),
+    ),
+  },
+  { path: ['temperature'], maybeValid: nullOr(numIn(0, 2)) },
+  { path: ['top_p'], maybeValid: nullOr(numIn(0, 1)) },
+  { path: ['parallel_tool_calls'], maybeValid: nullOr((v) => typeof v === 'boolean') },
+  { path: ['user'], maybeValid: nullOr((v) => typeof v === 'string') },
+  // Refused whenever set (stored conversations and prompt templates are not available).
+  { path: ['conversation'], maybeValid: (v) => v === null },
+  { path: ['prompt'], maybeValid: (v) => v === null },
+];
+
 const FIELDS: Readonly<Record<Api, FieldSpec[]>> = {
   messages: [...ANTHROPIC_COMMON, ...MESSAGES_ONLY],
   count_tokens: ANTHROPIC_COMMON,
   chat: CHAT_FIELDS,
+  responses: RESPONSES_FIELDS,
 };
 
-const apiArb = fc.constantFrom<Api>('messages', 'count_tokens', 'chat');
+const apiArb = fc.constantFrom<Api>(...APIS);
 
 /** Any JSON value, plus the classic edge values. */
 const anyJson: fc.Arbitrary<Json> = fc.oneof(
@@ -258,6 +345,7 @@ const wrongTypeBody: fc.Arbitrary<{ api: Api; body: BodyFn; note: string }> = ap
         : `${spec.path.join('.')} = ${JSON.stringify(value).slice(0, 80)}`,
       body: (tag: string) => {
         const body = baseBody(api, tag);
+        if (spec.path[0] === 'input' && spec.path.length > 1) withInputItems(body);
         setPath(body, spec.path, missing ? undefined : clone(value));
         return body;
       },
@@ -281,8 +369,8 @@ const withUnknownFields = fc
     note: `${bad.note} + unknown ${Object.keys(extra).join(',').slice(0, 60)}${nested ? ' (nested)' : ''}`,
     body: (tag: string) => {
       const body = bad.body(tag);
-      const target =
-        nested && Array.isArray(body['messages']) && isObj(body['messages'][0]) ? body['messages'][0] : body;
+      const list = body['messages'] ?? body['input'];
+      const target = nested && Array.isArray(list) && isObj(list[0]) ? list[0] : body;
       for (const [key, value] of Object.entries(extra)) {
         // defineProperty keeps keys like __proto__ as own, serialisable properties.
         Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
@@ -301,6 +389,11 @@ function deepText(kind: DeepKind, depth: number): string {
   if (kind === 'arr') return '['.repeat(depth) + ']'.repeat(depth);
   if (kind === 'obj') return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
   return '{"type":"object","properties":{"p":'.repeat(depth) + '{"type":"string"}' + '}}'.repeat(depth);
+}
+
+/** The conversation list of a body: `messages`, or a Responses body's `input`. */
+function listKey(api: Api): string {
+  return api === 'responses' ? 'input' : 'messages';
 }
 
 interface DeepPlacement {
@@ -324,16 +417,22 @@ const DEEP_PLACEMENTS: DeepPlacement[] = [
     put: (b) => void (b['tools'] = [{ type: 'function', function: { name: 'deep_tool', parameters: DEEP } }]),
   },
   {
+    name: 'function parameters',
+    apis: ['responses'],
+    kind: 'schema',
+    put: (b) => void (b['tools'] = [{ type: 'function', name: 'deep_tool', parameters: DEEP }]),
+  },
+  {
     name: 'role (array)',
-    apis: ['messages', 'count_tokens', 'chat'],
+    apis: ['messages', 'count_tokens', 'chat', 'responses'],
     kind: 'arr',
-    put: (b) => setPath(b, ['messages', 0, 'role'], DEEP),
+    put: (b, api) => setPath(withInputItems(b), [listKey(api), 0, 'role'], DEEP),
   },
   {
     name: 'role (object)',
-    apis: ['messages', 'count_tokens', 'chat'],
+    apis: ['messages', 'count_tokens', 'chat', 'responses'],
     kind: 'obj',
-    put: (b) => setPath(b, ['messages', 0, 'role'], DEEP),
+    put: (b, api) => setPath(withInputItems(b), [listKey(api), 0, 'role'], DEEP),
   },
   {
     name: 'content block type',
@@ -348,10 +447,16 @@ const DEEP_PLACEMENTS: DeepPlacement[] = [
     put: (b) => setPath(b, ['messages', 0, 'content'], [{ type: DEEP, text: 'x' }]),
   },
   {
+    name: 'content part type',
+    apis: ['responses'],
+    kind: 'obj',
+    put: (b) => setPath(withInputItems(b), ['input', 0, 'content', 0, 'type'], DEEP),
+  },
+  {
     name: 'content',
-    apis: ['messages', 'count_tokens', 'chat'],
+    apis: ['messages', 'count_tokens', 'chat', 'responses'],
     kind: 'arr',
-    put: (b) => setPath(b, ['messages', 0, 'content'], DEEP),
+    put: (b, api) => setPath(withInputItems(b), [listKey(api), 0, 'content'], DEEP),
   },
   {
     name: 'tool_choice type',
@@ -359,17 +464,33 @@ const DEEP_PLACEMENTS: DeepPlacement[] = [
     kind: 'arr',
     put: (b) => void (b['tool_choice'] = { type: DEEP }),
   },
-  { name: 'tool_choice', apis: ['chat'], kind: 'obj', put: (b) => void (b['tool_choice'] = DEEP) },
+  {
+    name: 'tool_choice',
+    apis: ['chat', 'responses'],
+    kind: 'obj',
+    put: (b) => void (b['tool_choice'] = DEEP),
+  },
+  {
+    name: 'text.format type',
+    apis: ['responses'],
+    kind: 'arr',
+    put: (b) => void (b['text'] = { format: { type: DEEP } }),
+  },
   {
     name: 'response_format type',
     apis: ['chat'],
     kind: 'arr',
     put: (b) => void (b['response_format'] = { type: DEEP }),
   },
-  { name: 'metadata', apis: ['messages'], kind: 'obj', put: (b) => void (b['metadata'] = DEEP) },
+  {
+    name: 'metadata',
+    apis: ['messages', 'responses'],
+    kind: 'obj',
+    put: (b) => void (b['metadata'] = DEEP),
+  },
   {
     name: 'unknown field',
-    apis: ['messages', 'count_tokens', 'chat'],
+    apis: ['messages', 'count_tokens', 'chat', 'responses'],
     kind: 'arr',
     put: (b) => void (b['x_deep'] = DEEP),
   },
@@ -410,30 +531,51 @@ const DEEP_PLACEMENTS: DeepPlacement[] = [
       b['tools'] = [{ type: 'function', function: { name: 'deep_tool', parameters: { type: 'object' } } }];
     },
   },
+  {
+    name: 'function_call item extra',
+    apis: ['responses'],
+    kind: 'obj',
+    put: (b) => {
+      const first = (withInputItems(b)['input'] as Json[])[0] as Json;
+      b['input'] = [
+        first,
+        { type: 'function_call', call_id: 'call_1', name: 'deep_tool', arguments: '{}', extra: DEEP },
+        { type: 'function_call_output', call_id: 'call_1', output: 'ok' },
+      ];
+      b['tools'] = [{ type: 'function', name: 'deep_tool', parameters: { type: 'object' } }];
+    },
+  },
 ];
+
+/** An API, then one of the placements that apply to it (so every API gets its share). */
+function placementFor<P extends { readonly apis: readonly Api[] }>(
+  placements: readonly P[],
+): fc.Arbitrary<[Api, P]> {
+  return apiArb.chain((api) =>
+    fc.constantFrom(...placements.filter((p) => p.apis.includes(api))).map((p): [Api, P] => [api, p]),
+  );
+}
 
 const deepCase: fc.Arbitrary<{ api: Api; note: string; raw: (tag: string) => string }> = fc
   .tuple(
-    fc.constantFrom(...DEEP_PLACEMENTS),
+    placementFor(DEEP_PLACEMENTS),
     fc.oneof(
       { weight: 9, arbitrary: fc.integer({ min: 6_000, max: 20_000 }) },
       { weight: 1, arbitrary: fc.constant(100_000) },
     ),
   )
-  .chain(([placement, depth]) =>
-    fc.constantFrom(...placement.apis).map((api) => {
-      const d = placement.kind === 'arr' ? depth : Math.min(depth, 30_000);
-      return {
-        api,
-        note: `${placement.name} nested ${d} levels (${placement.kind})`,
-        raw: (tag: string) => {
-          const body = baseBody(api, tag);
-          placement.put(body, api);
-          return JSON.stringify(body).replace(`"${DEEP}"`, () => deepText(placement.kind, d));
-        },
-      };
-    }),
-  );
+  .map(([[api, placement], depth]) => {
+    const d = placement.kind === 'arr' ? depth : Math.min(depth, 30_000);
+    return {
+      api,
+      note: `${placement.name} nested ${d} levels (${placement.kind})`,
+      raw: (tag: string) => {
+        const body = baseBody(api, tag);
+        placement.put(body, api);
+        return JSON.stringify(body).replace(`"${DEEP}"`, () => deepText(placement.kind, d));
+      },
+    };
+  });
 
 // ---------------------------------------------------------------------------------------------
 // huge strings
@@ -448,16 +590,25 @@ function hugeString(char: string, bytes: number): string {
 interface HugePlacement {
   readonly name: string;
   readonly apis: readonly Api[];
-  readonly put: (body: Record<string, Json>, huge: string) => void;
+  readonly put: (body: Record<string, Json>, huge: string, api: Api) => void;
 }
 
 const HUGE_PLACEMENTS: HugePlacement[] = [
-  { name: 'model', apis: ['messages', 'count_tokens', 'chat'], put: (b, h) => void (b['model'] = h) },
+  {
+    name: 'model',
+    apis: ['messages', 'count_tokens', 'chat', 'responses'],
+    put: (b, h) => void (b['model'] = h),
+  },
   { name: 'max_tokens (string)', apis: ['messages', 'chat'], put: (b, h) => void (b['max_tokens'] = h) },
   {
+    name: 'max_output_tokens (string)',
+    apis: ['responses'],
+    put: (b, h) => void (b['max_output_tokens'] = h),
+  },
+  {
     name: 'role',
-    apis: ['messages', 'count_tokens', 'chat'],
-    put: (b, h) => setPath(b, ['messages', 0, 'role'], h),
+    apis: ['messages', 'count_tokens', 'chat', 'responses'],
+    put: (b, h, api) => setPath(withInputItems(b), [listKey(api), 0, 'role'], h),
   },
   {
     name: 'content block type',
@@ -470,15 +621,25 @@ const HUGE_PLACEMENTS: HugePlacement[] = [
     put: (b, h) => void (b['tools'] = [{ name: h, input_schema: { type: 'object' } }]),
   },
   {
+    name: 'content part type',
+    apis: ['responses'],
+    put: (b, h) => setPath(withInputItems(b), ['input', 0, 'content', 0, 'type'], h),
+  },
+  {
     name: 'function name',
     apis: ['chat'],
     put: (b, h) =>
       void (b['tools'] = [{ type: 'function', function: { name: h, parameters: { type: 'object' } } }]),
   },
+  {
+    name: 'function name',
+    apis: ['responses'],
+    put: (b, h) => void (b['tools'] = [{ type: 'function', name: h, parameters: { type: 'object' } }]),
+  },
   { name: 'n (string)', apis: ['chat'], put: (b, h) => void (b['n'] = h) },
   {
     name: 'unknown key + missing model',
-    apis: ['messages', 'count_tokens', 'chat'],
+    apis: ['messages', 'count_tokens', 'chat', 'responses'],
     put: (b, h) => {
       delete b['model'];
       b[h] = 1;
@@ -493,6 +654,15 @@ const HUGE_PLACEMENTS: HugePlacement[] = [
       first['content'] = h;
     },
   },
+  {
+    name: 'text + missing input.0.role',
+    apis: ['responses'],
+    put: (b, h) => {
+      const first = (withInputItems(b)['input'] as Record<string, Json>[])[0] as Record<string, Json>;
+      delete first['role'];
+      first['content'] = h;
+    },
+  },
 ];
 
 const hugeBytes = fc.oneof(
@@ -502,21 +672,19 @@ const hugeBytes = fc.oneof(
 );
 
 const hugeCase = fc
-  .tuple(fc.constantFrom(...HUGE_PLACEMENTS), hugeChar, hugeBytes)
-  .chain(([placement, char, bytes]) =>
-    fc.constantFrom(...placement.apis).map((api) => ({
-      api,
-      note: `${placement.name} = ${bytes} bytes of ${JSON.stringify(char)}`,
-      body: (tag: string) => {
-        const body = baseBody(api, tag);
-        placement.put(body, hugeString(char, bytes));
-        return body;
-      },
-    })),
-  );
+  .tuple(placementFor(HUGE_PLACEMENTS), hugeChar, hugeBytes)
+  .map(([[api, placement], char, bytes]) => ({
+    api,
+    note: `${placement.name} = ${bytes} bytes of ${JSON.stringify(char)}`,
+    body: (tag: string) => {
+      const body = baseBody(api, tag);
+      placement.put(body, hugeString(char, bytes), api);
+      return body;
+    },
+  }));
 
 /** 200 KB `model`: no model id is that long. */
-const hugeModelCase = fc.constantFrom<Api>('messages', 'count_tokens', 'chat').map((api) => ({
+const hugeModelCase = apiArb.map((api) => ({
   api,
   note: 'model = 200 KB',
   body: (tag: string) => ({ ...baseBody(api, tag), model: 'claude-'.repeat(Math.ceil(200_000 / 7)) }),
@@ -628,8 +796,101 @@ const chatBadTools: fc.Arbitrary<{ note: string; put: (b: Record<string, Json>) 
   })),
 );
 
+/** Responses function tools are flat: `{ type: 'function', name, parameters }`. */
+const responsesFn = (name: Json, parameters: Json = { type: 'object' }): Json => ({
+  type: 'function',
+  name,
+  parameters,
+});
+
+const responsesBadTools: fc.Arbitrary<{ note: string; put: (b: Record<string, Json>) => void }> = fc.oneof(
+  fc
+    .oneof(
+      badToolName,
+      fc.constant(''),
+      fc.integer({ min: 65, max: 200 }).map((n) => 'f'.repeat(n)),
+    )
+    .map((name) => ({
+      note: `function name ${JSON.stringify(name).slice(0, 40)}`,
+      put: (b: Record<string, Json>) => void (b['tools'] = [responsesFn(name)]),
+    })),
+  fc.integer({ min: 2, max: 5 }).map((n) => ({
+    note: `${n} functions with the same name`,
+    put: (b: Record<string, Json>) =>
+      void (b['tools'] = Array.from({ length: n }, () => responsesFn('dup_fn'))),
+  })),
+  fc
+    .constantFrom<Json>(
+      { type: 'web_search' },
+      { type: 'web_search_preview' },
+      { type: 'file_search', vector_store_ids: ['vs_1'] },
+      { type: 'code_interpreter', container: { type: 'auto' } },
+      { type: 'computer_use_preview', display_width: 1024, display_height: 768, environment: 'browser' },
+      { type: 'image_generation' },
+      { type: 'local_shell' },
+      { type: 'mcp', server_label: 'x', server_url: 'https://mcp.example' },
+      { type: 'custom', name: 'get_weather' },
+    )
+    .chain((tool) =>
+      fc.boolean().map((withFunction) => ({
+        note: `built-in tool ${JSON.stringify(tool).slice(0, 60)}${withFunction ? ' next to a function' : ''}`,
+        put: (b: Record<string, Json>) =>
+          void (b['tools'] = withFunction ? [responsesFn('get_weather'), tool] : [tool]),
+      })),
+    ),
+  fc
+    .constantFrom<Json>(
+      'required',
+      { type: 'function', name: 'get_weather' },
+      { type: 'web_search_preview' },
+      { type: 'file_search' },
+      { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'function', name: 'get_weather' }] },
+    )
+    .chain((choice) =>
+      fc.boolean().map((emptyList) => ({
+        note: `tool_choice ${JSON.stringify(choice).slice(0, 60)} without tools${emptyList ? ' (tools: [])' : ''}`,
+        put: (b: Record<string, Json>) => {
+          if (emptyList) b['tools'] = [];
+          b['tool_choice'] = choice;
+        },
+      })),
+    ),
+  fc.constant({
+    note: 'tool_choice names a function that is not defined',
+    put: (b: Record<string, Json>) => {
+      b['tools'] = [responsesFn('get_weather')];
+      b['tool_choice'] = { type: 'function', name: 'get_time' };
+    },
+  }),
+  fc
+    .constantFrom<Json>(
+      { type: 'function' },
+      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } },
+      { name: 'get_weather', parameters: { type: 'object' } },
+      5,
+      'fn',
+      null,
+      [],
+    )
+    .map((tool) => ({
+      note: `tools[0] = ${JSON.stringify(tool)}`,
+      put: (b: Record<string, Json>) => void (b['tools'] = [tool]),
+    })),
+  fc.constantFrom<Json>([], 'string', 7, true).map((parameters) => ({
+    note: `parameters ${JSON.stringify(parameters)}`,
+    put: (b: Record<string, Json>) => void (b['tools'] = [responsesFn('get_weather', parameters)]),
+  })),
+);
+
+const BAD_TOOLS: Readonly<Record<Api, typeof chatBadTools>> = {
+  messages: anthropicBadTools,
+  count_tokens: anthropicBadTools,
+  chat: chatBadTools,
+  responses: responsesBadTools,
+};
+
 const badToolsCase = apiArb.chain((api) =>
-  (api === 'chat' ? chatBadTools : anthropicBadTools).map((bad) => ({
+  BAD_TOOLS[api].map((bad) => ({
     api,
     note: bad.note,
     body: (tag: string) => {
@@ -909,6 +1170,9 @@ export const badRequestArb: fc.Arbitrary<Case> = fc.oneof(
               '/v1/messages/count_tokens/x',
               '/v1/chat//completions',
               '/v1/chat/completions/',
+              '/v1/responses/',
+              '/v1/Responses',
+              '/v1//responses',
               '/v2/messages',
               '/v1/messages%00',
             ),
@@ -966,6 +1230,29 @@ export function validCases(): Case[] {
     ok('valid count_tokens, 200 KB system', 'count_tokens', false, (t) => ({
       ...baseBody('count_tokens', t),
       system: system200k,
+    })),
+    ok('valid responses, input items', 'responses', false, (t) => ({
+      model: MODEL,
+      input: inputItems(`hello ${t}`),
+    })),
+    ok('valid responses stream, string input', 'responses', true, (t) => ({
+      model: MODEL,
+      input: `hello ${t}`,
+      stream: true,
+    })),
+    ok('valid responses, string input, 200 KB instructions', 'responses', false, (t) => ({
+      model: MODEL,
+      input: `hello ${t}`,
+      instructions: system200k,
+      max_output_tokens: 64,
+    })),
+    ok('valid responses stream, input items, function tool', 'responses', true, (t) => ({
+      model: MODEL,
+      input: inputItems(`hello ${t}`),
+      tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }],
+      tool_choice: 'auto',
+      store: false,
+      stream: true,
     })),
     ok('valid messages, unknown top-level field', 'messages', false, (t) => ({
       ...baseBody('messages', t),

@@ -21,7 +21,7 @@ import {
 } from '../fixtures/fake-claude-helpers.mjs';
 import { startFakeApi, type FakeApi, type FakeBehavior } from '../fixtures/fake-api.mjs';
 import { makeCliEnv, realClaudeBinary, type CliEnv } from '../fixtures/real-cli.mjs';
-import { badRequestArb, validCases, PATHS, baseBody, type Case } from './bad-requests.js';
+import { badRequestArb, validCases, PATHS, baseBody, type Api, type Case } from './bad-requests.js';
 import { startCuttingProxy, type CuttingProxy } from './cutting-proxy.js';
 import { keepAliveAgent, pool, send, sendAndAbortAfterFirstBytes, type RawResponse } from './http-client.js';
 import { note, record, section, type Row } from './report.js';
@@ -44,6 +44,8 @@ const RANDOM_SEED = process.env['RELIABILITY_SEED']
 const PER_SEED = Number(process.env['RELIABILITY_PER_SEED'] ?? 5200);
 /** One valid request after every this many bad ones. */
 const VALID_EVERY = 100;
+/** The routes that run the CLI, cycled by the aborted-stream and load rows. */
+const STREAMING_APIS: readonly Api[] = ['messages', 'chat', 'responses'];
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
@@ -131,18 +133,23 @@ function openaiError(body: unknown): boolean {
 function structuredError(path: string, r: RawResponse): boolean {
   if (!String(r.headers['content-type'] ?? '').includes('application/json')) return false;
   const body = json(r.body);
-  if (path === PATHS.chat) return openaiError(body);
+  if (path === PATHS.chat || path === PATHS.responses) return openaiError(body);
   if (path === PATHS.messages || path === PATHS.count_tokens) return anthropicError(body);
   return anthropicError(body) || openaiError(body);
 }
 
 function validAnswer(c: Case, r: RawResponse): boolean {
   if (r.status !== 200) return false;
-  if (c.stream) return c.api === 'chat' ? r.body.includes('[DONE]') : r.body.includes('message_stop');
+  if (c.stream) {
+    if (c.api === 'chat') return r.body.includes('[DONE]');
+    if (c.api === 'responses') return r.body.includes('event: response.completed');
+    return r.body.includes('message_stop');
+  }
   const body = json(r.body);
   if (!isRecord(body)) return false;
   if (c.api === 'count_tokens') return typeof body['input_tokens'] === 'number';
   if (c.api === 'chat') return body['object'] === 'chat.completion';
+  if (c.api === 'responses') return body['object'] === 'response' && body['status'] === 'completed';
   return body['type'] === 'message';
 }
 
@@ -1059,20 +1066,15 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       { default: { kind: 'reply', chunks: ['one ', 'two ', 'three ', 'four '], chunkDelayMs: 250 } },
       { maxConcurrent: 8, maxQueue: 64 },
     );
-    const streamRequest = (i: number) =>
-      i % 2 === 0
-        ? {
-            method: 'POST',
-            path: PATHS.messages,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ ...baseBody('messages', `abort-${i}`), stream: true }),
-          }
-        : {
-            method: 'POST',
-            path: PATHS.chat,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ ...baseBody('chat', `abort-${i}`), stream: true }),
-          };
+    const streamRequest = (i: number) => {
+      const api = STREAMING_APIS[i % STREAMING_APIS.length] as Api;
+      return {
+        method: 'POST',
+        path: PATHS[api],
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...baseBody(api, `abort-${i}`), stream: true }),
+      };
+    };
     // Warm-up: complete and aborted streams, then let everything settle.
     await pool(8, 4, (i) => send(server.url, streamRequest(i), { timeoutMs: 20_000 }));
     await pool(8, 4, (i) => sendAndAbortAfterFirstBytes(server.url, streamRequest(i)));
@@ -1140,20 +1142,15 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
         { maxConcurrent: 8, maxQueue: 8 },
       ));
     }
-    const request = (i: number) =>
-      i % 2 === 0
-        ? {
-            method: 'POST',
-            path: PATHS.messages,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(baseBody('messages', `load-${i}`)),
-          }
-        : {
-            method: 'POST',
-            path: PATHS.chat,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(baseBody('chat', `load-${i}`)),
-          };
+    const request = (i: number) => {
+      const api = STREAMING_APIS[i % STREAMING_APIS.length] as Api;
+      return {
+        method: 'POST',
+        path: PATHS[api],
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(baseBody(api, `load-${i}`)),
+      };
+    };
 
     it('concurrency 16 with maxConcurrent 8 + maxQueue 8 → all answered 200', async () => {
       await loadServer();
@@ -1211,7 +1208,7 @@ describe.sequential('reliability of `claude-wrapper serve`', () => {
       const orphans = await waitNoMarked(marker, 3000);
       const rejected = all.filter((x) => x.r.status !== 200);
       const properReject = (x: { r: RawResponse; path: string }) =>
-        (x.path === PATHS.chat ? x.r.status === 503 || x.r.status === 429 : x.r.status === 529) &&
+        (x.path === PATHS.messages ? x.r.status === 529 : x.r.status === 503 || x.r.status === 429) &&
         x.r.headers['retry-after'] !== undefined &&
         structuredError(x.path, x.r);
       const wrong = rejected.filter((x) => !properReject(x));

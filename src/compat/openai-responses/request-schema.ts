@@ -189,7 +189,16 @@ export const responsesRequestSchema = z
     top_p: z.number().min(0).max(1).nullish(),
   })
   .superRefine((request, ctx) => {
+    // As OpenAI: `required` needs tools, and a named function must be one of them.
     const choice = request.tool_choice;
+    if (choice === 'required' && (request.tools ?? []).length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tool_choice'],
+        message: "'tool_choice' 'required' is only allowed when 'tools' are specified",
+      });
+      return;
+    }
     if (typeof choice !== 'object' || choice === null) return;
     if (!(request.tools ?? []).some((t) => t.name === choice.name)) {
       ctx.addIssue({

@@ -21,6 +21,7 @@ export type ClaudeCodeErrorCode =
   | 'RUN_FAILED'
   | 'CIRCUIT_OPEN'
   | 'QUEUE_FULL'
+  | 'STORE_UNAVAILABLE'
   | 'AUTHENTICATION_FAILED'
   | 'RATE_LIMITED'
   | 'OVERLOADED'

@@ -212,3 +212,51 @@ export class ClaudeCodeQueueFullError extends ClaudeCodeError {
     );
   }
 }
+
+/** What a {@link ClaudeCodeStoreUnavailableError} could not reach the store for. */
+export type StorePurpose = 'rate limit' | 'response cache' | 'conversation map';
+
+/**
+ * A shared store (Redis) cannot be reached: refused, timed out, or the connection dropped. The
+ * message names the URL with its password redacted and the cause (`ECONNREFUSED`...). Only the
+ * shared rate limit fails runs with it (running unlimited could exceed the account's quota); the
+ * response cache and the conversation map carry on without the store and report it once.
+ */
+export class ClaudeCodeStoreUnavailableError extends ClaudeCodeError {
+  /** The store's URL, password replaced by `***`. */
+  readonly url: string;
+  /** Short cause: an errno code such as `ECONNREFUSED`, or a phrase. */
+  readonly reason: string;
+  /** What the store was needed for. */
+  readonly purpose: StorePurpose;
+
+  constructor(url: string, reason: string, purpose: StorePurpose, options: ClaudeCodeErrorOptions = {}) {
+    const safeUrl = redactUrl(url);
+    super(
+      `Redis at ${safeUrl} is unavailable (${reason}): the ${purpose} cannot use it` +
+        (purpose === 'rate limit' ? '; the run was not started' : ''),
+      'STORE_UNAVAILABLE',
+      {
+        retryable: true,
+        severity: 'transient',
+        ...options,
+        context: { url: safeUrl, reason, purpose, ...options.context },
+      },
+    );
+    this.url = safeUrl;
+    this.reason = reason;
+    this.purpose = purpose;
+  }
+}
+
+/** `url` with any password (and a user name given alone) replaced by `***`; unparseable URLs become `[invalid URL]`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    else if (parsed.username) parsed.username = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '[invalid URL]';
+  }
+}
