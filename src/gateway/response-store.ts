@@ -11,7 +11,11 @@
  * them (an unknown id is a 404 naming `previous_response_id`). `store: false` responses are never
  * put here.
  */
-import type { ResponsesConversation } from '../compat/openai-responses/to-anthropic.js';
+import type { Response as OpenAIResponse } from 'openai/resources/responses/responses';
+import { echoValue } from '../compat/echo-value.js';
+import { OpenAIApiError } from '../compat/openai/errors.js';
+import type { ResponsesConversation, ResponsesTranslation } from '../compat/openai-responses/to-anthropic.js';
+import { assistantTurn } from '../compat/openai-responses/to-response.js';
 
 /** Default number of remembered responses. */
 export const DEFAULT_RESPONSE_STORE_ENTRIES = 1000;
@@ -44,6 +48,29 @@ export class ResponseStore {
       if (oldest === undefined) break;
       this.#entries.delete(oldest);
     }
+  }
+
+  /**
+   * The conversation `previous_response_id` names, or undefined when the request names none.
+   * @throws {@link OpenAIApiError} 404 `previous_response_not_found` for an id not (or no longer) here.
+   */
+  previous(previousId: string | undefined): ResponsesConversation | undefined {
+    if (previousId === undefined) return undefined;
+    const previous = this.get(previousId);
+    if (previous === undefined) {
+      throw new OpenAIApiError(404, `Previous response with id ${echoValue(previousId)} not found.`, {
+        param: 'previous_response_id',
+        code: 'previous_response_not_found',
+      });
+    }
+    return previous;
+  }
+
+  /** Keep a finished response's conversation (its input plus its output), unless the request said `store: false`. */
+  remember(translated: ResponsesTranslation, response: OpenAIResponse): void {
+    if (!translated.store) return;
+    const turn = assistantTurn(response);
+    this.set(response.id, { messages: [...translated.messages, ...(turn === undefined ? [] : [turn])] });
   }
 
   /** Number of remembered responses. */

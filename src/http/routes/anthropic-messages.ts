@@ -9,7 +9,7 @@ import { encodeSse, encodeSseError } from '../../compat/anthropic/sse.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 import { sseResponse } from '../edge.js';
 import { readJsonBody } from '../read-json.js';
-import { openMessages, resultHeaders, startStream } from './messages-request.js';
+import { openMessages, setResultHeaders, startStream } from './messages-request.js';
 
 /** Mount the Anthropic Messages routes. */
 export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices): void {
@@ -18,7 +18,7 @@ export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices)
     const opened = openMessages(c, services, body);
     if ((body as { stream?: unknown }).stream !== true) {
       const { message, meta } = await opened.request.create();
-      for (const [name, value] of Object.entries(resultHeaders(meta))) c.header(name, value);
+      setResultHeaders(c, meta);
       return c.json(message);
     }
     return sseResponse(c, await startStream(opened, services.options.ssePingIntervalMs), {

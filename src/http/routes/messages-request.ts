@@ -48,8 +48,13 @@ export async function startStream(
   return { request, start, client, headers, pingIntervalMs };
 }
 
+/** Set {@link resultHeaders} on the response of `c`. */
+export function setResultHeaders(c: Context<AppEnv>, meta: ResultMeta): void {
+  for (const [name, value] of Object.entries(resultHeaders(meta))) c.header(name, value);
+}
+
 /** Headers carrying what the proxy knows about a finished run. */
-export function resultHeaders(meta: ResultMeta): Record<string, string> {
+function resultHeaders(meta: ResultMeta): Record<string, string> {
   const headers: Record<string, string> = {
     'x-claude-cost-usd': meta.costUsd.toFixed(6),
     'x-claude-code-context': meta.context,

@@ -11,7 +11,7 @@ import { encodeOpenAISse, encodeOpenAISseError, OPENAI_SSE_DONE } from '../../co
 import type { AppEnv, AppServices } from '../app-context.js';
 import { sseResponse } from '../edge.js';
 import { readJsonBody } from '../read-json.js';
-import { openMessages, resultHeaders, startStream } from './messages-request.js';
+import { openMessages, setResultHeaders, startStream } from './messages-request.js';
 
 /** Mount the OpenAI chat completions route. */
 export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void {
@@ -22,7 +22,7 @@ export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void 
     const opened = openMessages(c, services, body, translated.warnings);
     if (!translated.stream) {
       const { message, meta } = await opened.request.create();
-      for (const [name, value] of Object.entries(resultHeaders(meta))) c.header(name, value);
+      setResultHeaders(c, meta);
       return c.json(toChatCompletion(message, { model }));
     }
     return sseResponse(c, await startStream(opened, services.options.ssePingIntervalMs), {
