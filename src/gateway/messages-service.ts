@@ -114,6 +114,7 @@ export class AnthropicMessagesService {
     const translated = translateRequest(parseMessagesRequest(body), {
       ...this.#translateOptions,
       baseEnv: this.#wrapper.config.env,
+      absentSystemPrompt: this.#wrapper.config.systemPrompt,
     });
     // The one place a requested name becomes the model that runs (every wire API comes through here).
     const { model, warning } = this.#runModel(translated.model);

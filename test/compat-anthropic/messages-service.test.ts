@@ -119,7 +119,7 @@ describe('AnthropicMessagesService with the fake CLI', () => {
     const resumeAt = invocation?.argv.indexOf('--resume') ?? -1;
     expect(invocation?.argv[resumeAt + 1]).toBe(first.meta.sessionId);
     expect(invocation?.argv).toContain('--fork-session');
-    expect(invocation?.stdin).toHaveLength(1);
+    expect(invocation?.stdin.filter(isUserLine)).toHaveLength(1);
     expect(stdinText(fake, 1)).toBe('follow-up');
     expect(second.meta.sessionId).not.toBe(first.meta.sessionId);
 

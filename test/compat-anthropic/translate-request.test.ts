@@ -221,3 +221,24 @@ describe('translateRequest', () => {
     expect(t.prompt).toEqual([{ type: 'text', text: '[tool result for toolu_9 (error)]\n42' }]);
   });
 });
+
+describe('translateRequest: a request without a system prompt', () => {
+  it("runs with an empty system prompt, as the API would send none (not Claude Code's agent prompt)", () => {
+    expect(translate(base).runOptions.systemPrompt).toBe('');
+  });
+
+  it("keeps the wrapper's configured system prompt instead, when there is one", () => {
+    expect(translate(base, { absentSystemPrompt: 'House rules.' }).runOptions.systemPrompt).toBe(
+      'House rules.',
+    );
+  });
+
+  it("leaves Claude Code's prompt alone in append mode and when the CLI's tools are given", () => {
+    expect(translate(base, { systemPromptMode: 'append' }).runOptions).not.toHaveProperty('systemPrompt');
+    expect(translate(base, { allowCliTools: true }).runOptions).not.toHaveProperty('systemPrompt');
+  });
+
+  it('a request with a system prompt still runs with exactly it', () => {
+    expect(translate({ ...base, system: 'Be brief.' }).runOptions.systemPrompt).toBe('Be brief.');
+  });
+});

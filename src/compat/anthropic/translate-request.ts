@@ -40,6 +40,13 @@ export interface TranslateOptions {
   readonly systemPromptMode?: 'replace' | 'append' | undefined;
   /** Let the model use Claude Code's built-in tools (Bash, Read, ...). @default false */
   readonly allowCliTools?: boolean | undefined;
+  /**
+   * The system prompt of a request that sends none, in `replace` mode without CLI tools: the real
+   * API sends no system prompt then, so neither should the CLI send its ~7 KB agent prompt (only
+   * what it cannot omit: its billing header and one identity line, ~300 bytes). Set it to the
+   * wrapper's configured `systemPrompt` to keep that instead. @default ''
+   */
+  readonly absentSystemPrompt?: string | undefined;
   /** Working directory of the CLI (sessions are stored per directory). */
   readonly workingDirectory?: string | undefined;
   /**
@@ -173,10 +180,13 @@ function buildRunOptions(
 ): RunOptions {
   const effort = request.output_config?.effort ?? undefined;
   const jsonSchema = request.output_config?.format?.schema;
+  const replace = options.systemPromptMode !== 'append';
   return {
     ...(system === undefined
-      ? {}
-      : options.systemPromptMode === 'append'
+      ? replace && options.allowCliTools !== true
+        ? { systemPrompt: options.absentSystemPrompt ?? '' }
+        : {}
+      : !replace
         ? { appendSystemPrompt: system }
         : { systemPrompt: system }),
     ...(options.allowCliTools === true ? {} : { tools: [] }),

@@ -1,0 +1,64 @@
+/**
+ * Nothing extra upstream (issue 15, item 3): what the real CLI sends the Messages API for a proxy
+ * request, beyond the caller's own content. Without a `system` the real API gets no system prompt,
+ * so the CLI must not send its ~7 KB agent prompt either: only what it cannot omit (its billing
+ * header, one identity line and its environment note).
+ */
+import { describe, expect, it } from 'vitest';
+import { useRealCliProxy } from './real-cli-proxy.js';
+
+const proxy = useRealCliProxy();
+
+/** The most the CLI may add to a request beyond the caller's JSON body. @unit bytes */
+const BUDGET = 2048;
+
+const weatherTool = {
+  name: 'get_weather',
+  description: 'Current weather for a city',
+  input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+const cases: Record<string, Record<string, unknown>> = {
+  'no system': { messages: [{ role: 'user', content: 'hello there' }] },
+  'one-line system': { system: 'Be brief.', messages: [{ role: 'user', content: 'hello there' }] },
+  tools: { messages: [{ role: 'user', content: 'hello there' }], tools: [weatherTool] },
+  'multi-turn': {
+    messages: [
+      { role: 'user', content: 'hello there' },
+      { role: 'assistant', content: 'Hi! How can I help?' },
+      { role: 'user', content: 'say it again' },
+    ],
+  },
+};
+
+/** The upstream calls the fake API saw for one proxy request. */
+async function upstreamFor(body: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
+  proxy.api.reset();
+  const response = await fetch(`${proxy.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'sonnet', max_tokens: 100, ...body }),
+  });
+  expect(response.status, await response.text()).toBe(200);
+  return proxy.api.requests
+    .filter((r) => r.path === '/v1/messages')
+    .map((r) => r.body as Record<string, unknown>);
+}
+
+describe('upstream bytes per proxy request (real CLI)', () => {
+  it.each(Object.entries(cases))('%s: at most 2 KB beyond the caller’s content', async (_name, body) => {
+    const calls = await upstreamFor(body);
+    expect(calls).toHaveLength(1);
+    const sent = JSON.stringify(calls[0]).length;
+    const own = JSON.stringify(body).length;
+    expect(sent - own).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it('sends no agent prompt without a system, and the caller’s system as given', async () => {
+    const [bare] = await upstreamFor(cases['no system']!);
+    const system = JSON.stringify(bare?.['system']);
+    expect(system).not.toContain('You are an agent working with the user');
+    const [withSystem] = await upstreamFor(cases['one-line system']!);
+    expect(JSON.stringify(withSystem?.['system'])).toContain('Be brief.');
+  });
+});
