@@ -23,10 +23,8 @@ import { StreamEventWriter, type StreamEventWriterOptions } from '../compat/anth
 /** Options of {@link toStreamEvents}. */
 export interface StreamEventsOptions extends Pick<
   StreamEventWriterOptions,
-  'model' | 'stopSequences' | 'includeThinking' | 'clientTools' | 'structuredOutput'
+  'model' | 'stopSequences' | 'includeThinking' | 'clientTools' | 'structuredOutput' | 'continued'
 > {
-  /** The run continues after a suspension: skip the rest of the message that suspended it. */
-  readonly continued?: boolean | undefined;
   /**
    * Called (and awaited) once the answer is complete, BEFORE the closing events are yielded: a
    * consumer may stop reading at `message_stop`, and then code after the last event never runs.
@@ -61,7 +59,7 @@ export async function* toStreamEvents(
   options: StreamEventsOptions,
 ): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
   const cursor = source instanceof ClaudeRun ? new RunCursor(source) : source;
-  const writer = new StreamEventWriter({ ...options, awaitMessageStart: options.continued });
+  const writer = new StreamEventWriter(options);
   let settled = false;
   try {
     for (;;) {

@@ -10,6 +10,7 @@ import { readToolResults, resultsForDelivery } from '../../src/compat/anthropic/
 import { translateRequest } from '../../src/compat/anthropic/translate-request.js';
 import type { CliMessage } from '../../src/core/cli-message.js';
 import type { ClaudeEvent } from '../../src/core/events.js';
+import type { ClaudeCodeResponse } from '../../src/core/response.js';
 import { messageToEvents } from '../../src/core/message-to-events.js';
 
 const schema = { type: 'object', properties: { q: { type: 'string' } } };
@@ -195,15 +196,16 @@ describe('tool results', () => {
 function cliMessage(
   blocks: ({ text: string } | { id: string; name: string; json: string })[],
   stopReason: string,
+  usage: { id: string; input: number; output: number } = { id: 'msg_x', input: 40, output: 9 },
 ): ClaudeEvent[] {
   const line = (event: Record<string, unknown>): CliMessage => ({
     type: 'stream_event',
     event,
     parent_tool_use_id: null,
-    api_message_id: 'msg_x',
+    api_message_id: usage.id,
   });
   const lines: CliMessage[] = [
-    line({ type: 'message_start', message: { id: 'msg_x', usage: { input_tokens: 40 } } }),
+    line({ type: 'message_start', message: { id: usage.id, usage: { input_tokens: usage.input } } }),
   ];
   blocks.forEach((block, index) => {
     if ('text' in block) {
@@ -232,7 +234,11 @@ function cliMessage(
     lines.push(line({ type: 'content_block_stop', index }));
   });
   lines.push(
-    line({ type: 'message_delta', delta: { stop_reason: stopReason }, usage: { output_tokens: 9 } }),
+    line({
+      type: 'message_delta',
+      delta: { stop_reason: stopReason },
+      usage: { output_tokens: usage.output },
+    }),
   );
   lines.push(line({ type: 'message_stop' }));
   return lines.flatMap(messageToEvents);
@@ -280,11 +286,68 @@ describe('StreamEventWriter with client tools', () => {
     expect(writer.suspendedOn).toBeUndefined();
   });
 
+  it('reports the usage of every API message up to the suspension', () => {
+    const writer = new StreamEventWriter({ model: 'm', clientTools: new Set(['search']) });
+    // A built-in tool round first, then the client call: two API calls in this answer.
+    cliMessage([{ id: 'toolu_8', name: 'Bash', json: '{}' }], 'tool_use', {
+      id: 'msg_a',
+      input: 40,
+      output: 9,
+    })
+      .concat(
+        cliMessage([{ id: 'toolu_9', name: 'search', json: '{}' }], 'tool_use', {
+          id: 'msg_b',
+          input: 55,
+          output: 4,
+        }),
+      )
+      .forEach((e) => writer.write(e));
+    expect(writer.suspendedOn).toEqual(['toolu_9']);
+    expect(writer.finish(undefined)).toContainEqual(
+      expect.objectContaining({
+        type: 'message_delta',
+        usage: expect.objectContaining({ input_tokens: 95, output_tokens: 13 }),
+      }),
+    );
+  });
+
+  it("reports a continued answer's own API messages, not the whole run's result", () => {
+    const writer = new StreamEventWriter({ model: 'm', clientTools: new Set(['search']), continued: true });
+    // The tail of the message that suspended the run is not this answer's.
+    const tail = cliMessage([{ id: 'toolu_1', name: 'search', json: '{}' }], 'tool_use').slice(-2);
+    [...tail, ...cliMessage([{ text: 'done' }], 'end_turn', { id: 'msg_y', input: 60, output: 5 })].forEach(
+      (e) => writer.write(e),
+    );
+    // The CLI's result covers both API calls of the run (40 + 60 in, 9 + 5 out).
+    const metrics = {
+      inputTokens: 100,
+      outputTokens: 14,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 0,
+    };
+    const closing = writer.finish({ metrics } as unknown as ClaudeCodeResponse);
+    expect(closing).toContainEqual(
+      expect.objectContaining({
+        type: 'message_delta',
+        usage: expect.objectContaining({ input_tokens: 60, output_tokens: 5 }),
+      }),
+    );
+    // A run answered in one piece reports the result's metrics, as before.
+    const whole = new StreamEventWriter({ model: 'm' });
+    cliMessage([{ text: 'done' }], 'end_turn').forEach((e) => whole.write(e));
+    expect(whole.finish({ metrics } as unknown as ClaudeCodeResponse)).toContainEqual(
+      expect.objectContaining({
+        type: 'message_delta',
+        usage: expect.objectContaining({ input_tokens: 100, output_tokens: 14 }),
+      }),
+    );
+  });
+
   it('skips the tail of the suspending message when continuing', () => {
     const writer = new StreamEventWriter({
       model: 'm',
       clientTools: new Set(['search']),
-      awaitMessageStart: true,
+      continued: true,
     });
     const tail: ClaudeEvent = {
       type: 'assistant_message',

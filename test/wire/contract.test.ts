@@ -49,8 +49,14 @@ const weather: ToolSpec = {
   description: 'Current weather for a city',
   schema: CITY_SCHEMA,
 };
+/** One client tool call; the API message that calls it and the one that answers use different tokens. */
 const oneToolCall: FakeClaudeScenario = {
-  default: { kind: 'reply', clientToolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }] },
+  default: {
+    kind: 'reply',
+    clientToolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }],
+    toolRoundUsage: { input_tokens: 40, output_tokens: 9 },
+    usage: { input_tokens: 60, output_tokens: 5 },
+  },
 };
 
 describe.each(wireApis)('$name', (api: WireApi) => {
@@ -223,6 +229,10 @@ describe.each(wireApis)('$name', (api: WireApi) => {
       expect(second.toolCalls).toEqual([]);
       expect(second.text).toBe('client tool results: Oslo: mild');
       expect(second.context).toBe('continued');
+      // Each answer reports its own API message only (the CLI's result covers the whole run, 100/14):
+      // a client adding up its responses counts every upstream token once.
+      expect(first.usage).toEqual({ input: 40, output: 9 });
+      expect(second.usage).toEqual({ input: 60, output: 5 });
       // The suspended run got the result: no second CLI process.
       expect(cliRuns(h.fake)).toHaveLength(1);
     });

@@ -2,13 +2,10 @@
  * @module
  * `ClientCalls`: the stream writer's bookkeeping for client tool calls, per model message: which
  * CLI content block became which answer block, which calls the message made, whether it ended
- * waiting for them (`stop_reason: tool_use`), and the usage the API reported for it (a suspended
- * run has no result line yet, so this is the only usage there is).
+ * waiting for them (`stop_reason: tool_use`).
  */
-import type { MessageDeltaUsage } from '@anthropic-ai/sdk/resources/messages';
-import type { MessageDeltaEvent, MessageStartEvent } from '../../core/events.js';
+import type { MessageDeltaEvent } from '../../core/events.js';
 import { callerToolName } from '../../tools/client-tool.js';
-import { toDeltaUsage } from './to-message.js';
 
 /** See the module comment. */
 export class ClientCalls {
@@ -17,7 +14,6 @@ export class ClientCalls {
   #blocks = new Map<number, number>();
   #calls: string[] = [];
   #suspendedOn: readonly string[] | undefined;
-  #usage = { input: 0, cacheRead: 0, cacheCreation: 0, output: 0 };
 
   /** @param names The caller's tool names. */
   constructor(names: ReadonlySet<string> = new Set()) {
@@ -40,15 +36,9 @@ export class ClientCalls {
   }
 
   /** A model message started: forget the previous one's blocks. */
-  messageStarted(event: MessageStartEvent): void {
+  messageStarted(): void {
     this.#blocks = new Map();
     this.#calls = [];
-    this.#usage = {
-      ...this.#usage,
-      input: event.inputTokens,
-      cacheRead: event.cacheReadInputTokens,
-      cacheCreation: event.cacheCreationInputTokens,
-    };
   }
 
   /** A client call was opened as answer block `index` (from CLI block `cliIndex`). */
@@ -69,18 +59,6 @@ export class ClientCalls {
 
   /** The message's stop reason arrived: it suspends the run if it stopped for client calls. */
   messageEnded(event: MessageDeltaEvent): void {
-    this.#usage.output += event.outputTokens;
     if (event.stopReason === 'tool_use' && this.#calls.length > 0) this.#suspendedOn = [...this.#calls];
-  }
-
-  /** `message_delta` usage of a suspended answer: what the API reported for its messages. */
-  usage(): MessageDeltaUsage {
-    const { input, cacheRead, cacheCreation, output } = this.#usage;
-    return {
-      ...toDeltaUsage(undefined, output),
-      input_tokens: input,
-      cache_read_input_tokens: cacheRead,
-      cache_creation_input_tokens: cacheCreation,
-    };
   }
 }

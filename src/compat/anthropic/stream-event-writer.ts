@@ -10,6 +10,11 @@
  * {@link StreamEventWriter.suspendedOn}: the answer ends there and the run waits for the results.
  * Calls of Claude Code's own tools stay internal, as before.
  *
+ * Usage: the CLI's result reports the whole run, so an answer that covers all of it (no client tool
+ * calls) reports the result's metrics; an answer that ends at client tool calls, or that continues a
+ * run after their results ({@link StreamEventWriterOptions.continued}), reports only the API
+ * messages it streamed ({@link AnswerUsage}), so the pieces of a run add up to the run.
+ *
  * Structured output ({@link StreamEventWriterOptions.structuredOutput}): the CLI answers through its
  * internal `StructuredOutput` tool, and the document arrives with the run's result. The model's own
  * text around that call is held back, and {@link StreamEventWriter.finish} writes the document
@@ -27,6 +32,7 @@ import { asRecord, numberField, stringField, type CliMessage } from '../../core/
 import type { ClaudeEvent } from '../../core/events.js';
 import type { ClaudeCodeResponse } from '../../core/response.js';
 import { ClientCalls } from './client-calls.js';
+import { AnswerUsage } from './answer-usage.js';
 import { AnthropicApiError } from './errors.js';
 import { StopSequenceScanner } from './stop-sequences.js';
 import {
@@ -55,10 +61,11 @@ export interface StreamEventWriterOptions {
   /** Names of the caller's tools; a model message ending in calls to them ends the answer (and suspends the run). */
   readonly clientTools?: ReadonlySet<string> | undefined;
   /**
-   * Ignore events until the next model message starts: a continued run still has the tail of the
-   * message that suspended it buffered.
+   * The answer continues a run after client tool results: events are ignored until the next model
+   * message starts (the run still has the tail of the message that suspended it buffered), and the
+   * usage is that of the answer's own API messages, not the run's result. @default false
    */
-  readonly awaitMessageStart?: boolean | undefined;
+  readonly continued?: boolean | undefined;
   /**
    * The run has a `jsonSchema`: hold back the model's text and answer with the structured output
    * from the result (see the module comment). @default false
@@ -81,6 +88,8 @@ export class StreamEventWriter {
   #streamedText = '';
   #stopReason: StopReason = 'end_turn';
   #awaitingStart: boolean;
+  readonly #continued: boolean;
+  readonly #usage = new AnswerUsage();
   readonly #calls: ClientCalls;
   readonly #structured: boolean;
   /** The model the CLI's `init` line names. */
@@ -93,7 +102,8 @@ export class StreamEventWriter {
     this.#includeThinking = options.includeThinking ?? false;
     this.#scanner = new StopSequenceScanner(options.stopSequences ?? []);
     this.#calls = new ClientCalls(options.clientTools);
-    this.#awaitingStart = options.awaitMessageStart ?? false;
+    this.#continued = options.continued ?? false;
+    this.#awaitingStart = this.#continued;
     this.#structured = options.structuredOutput ?? false;
   }
 
@@ -137,7 +147,8 @@ export class StreamEventWriter {
         this.#streamedMessageId = event.messageId;
         this.#streamedText = '';
         this.#deltasInMessage = false;
-        this.#calls.messageStarted(event);
+        this.#calls.messageStarted();
+        this.#usage.started(event);
         return [];
       case 'text_delta':
         this.#deltasInMessage = true;
@@ -165,6 +176,7 @@ export class StreamEventWriter {
       }
       case 'message_delta':
         this.#calls.messageEnded(event);
+        this.#usage.ended(event);
         return [];
       case 'assistant_message': {
         // Without partial messages the whole text only arrives here; with them it was already sent.
@@ -173,6 +185,7 @@ export class StreamEventWriter {
         if (event.isApiError) return [];
         // Without partial messages the API message is only known from here.
         this.#upstream ??= upstreamOf(event.message);
+        this.#usage.completed(event.message);
         if (!sawDeltas) return this.#writeWholeBlocks(event);
         if (this.#structured) return [];
         const id = cliMessageId(event.message);
@@ -242,9 +255,10 @@ export class StreamEventWriter {
   }
 
   #finalUsage(response: ClaudeCodeResponse | undefined): MessageDeltaUsage {
+    // A suspended run has no result yet, and a continued one's result covers the earlier pieces
+    // too: report what the API said for this answer's own messages.
+    if (this.suspendedOn || (this.#continued && response !== undefined)) return this.#usage.total();
     if (response !== undefined) return toDeltaUsage(response.metrics);
-    // A suspended run has no result yet: report what the API said for the messages written.
-    if (this.suspendedOn) return this.#calls.usage();
     // A run stopped early reports no usage; estimate its output at ~4 characters per token.
     return toDeltaUsage(undefined, Math.ceil(this.#text.length / 4));
   }
