@@ -16,8 +16,14 @@ import * as ai6 from 'ai';
 import * as ai7 from 'ai-v7';
 import { createAnthropic as createAnthropicV4 } from 'ai-sdk-anthropic-v4';
 import { createOpenAI as createOpenAIV4 } from 'ai-sdk-openai-v4';
-import type { ClientAnswer, ClientToolCall, ConformanceClient, ConformanceRow } from './client.js';
-import { INVALID_MODEL, MODEL, failureOf } from './official-sdks.js';
+import {
+  failureOf,
+  type ClientAnswer,
+  type ClientToolCall,
+  type ConformanceClient,
+  type ConformanceRow,
+} from './client.js';
+import { INVALID_MODEL, MODEL } from './official-sdks.js';
 
 /** Usage as the AI SDK reports it (same shape in 6 and 7). */
 function usageOf(usage: {
@@ -221,31 +227,43 @@ const apiKey = 'unused';
 export const aiSdkRows: readonly ConformanceRow[] = [
   {
     name: 'ai 6 + @ai-sdk/anthropic 3.x',
+    packages: ['ai', '@ai-sdk/anthropic'],
+    badRequestError: 'APICallError',
     api: 'anthropic',
     createClient: (baseUrl) => ai6Client(createAnthropic({ baseURL: `${baseUrl}/v1`, apiKey })),
   },
   {
     name: 'ai 7 + @ai-sdk/anthropic 4.x',
+    packages: ['ai-v7', 'ai-sdk-anthropic-v4'],
+    badRequestError: 'APICallError',
     api: 'anthropic',
     createClient: (baseUrl) => ai7Client(createAnthropicV4({ baseURL: `${baseUrl}/v1`, apiKey })),
   },
   {
     name: 'ai 6 + @ai-sdk/openai 3.x chat',
+    packages: ['ai', '@ai-sdk/openai'],
+    badRequestError: 'APICallError',
     api: 'openai-chat',
     createClient: (baseUrl) => ai6Client(createOpenAI({ baseURL: `${baseUrl}/v1`, apiKey }).chat),
   },
   {
     name: 'ai 6 + @ai-sdk/openai 3.x responses',
+    packages: ['ai', '@ai-sdk/openai'],
+    badRequestError: 'APICallError',
     api: 'openai-responses',
     createClient: (baseUrl) => ai6Client(createOpenAI({ baseURL: `${baseUrl}/v1`, apiKey }).responses),
   },
   {
     name: 'ai 7 + @ai-sdk/openai 4.x chat',
+    packages: ['ai-v7', 'ai-sdk-openai-v4'],
+    badRequestError: 'APICallError',
     api: 'openai-chat',
     createClient: (baseUrl) => ai7Client(createOpenAIV4({ baseURL: `${baseUrl}/v1`, apiKey }).chat),
   },
   {
     name: 'ai 7 + @ai-sdk/openai 4.x responses',
+    packages: ['ai-v7', 'ai-sdk-openai-v4'],
+    badRequestError: 'APICallError',
     api: 'openai-responses',
     createClient: (baseUrl) => ai7Client(createOpenAIV4({ baseURL: `${baseUrl}/v1`, apiKey }).responses),
   },

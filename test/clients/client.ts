@@ -58,6 +58,8 @@ export interface ClientFailure {
   /** HTTP status the client reports (`undefined` if it hides it). */
   readonly status: number | undefined;
   readonly message: string;
+  /** Class name of what it threw (`BadRequestError`, `APICallError`, `TypeError`, ...). */
+  readonly errorType: string;
 }
 
 /** One client library, connected to a proxy. */
@@ -90,7 +92,7 @@ export interface ConformanceClient {
     schema: Record<string, unknown>,
     options: { readonly stream: boolean },
   ): Promise<unknown>;
-  /** A request the API must refuse (e.g. an empty message list or an invalid model name). */
+  /** A request the API must refuse: an invalid model name (`INVALID_MODEL`). */
   badRequest(): Promise<ClientFailure>;
 }
 
@@ -100,6 +102,37 @@ export interface ConformanceRow {
   readonly name: string;
   /** Which wire API it speaks. */
   readonly api: 'anthropic' | 'openai-chat' | 'openai-responses';
+  /** The client packages it runs, as `package.json` names them (aliases included: `ai-v7`). */
+  readonly packages: readonly string[];
+  /** The error class its documentation says a 400 raises (`BadRequestError`, `APICallError`). */
+  readonly badRequestError: string;
   /** `baseUrl` is the proxy's origin, e.g. `http://127.0.0.1:4567` (add `/v1` where the client wants it). */
   createClient(baseUrl: string): ConformanceClient;
+}
+
+/** The HTTP status an error carries (`status`, the AI SDK's `statusCode`), if it is a number. */
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = status ?? statusCode;
+  return typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * What `send` threw, as a {@link ClientFailure} (throws if it succeeded). The status is the error's
+ * own or, for wrappers such as LangChain's, its `cause`'s; the type is the thrown class's name.
+ */
+export async function failureOf(send: () => Promise<unknown>): Promise<ClientFailure> {
+  try {
+    await send();
+  } catch (error) {
+    const cause = error instanceof Error ? error.cause : undefined;
+    return {
+      status: statusOf(error) ?? statusOf(cause),
+      message: error instanceof Error ? error.message : String(error),
+      errorType:
+        typeof error === 'object' && error !== null ? error.constructor.name : `a thrown ${typeof error}`,
+    };
+  }
+  throw new Error('the request that had to fail succeeded');
 }

@@ -152,9 +152,15 @@ describe.each(conformanceRows.map((row) => [row.name, row] as const))('%s', (_na
   cell('structured', 'structured output', structured(false));
   cell('structured streamed', 'structured output, streamed', structured(true));
 
-  cell('bad request', 'bad request: 400, nothing reaches the API', async () => {
-    const failure = await client().badRequest();
-    expect(failure.status).toBe(400);
-    expect(backend.api.messageRequests()).toEqual([]);
-  });
+  cell(
+    'bad request',
+    `bad request: the client's ${row.badRequestError} for a 400 naming the field`,
+    async () => {
+      const failure = await client().badRequest();
+      expect(failure).toMatchObject({ status: 400, errorType: row.badRequestError });
+      // Anthropic's shape says `model: must be ...`, OpenAI's `Invalid value for 'model': must be ...`.
+      expect(failure.message).toMatch(/\bmodel'?: must be a model alias or id/);
+      expect(backend.api.messageRequests()).toEqual([]);
+    },
+  );
 });

@@ -26,23 +26,23 @@ import {
 import { tool } from '@langchain/core/tools';
 import { concat } from '@langchain/core/utils/stream';
 import { ChatOpenAI } from '@langchain/openai';
-import type {
-  ClientAnswer,
-  ClientFailure,
-  ClientStreamed,
-  ClientToolCall,
-  ClientTurn,
-  ClientUsage,
-  ConformanceClient,
-  ConformanceRow,
+import {
+  failureOf,
+  type ClientAnswer,
+  type ClientStreamed,
+  type ClientToolCall,
+  type ClientTurn,
+  type ClientUsage,
+  type ConformanceClient,
+  type ConformanceRow,
 } from './client.js';
+import { INVALID_MODEL, MODEL } from './official-sdks.js';
 
-const MODEL = 'claude-sonnet-5-5';
 const API_KEY = 'unused';
 
 /** How a row builds its chat model and puts an inline PNG into a HumanMessage. */
 interface LangChainFlavour {
-  model(baseUrl: string): BaseChatModel;
+  model(baseUrl: string, modelName?: string): BaseChatModel;
   imagePart(pngBase64: string): ContentBlock;
 }
 
@@ -73,17 +73,6 @@ async function readStream(
   }
   if (message === undefined) throw new Error('the stream ended without a chunk');
   return { message, deltas };
-}
-
-/** Status and message of what a LangChain chat model threw (its wrappers keep the SDK's `status`). */
-function failureOf(error: unknown): ClientFailure {
-  if (!(error instanceof Error)) return { status: undefined, message: String(error) };
-  const statusOf = (value: unknown): number | undefined => {
-    if (typeof value !== 'object' || value === null) return undefined;
-    const status = (value as { status?: unknown }).status;
-    return typeof status === 'number' ? status : undefined;
-  };
-  return { status: statusOf(error) ?? statusOf(error.cause), message: error.message };
 }
 
 function client(flavour: LangChainFlavour, baseUrl: string): ConformanceClient {
@@ -145,29 +134,23 @@ function client(flavour: LangChainFlavour, baseUrl: string): ConformanceClient {
       return last;
     },
 
-    async badRequest() {
-      try {
-        await model.invoke([]);
-      } catch (error) {
-        return failureOf(error);
-      }
-      throw new Error('an empty message list was accepted');
-    },
+    // LangChain rethrows the SDK's own error (`BadRequestError` of the SDK it wraps).
+    badRequest: () => failureOf(() => flavour.model(baseUrl, INVALID_MODEL).invoke('hi')),
   };
 }
 
 const anthropic: LangChainFlavour = {
-  model: (baseUrl) =>
-    new ChatAnthropic({ model: MODEL, apiKey: API_KEY, anthropicApiUrl: baseUrl, maxRetries: 0 }),
+  model: (baseUrl, modelName = MODEL) =>
+    new ChatAnthropic({ model: modelName, apiKey: API_KEY, anthropicApiUrl: baseUrl, maxRetries: 0 }),
   // LangChain's standard (provider-neutral) image block; ChatAnthropic turns it into a base64 `image`.
   imagePart: (pngBase64) => ({ type: 'image', mimeType: 'image/png', data: pngBase64 }),
 };
 
 function openai(useResponsesApi: boolean): LangChainFlavour {
   return {
-    model: (baseUrl) =>
+    model: (baseUrl, modelName = MODEL) =>
       new ChatOpenAI({
-        model: MODEL,
+        model: modelName,
         apiKey: API_KEY,
         configuration: { baseURL: `${baseUrl}/v1` },
         maxRetries: 0,
@@ -185,16 +168,22 @@ function openai(useResponsesApi: boolean): LangChainFlavour {
 export const langchainRows: ConformanceRow[] = [
   {
     name: '@langchain/anthropic 1.5 ChatAnthropic',
+    packages: ['@langchain/anthropic', '@langchain/core'],
+    badRequestError: 'BadRequestError',
     api: 'anthropic',
     createClient: (baseUrl) => client(anthropic, baseUrl),
   },
   {
     name: '@langchain/openai 1.5 ChatOpenAI (chat)',
+    packages: ['@langchain/openai', '@langchain/core'],
+    badRequestError: 'BadRequestError',
     api: 'openai-chat',
     createClient: (baseUrl) => client(openai(false), baseUrl),
   },
   {
     name: '@langchain/openai 1.5 ChatOpenAI (responses)',
+    packages: ['@langchain/openai', '@langchain/core'],
+    badRequestError: 'BadRequestError',
     api: 'openai-responses',
     createClient: (baseUrl) => client(openai(true), baseUrl),
   },

@@ -12,13 +12,13 @@ import { jsonSchemaOutputFormat as jsonSchemaOutputFormatV0 } from 'anthropic-sd
 import OpenAI from 'openai';
 import { zodResponseFormat, zodTextFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import type {
-  ClientAnswer,
-  ClientFailure,
-  ClientToolCall,
-  ClientTurn,
-  ConformanceClient,
-  ConformanceRow,
+import {
+  failureOf,
+  type ClientAnswer,
+  type ClientToolCall,
+  type ClientTurn,
+  type ConformanceClient,
+  type ConformanceRow,
 } from './client.js';
 
 /** The model every row asks for. */
@@ -26,22 +26,6 @@ export const MODEL = 'claude-sonnet-5-5';
 
 /** A model name the proxy must refuse with 400 (a space is not allowed in a model name). */
 export const INVALID_MODEL = 'not a model!';
-
-/** What a call that must fail threw, as a {@link ClientFailure}; throws if it succeeded. */
-export async function failureOf(send: () => Promise<unknown>): Promise<ClientFailure> {
-  try {
-    await send();
-  } catch (error) {
-    const status =
-      (error as { status?: unknown; statusCode?: unknown }).status ??
-      (error as { statusCode?: unknown }).statusCode;
-    return {
-      status: typeof status === 'number' ? status : undefined,
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  throw new Error('the request that had to fail succeeded');
-}
 
 /** A JSON Schema as a zod schema (for the helpers that take zod). */
 export function zodOf(schema: Record<string, unknown>): z.ZodType {
@@ -408,11 +392,15 @@ export const officialSdkRows: readonly ConformanceRow[] = [
   {
     name: '@anthropic-ai/sdk 1.x',
     api: 'anthropic',
+    packages: ['@anthropic-ai/sdk'],
+    badRequestError: 'BadRequestError',
     createClient: (baseUrl) => anthropicClient(Anthropic, jsonSchemaOutputFormat, baseUrl),
   },
   {
     name: '@anthropic-ai/sdk 0.x',
     api: 'anthropic',
+    packages: ['anthropic-sdk-v0'],
+    badRequestError: 'BadRequestError',
     createClient: (baseUrl) =>
       anthropicClient(
         AnthropicV0 as unknown as AnthropicSdk,
@@ -420,6 +408,18 @@ export const officialSdkRows: readonly ConformanceRow[] = [
         baseUrl,
       ),
   },
-  { name: 'openai 6.x chat completions', api: 'openai-chat', createClient: openaiChatClient },
-  { name: 'openai 6.x responses', api: 'openai-responses', createClient: openaiResponsesClient },
+  {
+    name: 'openai 6.x chat completions',
+    api: 'openai-chat',
+    packages: ['openai'],
+    badRequestError: 'BadRequestError',
+    createClient: openaiChatClient,
+  },
+  {
+    name: 'openai 6.x responses',
+    api: 'openai-responses',
+    packages: ['openai'],
+    badRequestError: 'BadRequestError',
+    createClient: openaiResponsesClient,
+  },
 ];
