@@ -2,7 +2,8 @@
  * The real Claude Code CLI as a client of the proxy: `claude -p` (its own throwaway HOME,
  * `ANTHROPIC_BASE_URL` = the proxy) → the proxy → the proxy's own real CLI → the fake Messages API.
  * Each scenario checks what the outer CLI printed and what reached the fake API: text on its default
- * model (which sends a trailing `role: "system"` message) and on Sonnet, streaming, its own tools as
+ * model (which sends a trailing `role: "system"` message) and on Sonnet with `--append-system-prompt`,
+ * streaming, its own tools as
  * client tools (it runs `Read` itself, on text and on an image), `--continue` (after a tool round
  * trip too), `--json-schema`, and an invalid model name. Two known problems are pinned as expected
  * failures (`it.fails`), to be turned into plain tests when fixed.
@@ -179,17 +180,20 @@ describe('Claude Code CLI as a client of the proxy', { timeout: 60_000 }, () => 
     expect(systemText(request)).toContain(`Primary working directory: ${outer.cwd}`);
   });
 
-  it('answers a prompt on claude-sonnet-5-5', async () => {
+  it('answers a prompt on claude-sonnet-5-5 with its --append-system-prompt', async () => {
     const run = await claude([
       '-p',
       'hello sonnet',
       '--model',
       'claude-sonnet-5-5',
+      '--append-system-prompt',
+      'You are a conformance parrot.',
       '--output-format',
       'json',
     ]);
     expect(resultOf(run)).toMatchObject({ is_error: false, result: 'You said: hello sonnet' });
     expect(upstream().at(-1)?.body).toMatchObject({ model: 'claude-sonnet-5-5' });
+    expect(systemText(upstream().at(-1))).toContain('You are a conformance parrot.');
     // The proxy's CLI is gone once the answer is out.
     expect(await innerCliProcesses()).toEqual([]);
   });
