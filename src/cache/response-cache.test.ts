@@ -16,6 +16,10 @@ describe('ResponseCache on a failing disk', () => {
     });
     try {
       await expect(cache.get('k')).resolves.toBeUndefined();
+      // Said once per outage, however many operations fail during it.
+      await cache.set('k', { text: 'lost', isError: false } as unknown as ClaudeCodeResponse);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the write behind has failed by now
+      await expect(cache.get('k')).resolves.toBeUndefined();
       expect(errors).toEqual(['read']);
       rmSync(blocker);
       mkdirSync(blocker);

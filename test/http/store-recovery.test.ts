@@ -94,6 +94,9 @@ describe('conversation store on a failing disk', () => {
     const fresh = await ask([{ role: 'user', content: 'another' }]);
     expect(fresh.warnings).toBe(STORE_UNAVAILABLE);
     for (const warnings of [second.warnings, fresh.warnings]) expect(warnings).not.toContain(root);
+    // Three requests failed to use the store (a write, a lookup, a write): the log says it once.
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the last write behind has failed
+    expect(lines.filter((l) => /^session_store_/.test(String(l['event'])))).toHaveLength(1);
 
     unblock(); // space freed
     // The store opens again on its first use after the backoff (1 s, doubling per failure): ask new
