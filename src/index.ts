@@ -28,6 +28,7 @@ export type { CliMessage } from './core/cli-message.js';
 export type { ClaudeCodeResponse, RunMetrics, ClaudeErrorType, PermissionDenial } from './core/response.js';
 export type { Prompt, PromptBlock, TextBlock, ImageBlock } from './core/prompt.js';
 export type { WrapperMetrics } from './observability/run-metrics.js';
+export { processTreeUsage, type ProcessTreeUsage } from './observability/process-tree.js';
 export { findClaudeBinary, type ResolvedBinary, type BinarySource } from './process/find-binary.js';
 export {
   healthCheck,

@@ -4,6 +4,7 @@
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { liveGauge } from './live-gauge.js';
+import { registerProcessTreeMetrics } from './process-tree-metrics.js';
 
 /**
  * The proxy's own metrics on `/metrics`: HTTP requests and the proxy's run slots. Runs, cost and
@@ -30,5 +31,6 @@ export class ProxyMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'claude_wrapper_' });
     liveGauge(this.registry, 'claude_wrapper_runs_in_flight', 'CLI runs executing now', gauges.inFlight);
     liveGauge(this.registry, 'claude_wrapper_runs_queued', 'Requests waiting for a CLI slot', gauges.queued);
+    registerProcessTreeMetrics(this.registry, 'claude_wrapper_');
   }
 }

@@ -77,6 +77,13 @@ describe('/health/details', () => {
     });
     expect(report).toHaveProperty('breaker');
     expect(report).toHaveProperty('warmPool');
+    // The server and its children; on Linux at least the server itself (~50+ MB) and some CPU.
+    if (process.platform === 'linux') {
+      expect(report['processTree']).toMatchObject({ processes: expect.any(Number) as number });
+      const tree = report['processTree'] as { rssBytes: number; cpuSeconds: number };
+      expect(tree.rssBytes).toBeGreaterThan(20 * 1024 * 1024);
+      expect(tree.cpuSeconds).toBeGreaterThan(0);
+    }
     await fetch(`${harness.url}/health/details`, { headers: { 'x-api-key': 'sk-test-123456' } });
     expect(probe.calls()).toBe(1);
   });

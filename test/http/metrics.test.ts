@@ -67,4 +67,19 @@ describe('/metrics', () => {
     expect(names).toContain('claude_wrapper_http_requests_total');
     expect(names).toContain('claude_wrapper_runs_in_flight');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'reports memory and CPU of the server with all its CLI children',
+    async () => {
+      harness = await startHarness();
+      const page = await (await fetch(`${harness.url}/metrics`)).text();
+      // At least this process itself: the tree's RSS is never below the server's own.
+      expect(sample(page, 'claude_wrapper_process_tree_rss_bytes')).toBeGreaterThanOrEqual(
+        sample(page, 'claude_wrapper_process_resident_memory_bytes') ?? Infinity,
+      );
+      expect(sample(page, 'claude_wrapper_process_tree_pss_bytes')).toBeGreaterThan(0);
+      expect(sample(page, 'claude_wrapper_process_tree_processes')).toBeGreaterThanOrEqual(1);
+      expect(sample(page, 'claude_wrapper_process_tree_cpu_seconds_total')).toBeGreaterThan(0);
+    },
+  );
 });
