@@ -2,17 +2,16 @@
  * The field classification against its two references: the request types of the installed official
  * SDKs (every field they can send is classified) and the README's parameter tables (which show the
  * classification). `UPDATE_README=1 npx vitest run src/compat/request-fields.test.ts` rewrites the
- * README's tables from the code (then run prettier on README.md).
+ * README's tables from the code.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { MESSAGES_REQUEST_FIELDS } from './anthropic/request-fields.js';
 import { CHAT_REQUEST_FIELDS } from './openai/request-fields.js';
 import { RESPONSES_REQUEST_FIELDS } from './openai-responses/request-fields.js';
+import { README, readmeBlock, updatingReadme, writeReadmeBlock } from '../../test/support/readme-block.js';
 import { findUnsupportedFields, renderFieldTable, type FieldTable } from './request-fields.js';
-
-const README = new URL('../../README.md', import.meta.url);
 
 interface SdkType {
   readonly sdk: string;
@@ -78,9 +77,8 @@ function sdkFields({ file, name }: SdkType): string[] {
 
 /** The README's rows between `<!-- request-fields:<marker> -->` and its closing marker. */
 function readmeRows(readme: string, marker: string): string[][] {
-  const section = readmeSection(readme, marker);
-  return section.body
-    .split('\n')
+  return readmeBlock(readme, `request-fields:${marker}`)
+    .body.split('\n')
     .filter((line) => line.startsWith('|'))
     .slice(2)
     .map((line) =>
@@ -91,30 +89,14 @@ function readmeRows(readme: string, marker: string): string[][] {
     );
 }
 
-function readmeSection(readme: string, marker: string): { start: number; end: number; body: string } {
-  const open = `<!-- request-fields:${marker} -->`;
-  const close = `<!-- /request-fields:${marker} -->`;
-  const start = readme.indexOf(open);
-  const end = readme.indexOf(close);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${open} … ${close} section`);
-  return { start: start + open.length, end, body: readme.slice(start + open.length, end) };
-}
-
 describe.each(TABLES)('request fields: $marker', ({ marker, table, types }) => {
   it.each(types)('classifies every field of $sdk $name', (type) => {
     const unclassified = sdkFields(type).filter((field) => !Object.hasOwn(table, field));
     expect(unclassified, `add these fields of ${type.sdk} to the ${marker} field table`).toEqual([]);
   });
 
-  it('is the table the README shows', () => {
-    if (process.env['UPDATE_README'] === '1') {
-      const readme = readFileSync(README, 'utf8');
-      const { start, end } = readmeSection(readme, marker);
-      writeFileSync(
-        README,
-        `${readme.slice(0, start)}\n\n${renderFieldTable(table)}\n\n${readme.slice(end)}`,
-      );
-    }
+  it('is the table the README shows', async () => {
+    if (updatingReadme()) await writeReadmeBlock(`request-fields:${marker}`, renderFieldTable(table));
     const expected = Object.entries(table).map(([field, rule]) => [`\`${field}\``, rule.treatment, rule.how]);
     expect(readmeRows(readFileSync(README, 'utf8'), marker)).toEqual(expected);
   });

@@ -3,10 +3,10 @@
  * `ANTHROPIC_BASE_URL` = the proxy) → the proxy → the proxy's own real CLI → the fake Messages API.
  * Each scenario checks what the outer CLI printed and what reached the fake API: text on its default
  * model (which sends a trailing `role: "system"` message) and on Sonnet with `--append-system-prompt`,
- * streaming, its own tools as
- * client tools (it runs `Read` itself, on text and on an image), `--continue` (after a tool round
- * trip too), `--json-schema`, and an invalid model name. Two known problems are pinned as expected
- * failures (`it.fails`), to be turned into plain tests when fixed.
+ * streaming, its own tools as client tools (it runs `Read` itself, on text and on an image),
+ * `--continue` (after a tool round trip too), `--json-schema`, and an invalid model name. A known
+ * problem is pinned as an expected failure (`it.fails`), to be turned into a plain test when fixed.
+ * The README's conformance matrix shows these tests as the Claude Code row (`claude-code-row.ts`).
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';

@@ -27,6 +27,22 @@ export type Scenario =
   | 'structured streamed'
   | 'bad request';
 
+/** What each scenario's cell checks (the README's legend), in the matrix's column order. */
+export const scenarioChecks: Readonly<Record<Scenario, string>> = {
+  text: 'a non-streamed answer: its text and usage, the prompt at the API',
+  streaming: "the client's streaming API: text deltas that add up to the answer, usage",
+  system: "the client's system prompt reaches the API's `system`, not the messages",
+  'multi-turn': 'earlier user and assistant turns reach the API as separate turns, in order',
+  image: 'an inline base64 PNG reaches the API as an image block',
+  tools: 'a client tool round trip: the call with its input, the result back to the model, the answer',
+  'tools streamed': 'the same with both requests streamed',
+  structured: "the client's structured-output helper returns the parsed document",
+  'structured streamed': "the same through the client's streaming variant",
+  'bad request':
+    "an invalid model name: 400 as the client's documented error type (`BadRequestError`, the AI SDK's " +
+    '`APICallError`), the message naming `model`, nothing sent to the API',
+};
+
 /**
  * Cells that fail inside the client library with any server (row name → scenario → why). They run
  * as `it.fails`, so the suite turns red when a client release fixes them and the entry can go.
