@@ -70,7 +70,7 @@ export function healthCheckOptionsFor(
 
 /**
  * Where the CLI binary is with this configuration (its `claudeBinary` option, else `CLAUDE_BINARY`,
- * `PATH`, then the `@anthropic-ai/claude-code` package).
+ * the project's `@anthropic-ai/claude-code` package, then `PATH`).
  * @throws `ClaudeCodeConfigurationError` (`BINARY_NOT_FOUND`) saying how to install it.
  */
 export function locateClaudeBinary(

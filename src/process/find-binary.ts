@@ -1,7 +1,12 @@
 /**
  * @module
- * Locating the `claude` executable: explicit option, `CLAUDE_BINARY`, `PATH`, then the
- * `@anthropic-ai/claude-code` package if it is installed next to this library.
+ * Locating the `claude` executable: explicit option, `CLAUDE_BINARY`, the `@anthropic-ai/claude-code`
+ * package installed next to this library (the project's own copy, an optional peer dependency), then
+ * `PATH`.
+ *
+ * The package comes before `PATH` because a project that installs the CLI pins the version it wants
+ * (and npm checks it against this package's peer range); a `claude` on `PATH` is whatever the
+ * machine happens to have, often an auto-updated native install.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,9 +22,23 @@ export interface ResolvedBinary {
   readonly source: BinarySource;
 }
 
+/** Options of {@link findClaudeBinary}. */
+export interface FindBinaryOptions {
+  /**
+   * Directory from which `@anthropic-ai/claude-code` is resolved, as Node resolves packages (its
+   * `node_modules`, then each parent's). @default this library's own location, so a project that
+   * depends on both packages finds its CLI
+   */
+  readonly resolveFrom?: string;
+}
+
+/** The npm package that ships the CLI. */
+export const CLI_PACKAGE = '@anthropic-ai/claude-code';
+
 const INSTALL_HINT =
-  'Install the official CLI with `npm install -g @anthropic-ai/claude-code` (or add it to your project), ' +
-  'or point the `claudeBinary` option / CLAUDE_BINARY environment variable at the `claude` executable.';
+  `Install the official CLI: \`npm install ${CLI_PACKAGE}\` in your project (found automatically), ` +
+  `or \`npm install -g ${CLI_PACKAGE}\` (found on PATH), or point the \`claudeBinary\` option / ` +
+  'CLAUDE_BINARY environment variable at the `claude` executable.';
 
 /**
  * Find the CLI binary.
@@ -30,14 +49,15 @@ const INSTALL_HINT =
 export function findClaudeBinary(
   explicit: string | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  options: FindBinaryOptions = {},
 ): ResolvedBinary {
   if (explicit) return { path: requireExecutable(explicit, 'claudeBinary option'), source: 'option' };
   const fromEnv = env['CLAUDE_BINARY'];
   if (fromEnv) return { path: requireExecutable(fromEnv, 'CLAUDE_BINARY'), source: 'env' };
+  const fromPackage = searchPackage(options.resolveFrom);
+  if (fromPackage) return { path: fromPackage, source: 'package' };
   const onPath = searchPath('claude', env['PATH'] ?? '');
   if (onPath) return { path: onPath, source: 'path' };
-  const fromPackage = searchPackage();
-  if (fromPackage) return { path: fromPackage, source: 'package' };
   throw new ClaudeCodeConfigurationError(`Claude Code CLI not found. ${INSTALL_HINT}`, {
     code: 'BINARY_NOT_FOUND',
   });
@@ -63,24 +83,32 @@ function searchPath(name: string, pathValue: string): string | undefined {
   return undefined;
 }
 
-function searchPackage(): string | undefined {
-  const require = createRequire(import.meta.url);
-  const candidates: string[] = [];
-  try {
-    const root = dirname(require.resolve('@anthropic-ai/claude-code/package.json'));
-    candidates.push(join(root, 'bin', 'claude.exe'), join(root, 'bin', 'claude'));
-  } catch {
-    // Not installed: fall through to the platform package.
-  }
-  try {
-    const platformRoot = dirname(
-      require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`),
-    );
-    candidates.push(join(platformRoot, 'claude'));
-  } catch {
-    // Not installed.
-  }
+/**
+ * The native binary of the installed package. The platform package's own file comes first: the
+ * main package's `bin/claude.exe` is only a placeholder until its postinstall script copies the
+ * binary over it, and installs may skip scripts (`--ignore-scripts`, npm's script allow-list).
+ */
+function searchPackage(resolveFrom: string | undefined): string | undefined {
+  const require = createRequire(resolveFrom === undefined ? import.meta.url : join(resolveFrom, 'noop.js'));
+  const root = packageRoot(require, CLI_PACKAGE);
+  const executable = process.platform === 'win32' ? 'claude.exe' : 'claude';
+  const platform = `${CLI_PACKAGE}-${process.platform}-${process.arch}`;
+  // The platform package is a dependency of the main one: resolve it from there (nested or hoisted).
+  const from = root === undefined ? require : createRequire(join(root, 'package.json'));
+  const candidates = [platform, `${platform}-musl`].flatMap((name) => {
+    const dir = packageRoot(from, name);
+    return dir === undefined ? [] : [join(dir, executable)];
+  });
+  if (root !== undefined) candidates.push(join(root, 'bin', 'claude.exe'), join(root, 'bin', 'claude'));
   return candidates.find(isExecutableFile);
+}
+
+function packageRoot(require: NodeJS.Require, name: string): string | undefined {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return undefined;
+  }
 }
 
 function isExecutableFile(path: string): boolean {

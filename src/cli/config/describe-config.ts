@@ -87,7 +87,7 @@ function entry(field: string, value: unknown, origin: ConfigOrigin): ConfigEntry
   }
 }
 
-// The binary is not a fixed default: show what the lookup (PATH, then the npm package) finds.
+// The binary is not a fixed default: show what the lookup (the npm package, then PATH) finds.
 function describeBinaryLookup(env: Env): ConfigEntry {
   try {
     const found = locateClaudeBinary(undefined, env);

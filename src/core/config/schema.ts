@@ -65,7 +65,7 @@ const jsonObject = z
  */
 export const runOptionsSchema = z
   .object({
-    /** Path to the `claude` binary. Fallbacks: `CLAUDE_BINARY`, `PATH`, the `@anthropic-ai/claude-code` package. */
+    /** Path to the `claude` binary. Fallbacks: `CLAUDE_BINARY`, the project's `@anthropic-ai/claude-code` package, `PATH`. */
     claudeBinary: z.string().min(1).optional(),
     /** Total time limit for one run; the CLI is killed when exceeded. @unit milliseconds @default 600000 */
     timeoutMs: withDefault(z.number().int().positive(), 600_000),
