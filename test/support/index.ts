@@ -32,6 +32,7 @@ export { startHarnessWithHome, type HomeHarness } from './harness.js';
 export { coded, runError } from './errors.js';
 export { nestedSchema } from './schemas.js';
 export { skipAllUnless } from './skip-unless.js';
+export { README, formatForReadme, readmeBlock, updatingReadme, writeReadmeBlock } from './readme-block.js';
 export {
   argValue,
   listedClientTools,
