@@ -1,8 +1,8 @@
 /**
  * @module
- * One attempt of a one-shot run: get a CLI process (a warm one from the pool when possible, else a
- * fresh one), send the prompt, collect the response, and end or recycle the process. Retries,
- * caching and bookkeeping happen around it.
+ * One attempt of a one-shot run: get a CLI process (a live one handed over for the conversation, a
+ * warm one from the pool, else a fresh one), send the prompt, collect the response, and end,
+ * recycle or hand over the process. Retries, caching and bookkeeping happen around it.
  */
 import { ClaudeCodeProcessError, ClaudeCodeProtocolError } from '../core/errors/index.js';
 import type { ClaudeEvent } from '../core/events.js';
@@ -29,9 +29,34 @@ export interface AttemptRequest {
   readonly pool?: WarmPool | undefined;
 }
 
-/** Run the prompt once. The process is ended (or returned to the pool) before this settles or soon after. */
+/**
+ * Run the prompt once. The process is ended (or returned to the pool, or handed over with
+ * `processHandover`) before this settles or soon after.
+ */
 export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeResponse> {
   const { target, pool } = request;
+  const handover = request.options.processHandover;
+  const live = handover?.take();
+  if (live) {
+    // A kept process holding the conversation: the turn goes to it, no start-up, no resume.
+    let sawOutput = false;
+    try {
+      const response = await turn(live, request, (event) => {
+        sawOutput = true;
+        request.onEvent(event);
+      });
+      if (!keepAfter(request, live, response)) void live.close(request.options.killGraceMs);
+      return response;
+    } catch (error) {
+      void live.terminate();
+      if (!diedUnused(error, sawOutput, request.signal)) throw error;
+      // Its conversation is intact in the session: the target (a resume) continues it.
+      request.logger.warn(
+        { event: 'kept_process_failed', message: (error as Error).message },
+        'kept process failed before answering; resuming the session in a fresh one',
+      );
+    }
+  }
   // Only fresh conversations can use a pre-spawned process: resume/continue/session ids are argv.
   const poolable = pool !== undefined && !target.resume && !target.continueLast && !target.sessionId;
   const spec = resolveLaunchSpec(request.options, target, poolable ? pool.extraArgs : []);
@@ -44,17 +69,14 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
           sawOutput = true;
           request.onEvent(event);
         });
+        if (keepAfter(request, pooled.cli, response)) pool.release(pooled);
         // An extension may have changed the process (e.g. registered MCP servers): never reuse it.
-        pool.giveBack(pooled, request.options.turnExtension ? undefined : response);
+        else pool.giveBack(pooled, request.options.turnExtension ? undefined : response);
         return response;
       } catch (error) {
         pool.giveBack(pooled, undefined);
         // A parked process that died just before hand-off is the pool's problem, not the caller's.
-        const diedUnused =
-          !sawOutput &&
-          !request.signal.aborted &&
-          (error instanceof ClaudeCodeProcessError || error instanceof ClaudeCodeProtocolError);
-        if (!diedUnused) throw error;
+        if (!diedUnused(error, sawOutput, request.signal)) throw error;
         request.logger.warn(
           { event: 'pool_handoff_failed', message: (error as Error).message },
           'warm process failed; starting a fresh one',
@@ -66,12 +88,36 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
   try {
     const response = await turn(cli, request, request.onEvent);
     // Nothing more to say to this process: let it exit by itself, kill it if it lingers.
-    void cli.close(request.options.killGraceMs);
+    if (!keepAfter(request, cli, response)) void cli.close(request.options.killGraceMs);
     return response;
   } catch (error) {
     void cli.terminate();
     throw error;
   }
+}
+
+/**
+ * Hand the process of an answered turn over (`processHandover.keep`) instead of ending it; false
+ * when it is not wanted: no handover, or the CLI reported an error (its conversation then holds a
+ * turn the caller never got, so only a resume from the session is exact).
+ */
+function keepAfter(request: AttemptRequest, cli: CliProcess, response: ClaudeCodeResponse): boolean {
+  const handover = request.options.processHandover;
+  if (handover === undefined || response.isError || !cli.isAlive) return false;
+  handover.keep(cli);
+  return true;
+}
+
+/**
+ * True when a process handed to this attempt (pooled or kept) failed before any output, and not
+ * because the caller stopped: the attempt goes on in a fresh process instead of failing.
+ */
+function diedUnused(error: unknown, sawOutput: boolean, signal: AbortSignal): boolean {
+  return (
+    !sawOutput &&
+    !signal.aborted &&
+    (error instanceof ClaudeCodeProcessError || error instanceof ClaudeCodeProtocolError)
+  );
 }
 
 function turn(

@@ -6,6 +6,7 @@ import { runOptionsSchema, type ClaudeRunConfig } from '../core/config/schema.js
 import { parseOrThrow } from '../core/config/validate.js';
 import { ClaudeCodeValidationError } from '../core/errors/index.js';
 import type { TurnExtension } from '../process/drive-turn.js';
+import type { ProcessHandover } from '../process/process-handover.js';
 
 /** Options accepted by `run`, `runStreaming` and friends: any run setting, plus call-only fields. */
 export interface RunOptions extends ClaudeRunConfig {
@@ -18,12 +19,24 @@ export interface RunOptions extends ClaudeRunConfig {
    * it, see `src/tools/`). Runs with one are never cached, and their pooled process is not reused.
    */
   readonly turnExtension?: TurnExtension;
+  /**
+   * Advanced: run the turn in a live process that already holds the conversation, and hand the
+   * process over after a successful answer instead of ending it (the gateway's conversation
+   * affinity, see `src/process/process-handover.ts`).
+   */
+  readonly processHandover?: ProcessHandover;
 }
 
 /** Options for `resumeSession`. */
 export interface ResumeOptions extends RunOptions {
   /** Branch the session into a new id instead of appending to it (`--fork-session`). */
   readonly fork?: boolean;
+  /**
+   * Resume the session only up to this message (the `uuid` of an assistant message the run
+   * reported, as in `response.messages`), dropping what came after (`--resume-session-at`).
+   * Combine with `fork` to branch a conversation from an earlier turn.
+   */
+  readonly resumeAt?: string;
 }
 
 /** Run settings after merging and defaults. */
@@ -33,6 +46,8 @@ export type ResolvedRunOptions = ClaudeRunConfig & {
   readonly killGraceMs: number;
   /** See {@link RunOptions.turnExtension}. */
   readonly turnExtension?: TurnExtension | undefined;
+  /** See {@link RunOptions.processHandover}. */
+  readonly processHandover?: ProcessHandover | undefined;
 };
 
 /** Default limits. */
@@ -50,15 +65,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function resolveRunOptions(
   base: ClaudeRunConfig,
-  call: (RunOptions & { fork?: boolean }) | undefined,
+  call: (RunOptions & { fork?: boolean; resumeAt?: string }) | undefined,
   defaults: Partial<ClaudeRunConfig> = {},
 ): {
   options: ResolvedRunOptions;
   signal: AbortSignal | undefined;
   sessionId: string | undefined;
   fork: boolean;
+  resumeAt: string | undefined;
 } {
-  const { signal, sessionId, fork, turnExtension, ...rest } = call ?? {};
+  const { signal, sessionId, fork, resumeAt, turnExtension, processHandover, ...rest } = call ?? {};
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ClaudeCodeValidationError('options.signal', signal, 'must be an AbortSignal');
   }
@@ -66,8 +82,12 @@ export function resolveRunOptions(
   if (fork !== undefined && typeof fork !== 'boolean') {
     throw new ClaudeCodeValidationError('options.fork', fork, 'must be a boolean');
   }
+  if (resumeAt !== undefined) validateSessionId('options.resumeAt', resumeAt, 'a message uuid');
   if (turnExtension !== undefined && (typeof turnExtension !== 'object' || turnExtension === null)) {
     throw new ClaudeCodeValidationError('options.turnExtension', turnExtension, 'must be an object');
+  }
+  if (processHandover !== undefined && (typeof processHandover !== 'object' || processHandover === null)) {
+    throw new ClaudeCodeValidationError('options.processHandover', processHandover, 'must be an object');
   }
   const callOptions = parseOrThrow(runOptionsSchema, stripUndefined(rest), 'options');
   const merged: ClaudeRunConfig = { ...defaults, ...base, ...callOptions };
@@ -80,22 +100,24 @@ export function resolveRunOptions(
       idleTimeoutMs: merged.idleTimeoutMs ?? RUN_DEFAULTS.idleTimeoutMs,
       killGraceMs: merged.killGraceMs ?? RUN_DEFAULTS.killGraceMs,
       ...(turnExtension === undefined ? {} : { turnExtension }),
+      ...(processHandover === undefined ? {} : { processHandover }),
     },
     signal,
     sessionId,
     fork: fork ?? false,
+    resumeAt,
   };
 }
 
 /**
  * Validate a session id from outside (`resumeSession`, `session({ resume })`). The CLI's session ids
  * are UUIDs; anything else is refused because `--resume` also accepts a path, and would load any
- * `.jsonl` file the caller names as the conversation history.
+ * `.jsonl` file the caller names as the conversation history. Message uuids (`resumeAt`) likewise.
  * @throws {@link ClaudeCodeValidationError} naming `field`.
  */
-export function validateSessionId(field: string, value: unknown): string {
+export function validateSessionId(field: string, value: unknown, what = 'a session id'): string {
   if (typeof value !== 'string' || !UUID.test(value)) {
-    throw new ClaudeCodeValidationError(field, value, 'must be a session id (a UUID)');
+    throw new ClaudeCodeValidationError(field, value, `must be ${what} (a UUID)`);
   }
   return value;
 }

@@ -226,7 +226,8 @@ export class ClaudeCodeWrapper {
 
   /**
    * Continue an earlier session (`--resume`) with a new prompt, in a new process. With
-   * `fork: true` the conversation branches into a new session id (`--fork-session`).
+   * `fork: true` the conversation branches into a new session id (`--fork-session`); with
+   * `resumeAt` (a message uuid from an earlier response) it resumes only up to that message.
    * Sessions are stored per HOME and working directory: use the same `workingDirectory`.
    * @throws {@link ClaudeCodeSessionNotFoundError} when the CLI does not know the id.
    */
@@ -282,7 +283,7 @@ export class ClaudeCodeWrapper {
 
   #start(
     prompt: Prompt,
-    callOptions: (RunOptions & { fork?: boolean }) | undefined,
+    callOptions: (RunOptions & { fork?: boolean; resumeAt?: string }) | undefined,
     target: SessionTarget,
     kind: string,
     defaults: Partial<ClaudeRunConfig> = {},
@@ -290,8 +291,11 @@ export class ClaudeCodeWrapper {
     const validPrompt = validatePrompt(prompt);
     const { fork: _fork, ...call } = callOptions ?? {};
     const resolved = resolveRunOptions(this.#runDefaults, call, defaults);
-    const fullTarget: SessionTarget =
+    let fullTarget: SessionTarget =
       resolved.sessionId === undefined ? target : { ...target, sessionId: resolved.sessionId };
+    if (resolved.resumeAt !== undefined && target.resume !== undefined) {
+      fullTarget = { ...fullTarget, resumeAt: resolved.resumeAt };
+    }
     return startRun(
       { prompt: validPrompt, options: resolved.options, target: fullTarget, signal: resolved.signal, kind },
       this.#services,

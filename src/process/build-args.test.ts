@@ -69,6 +69,16 @@ describe('buildCliArgs', () => {
     }
   });
 
+  it('resumes up to a message only when resuming', () => {
+    const at = '0b7c1a52-3c1e-4d7b-9a43-0f9a8c1b2d3e';
+    const args = buildCliArgs(
+      {},
+      { resume: '6f1c1a52-3c1e-4d7b-9a43-0f9a8c1b2d3e', resumeAt: at, fork: true },
+    );
+    expect(args[args.indexOf('--resume-session-at') + 1]).toBe(at);
+    expect(buildCliArgs({}, { resumeAt: at })).not.toContain('--resume-session-at');
+  });
+
   it('only forks when resuming', () => {
     expect(buildCliArgs({}, { fork: true })).not.toContain('--fork-session');
     expect(buildCliArgs({}, { continueLast: true })).toContain('--continue');

@@ -12,6 +12,11 @@ export interface SessionTarget {
   readonly resume?: string;
   /** Branch the resumed session into a new id (`--fork-session`). */
   readonly fork?: boolean;
+  /**
+   * Resume only up to this message (its uuid), not to the session's end (`--resume-session-at`):
+   * a session that went on in a live process holds later turns than the conversation resumed here.
+   */
+  readonly resumeAt?: string;
   /** Continue the most recent session in the working directory (`--continue`). */
   readonly continueLast?: boolean;
   /** Use this id for a new session (`--session-id`). */
@@ -60,6 +65,7 @@ export function buildCliArgs(options: ClaudeRunConfig, target: SessionTarget = {
   }
   if (options.sessionPersistence === false) args.push('--no-session-persistence');
   if (target.resume) add('--resume', target.resume);
+  if (target.resume) add('--resume-session-at', target.resumeAt);
   if (target.resume && target.fork) args.push('--fork-session');
   if (target.continueLast) args.push('--continue');
   add('--session-id', target.sessionId);

@@ -165,6 +165,17 @@ export class WarmPool {
     );
   }
 
+  /**
+   * Forget a process taken from the pool without ending it: its request keeps it (conversation
+   * affinity, see `ProcessHandover`). A replacement starts as when it is retired.
+   */
+  release(process: PooledProcess): void {
+    process.state = 'dead';
+    const pool = this.#pools.get(process.spec.key);
+    pool?.processes.delete(process);
+    if (pool && !this.#closed && Date.now() - pool.lastUsed < this.#settings.maxIdleMs) this.#refill(pool);
+  }
+
   /** Counters and gauges. */
   stats(): WarmPoolStats {
     let idle = 0;

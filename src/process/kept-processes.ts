@@ -1,0 +1,172 @@
+/**
+ * @module
+ * `KeptProcesses`: CLI processes kept alive after answering, each under an opaque key (the gateway
+ * uses the conversation as it now stands), so that the next turn of exactly that conversation is
+ * sent to the same process instead of resuming the session in a newly started one (~0.6-0.8 s of
+ * CLI start-up saved per turn).
+ *
+ * Bounded three ways, least recently kept out first, every evicted process ended:
+ * - count (`maxProcesses`);
+ * - idle time (`maxIdleMs`, per process, from the moment it was kept);
+ * - memory (`maxMemoryBytes`, the sum of the processes' resident sizes measured when kept; a parked
+ *   CLI holds ~230-260 MB).
+ *
+ * A claim removes the process: two requests racing for the same key get it once, and the other
+ * one goes the usual way. Nothing here throws out of a timer or a process callback.
+ */
+import type { CliProcess } from './cli-process.js';
+import { ESTIMATED_CLI_BYTES, residentBytes } from './process-memory.js';
+
+/** What is kept of a process (the registry ends it through these). */
+export type KeptCli = Pick<CliProcess, 'pid' | 'isAlive' | 'exited' | 'close' | 'terminate'>;
+
+/** Limits of {@link KeptProcesses}. */
+export interface KeptProcessesSettings {
+  /** Processes kept at most; 0 keeps none. */
+  readonly maxProcesses: number;
+  /** A process not claimed for this long is ended. @unit milliseconds */
+  readonly maxIdleMs: number;
+  /** Sum of the kept processes' resident memory at most. @unit bytes */
+  readonly maxMemoryBytes: number;
+}
+
+/** Why a kept process was ended (or never kept). */
+export type EvictionReason = 'count' | 'idle' | 'memory' | 'exited' | 'replaced' | 'mismatch';
+
+/** State for metrics and health. */
+export interface KeptProcessStats {
+  /** Processes kept right now. */
+  readonly kept: number;
+  /** Their resident memory when kept, summed. @unit bytes */
+  readonly memoryBytes: number;
+  /** Turns sent to a kept process (claims that found one). */
+  readonly continuations: number;
+  /** Processes ended without being claimed, by reason. */
+  readonly evictions: Readonly<Record<EvictionReason, number>>;
+}
+
+/** How {@link KeptProcesses} measures a process (tests replace it). */
+export type MeasureBytes = (pid: number | undefined) => number | undefined;
+
+interface Slot<T> {
+  readonly entry: T;
+  readonly bytes: number;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** See the module comment. */
+export class KeptProcesses<T extends { readonly cli: KeptCli }> {
+  readonly #settings: KeptProcessesSettings;
+  readonly #measure: MeasureBytes;
+  /** Insertion order is the order of keeping: the first is the least recently kept. */
+  readonly #slots = new Map<string, Slot<T>>();
+  readonly #evictions: Record<EvictionReason, number> = {
+    count: 0,
+    idle: 0,
+    memory: 0,
+    exited: 0,
+    replaced: 0,
+    mismatch: 0,
+  };
+  #continuations = 0;
+  #bytes = 0;
+  #closed = false;
+
+  constructor(settings: KeptProcessesSettings, measure: MeasureBytes = residentBytes) {
+    this.#settings = settings;
+    this.#measure = measure;
+  }
+
+  /** Processes kept right now. */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /**
+   * Keep `entry`'s process under `key` (this registry owns it from now on). Returns false when it
+   * was ended instead: closed registry, dead process, no room (count 0, or alone over the memory
+   * budget). Older processes are ended as needed to stay within the limits.
+   */
+  keep(key: string, entry: T): boolean {
+    if (this.#closed || !entry.cli.isAlive || this.#settings.maxProcesses <= 0) {
+      void entry.cli.close();
+      return false;
+    }
+    const bytes = this.#measure(entry.cli.pid) ?? ESTIMATED_CLI_BYTES;
+    if (bytes > this.#settings.maxMemoryBytes) {
+      this.#evictions.memory += 1;
+      void entry.cli.close();
+      return false;
+    }
+    this.#evict(key, 'replaced');
+    const timer = setTimeout(() => this.#evict(key, 'idle', entry), this.#settings.maxIdleMs);
+    // An idle process must not keep the host alive on its own.
+    timer.unref();
+    this.#slots.set(key, { entry, bytes, timer });
+    this.#bytes += bytes;
+    void entry.cli.exited.then(() => this.#evict(key, 'exited', entry));
+    while (this.#slots.size > this.#settings.maxProcesses) this.#evictOldest('count');
+    while (this.#bytes > this.#settings.maxMemoryBytes) this.#evictOldest('memory');
+    return true;
+  }
+
+  /**
+   * Take the process kept under `key`, if it is alive and `accepts` it (else it is ended as a
+   * `mismatch`). The caller owns it from now on.
+   */
+  claim(key: string, accepts: (entry: T) => boolean = () => true): T | undefined {
+    const slot = this.#remove(key);
+    if (slot === undefined) return undefined;
+    if (!slot.entry.cli.isAlive) {
+      this.#evictions.exited += 1;
+      return undefined;
+    }
+    if (!accepts(slot.entry)) {
+      this.#evictions.mismatch += 1;
+      void slot.entry.cli.close();
+      return undefined;
+    }
+    this.#continuations += 1;
+    return slot.entry;
+  }
+
+  /** Counters and gauges. */
+  stats(): KeptProcessStats {
+    return {
+      kept: this.#slots.size,
+      memoryBytes: this.#bytes,
+      continuations: this.#continuations,
+      evictions: { ...this.#evictions },
+    };
+  }
+
+  /** End every kept process and keep none from now on. Resolves once they have exited. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const slots = [...this.#slots.keys()].map((key) => this.#remove(key));
+    await Promise.all(slots.map((slot) => slot?.entry.cli.terminate()));
+  }
+
+  #evictOldest(reason: EvictionReason): void {
+    const oldest = this.#slots.keys().next();
+    if (!oldest.done) this.#evict(oldest.value, reason);
+  }
+
+  /** End the process under `key` (only if it is still `entry`'s, when given). */
+  #evict(key: string, reason: EvictionReason, entry?: T): void {
+    const slot = this.#slots.get(key);
+    if (slot === undefined || (entry !== undefined && slot.entry !== entry)) return;
+    this.#remove(key);
+    this.#evictions[reason] += 1;
+    void slot.entry.cli.close();
+  }
+
+  #remove(key: string): Slot<T> | undefined {
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return undefined;
+    this.#slots.delete(key);
+    clearTimeout(slot.timer);
+    this.#bytes -= slot.bytes;
+    return slot;
+  }
+}
