@@ -1,7 +1,8 @@
 /**
  * @module
- * A small string key-value interface with expiry, implemented by memory, LevelDB (embedded directory) and
- * Redis. The response cache and the conversation → session store both sit on it.
+ * A small string key-value interface with expiry, implemented by memory, LMDB (embedded directory,
+ * shared by the processes of one machine) and Redis (shared between machines). The response cache
+ * and the conversation → session store both sit on it.
  */
 
 /** String key-value store with per-entry time to live. */

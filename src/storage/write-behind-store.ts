@@ -1,10 +1,10 @@
 /**
  * @module
  * A {@link KeyValueStore} that takes writes off the caller's path. Remembering a conversation's
- * session after an answer is bookkeeping for the NEXT request; awaiting a LevelDB or Redis round
- * trip before sending the answer cost the proxy ~0.4 ms per request. Here `set` returns at once, the
- * write runs behind, and until it lands `get` answers from memory, so a follow-up request served by
- * this process always sees the value. `close` waits for the writes still running. The write starts
+ * session after an answer is bookkeeping for the NEXT request; awaiting the store (an LMDB commit
+ * with its disk flush, or a Redis round trip) before sending the answer would delay every answer
+ * by that much. Here `set` returns at once, the write runs behind, and until it lands `get`
+ * answers from memory, so a follow-up request served by this process always sees the value. `close` waits for the writes still running. The write starts
  * on the next turn of the event loop, so even its synchronous part (encoding, the native call) is
  * not in front of the answer.
  */

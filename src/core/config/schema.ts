@@ -176,7 +176,7 @@ export const wrapperSettingsSchema = z
       .object({
         /** Entry lifetime. @unit milliseconds */
         ttlMs: z.number().int().positive(),
-        /** `file` (embedded LevelDB directory, survives restarts), `redis` (shared, needs `redisUrl`) or `memory`. @default 'file' */
+        /** `file` (embedded LMDB directory, survives restarts, shared by every process on the machine), `redis` (shared, needs `redisUrl`) or `memory`. @default 'file' */
         store: z.enum(['file', 'redis', 'memory']).optional(),
         /** Directory of the embedded store. @default `~/.claude-code-wrapper/cache` */
         path: z.string().min(1).optional(),
