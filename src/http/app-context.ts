@@ -26,6 +26,14 @@ export interface AppServices {
   readonly shutdown: AbortSignal;
 }
 
+/** An error a request was answered with (see `noteProblem` in `error-handler.ts`). */
+export interface AnsweredProblem {
+  /** API-neutral error type (`compat/problem.ts`): `rate_limit_error`, `overloaded_error`... */
+  readonly type: string;
+  /** The HTTP status the error maps to (for an error inside a stream, the one it would have had). */
+  readonly status: number;
+}
+
 /** Hono environment of the app. */
 export interface AppEnv {
   /** The Node request and response under `@hono/node-server`; `app.request()` passes none (`c.env` may even be undefined). */
@@ -33,5 +41,11 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     clientId: string;
+    /**
+     * Set when the answer is an error, in its status line or inside a stream: the error's
+     * API-neutral type and the status it maps to. The access log counts it
+     * (`claude_wrapper_errors_total`).
+     */
+    problem: AnsweredProblem | undefined;
   };
 }

@@ -22,6 +22,7 @@ import { OPENAI_SSE_PING } from '../compat/openai/sse.js';
 import { ClaudeCodeAbortError } from '../core/errors/index.js';
 import type { GatewayRequest, RequestStart } from '../gateway/gateway-request.js';
 import type { AppEnv } from './app-context.js';
+import { noteProblem } from './error-handler.js';
 import { keepAlive } from './routes/sse-keep-alive.js';
 
 /** The client's side of one request: aborted when it goes away. */
@@ -85,7 +86,9 @@ export function sseResponse(c: Context<AppEnv>, started: StartedRequest, writer:
   if (outgoing) {
     const headers = Object.fromEntries(c.newResponse(null).headers);
     // Nothing is left to answer with if even the status line cannot be written: drop the socket.
-    writeToNode(outgoing, headers, started, writer, ping).catch(() => outgoing.destroy());
+    writeToNode(outgoing, headers, started, writer, ping, (error) => noteProblem(c, error)).catch(() =>
+      outgoing.destroy(),
+    );
     return RESPONSE_ALREADY_SENT;
   }
   return stream(c, async (out) => {
@@ -98,6 +101,7 @@ export function sseResponse(c: Context<AppEnv>, started: StartedRequest, writer:
         await out.write(frame);
       }
     } catch (error) {
+      noteProblem(c, error);
       await out.write(writer.errorFrame(error));
     } finally {
       alive.stop();
@@ -114,6 +118,8 @@ async function writeToNode(
   started: StartedRequest,
   writer: SseWriter,
   ping: string,
+  /** Told of a failure after the status line (it is answered with the error frame). */
+  onError: (error: unknown) => void,
 ): Promise<void> {
   // A ping is skipped while the client is not reading (back-pressure): it would only queue up.
   const alive = keepAlive(started.pingIntervalMs, () => {
@@ -142,6 +148,7 @@ async function writeToNode(
         first = false;
       }
     } catch (error) {
+      onError(error);
       if (!outgoing.destroyed) outgoing.write(writer.errorFrame(error));
     }
   } finally {

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { anthropicErrorResponse } from '../compat/anthropic/errors.js';
 import { openaiErrorResponse } from '../compat/openai/errors.js';
+import { classifyError } from '../compat/problem.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import { HttpProblem } from './http-problem.js';
 import { errorApiFor } from './openai-paths.js';
@@ -20,10 +21,20 @@ export function errorResponse(c: Context, error: unknown, logger: WrapperLogger)
     ? openaiErrorResponse(error)
     : anthropicErrorResponse(error, { requestId });
   const { type, message } = body.error;
+  noteProblem(c, error, status);
   if (status >= 500) logger.error({ event: 'http_error', requestId, status, err: error }, 'request failed');
   else logger.info({ event: 'http_error', requestId, status, type }, message);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.json(body, status as ContentfulStatusCode);
+}
+
+/**
+ * Record on `c` that its answer is `error` (the access log counts it by type). `status`: the one
+ * sent, when the answer has a status line of its own; else the one the error maps to.
+ */
+export function noteProblem(c: Context, error: unknown, status?: number): void {
+  const classified = classifyError(error);
+  c.set('problem', { type: classified.type, status: status ?? classified.status });
 }
 
 /** A route as hono lists it in `app.routes`. */

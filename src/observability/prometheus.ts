@@ -18,6 +18,28 @@ export class ProxyMetrics {
     labelNames: ['route', 'status'] as const,
     registers: [this.registry],
   });
+  /**
+   * Error answers by type (the API-neutral types of `compat/problem.ts`, named after the Anthropic
+   * error types) and the status the error maps to: status-line errors and errors sent inside a stream
+   * (whose HTTP status was already 200) alike.
+   */
+  readonly errors = new Counter({
+    name: 'claude_wrapper_errors_total',
+    help: 'Error answers by type and the status it maps to (mid-stream errors included)',
+    labelNames: ['type', 'status'] as const,
+    registers: [this.registry],
+  });
+  /**
+   * The cost of answered requests by caller (`client`: the API key's fingerprint, as in the access
+   * log). A breakdown of the same runs as the library's `claude_code_cost_usd_total`, which stays
+   * the one total: sum over `client` to compare, never add the two.
+   */
+  readonly clientCost = new Counter({
+    name: 'claude_wrapper_client_cost_usd_total',
+    help: 'Cost reported by the CLI for answered requests, by API key fingerprint (a breakdown of claude_code_cost_usd_total)',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
   readonly httpDuration = new Histogram({
     name: 'claude_wrapper_http_request_duration_seconds',
     help: 'HTTP request duration (until the last byte for streams)',

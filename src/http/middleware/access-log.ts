@@ -23,6 +23,8 @@ export function accessLog(logger: WrapperLogger, metrics: ProxyMetrics): Middlew
       const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ route, status: String(status) });
       metrics.httpDuration.observe({ route }, seconds);
+      const problem = c.get('problem');
+      if (problem) metrics.errors.inc({ type: problem.type, status: String(problem.status) });
       logger.info(
         {
           event: 'http',

@@ -32,6 +32,12 @@ export function openMessages(
     pingIntervalMs: services.options.ssePingIntervalMs,
     extraWarnings,
   });
+  // The cost of every answered request, by caller; a failed or abandoned one reports none here.
+  const caller = c.get('clientId');
+  request.result.then(
+    (meta) => services.metrics.clientCost.inc({ client: caller }, meta.costUsd),
+    () => undefined,
+  );
   return { request, client };
 }
 
