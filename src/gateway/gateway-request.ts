@@ -3,7 +3,9 @@
  * `GatewayRequest`: one request through the gateway, the ONE object its caller (an HTTP route, the
  * SDK-shaped client) holds from admission to the last event. It owns, each in exactly one place:
  *
- * - the concurrency slot: taken when the lifecycle starts, released in its `finally`;
+ * - the concurrency slot: taken when the lifecycle starts (or taken over from the suspended run the
+ *   request continues), released in its `finally`, unless a run suspended on client tool calls
+ *   keeps it (parked: any request that would wait for a slot takes it, and that run is stopped);
  * - the request's abort: the caller's signals (client gone, server draining) and {@link abort} stop
  *   the run; the links are removed in the same `finally`;
  * - the conversation: continue a run suspended on client tool calls, or plan (new | resumed |
@@ -45,7 +47,7 @@ import {
   type StreamStart,
 } from './serve-run.js';
 import { toStreamEvents } from './to-stream-events.js';
-import { claimToolRun, type ExpiredToolResultsPolicy } from './tool-runs.js';
+import { claimToolRun, type ClaimedToolRun, type ExpiredToolResultsPolicy } from './tool-runs.js';
 
 /** What a request needs from the service that opened it. */
 export interface GatewayContext extends ServeContext {
@@ -92,6 +94,8 @@ export class GatewayRequest {
   readonly #result = new Deferred<ResultMeta>();
   /** The first event, when {@link start} fetched it and nobody has taken it yet. */
   #head: Promise<IteratorResult<RawMessageStreamEvent, void>> | undefined;
+  /** Releases the concurrency slot while this request holds one. */
+  #release: (() => void) | undefined;
   #begun = false;
   #ended = false;
 
@@ -192,12 +196,28 @@ export class GatewayRequest {
    */
   async *#run(): AsyncGenerator<RawMessageStreamEvent, void, undefined> {
     this.#begun = true;
-    let release: (() => void) | undefined;
     try {
-      release = await this.#gate?.acquire(this.#controller.signal);
+      // Before admission: a continued run brings the slot it kept while it waited.
+      const notes: string[] = [];
+      const suspended = claimToolRun(
+        this.#context.toolRuns,
+        this.#request,
+        this.#context.expiredToolResults,
+        notes,
+      );
+      this.#release = suspended?.release;
+      if (this.#release === undefined) {
+        try {
+          this.#release = await this.#gate?.acquire(this.#controller.signal);
+        } catch (error) {
+          // Not admitted: the claimed run has nobody left to continue it.
+          suspended?.run.cursor.abort(error);
+          throw error;
+        }
+      }
       this.#admitted.resolve();
       const startedAt = performance.now();
-      let piece = await this.#firstPiece();
+      let piece = await this.#firstPiece(suspended, notes);
       for (;;) {
         const { request, cursor, plan, toolRun } = piece;
         // The request's abort reaches the run only while this request reads it.
@@ -218,7 +238,9 @@ export class GatewayRequest {
               finished = true;
               // Park the run for client tool results, or remember the answer. Settled before the
               // closing events: a consumer may stop reading at `message_stop`.
-              const meta = await finishPiece(this.#context, current, outcome, startedAt);
+              const meta = await finishPiece(this.#context, current, outcome, startedAt, () =>
+                this.#handOverSlot(),
+              );
               this.#result.resolve(this.#withExtra(meta));
             },
             onSessionStart: (announced) => (session = announced),
@@ -257,19 +279,30 @@ export class GatewayRequest {
     } finally {
       this.#ended = true;
       this.#unlinkAll();
-      release?.();
+      this.#release?.();
+      this.#release = undefined;
       if (!this.#result.settled) {
         this.#result.reject(new ClaudeCodeAbortError('stream consumer stopped before the end'));
       }
     }
   }
 
-  /** Continue the run suspended on this request's client tool calls, or plan the conversation and start one. */
-  async #firstPiece(): Promise<RunPiece> {
+  /** The slot goes with the run this request leaves suspended; the request no longer releases it. */
+  #handOverSlot(): { gate: ConcurrencyGate; release: () => void } | undefined {
+    const release = this.#release;
+    if (this.#gate === undefined || release === undefined) return undefined;
+    this.#release = undefined;
+    return { gate: this.#gate, release };
+  }
+
+  /**
+   * Continue the run suspended on this request's client tool calls (`suspended`), or plan the
+   * conversation and start one. `notes` are the claim's warnings.
+   */
+  async #firstPiece(suspended: ClaimedToolRun | undefined, notes: string[]): Promise<RunPiece> {
     const request = this.#request;
     const context = this.#context;
-    const notes: string[] = [];
-    const live = claimToolRun(context.toolRuns, request, context.expiredToolResults, notes);
+    const live = suspended?.run;
     const turn = request.toolResults;
     if (live !== undefined && turn !== undefined && request.tools?.choice !== 'none') {
       // The run's system prompt is fixed: system messages after the results ride with them.

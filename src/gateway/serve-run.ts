@@ -9,7 +9,8 @@ import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { discardTranscripts } from '../session/discard-transcript.js';
 import type { SessionStore } from '../session/session-store.js';
 import { RunCursor } from '../tools/run-cursor.js';
-import type { SuspendedRuns } from '../tools/suspended-runs.js';
+import { callerEndsRunAt } from '../tools/client-tool.js';
+import type { HeldSlot, SuspendedRuns } from '../tools/suspended-runs.js';
 import { ClientToolBridge } from '../tools/tool-bridge.js';
 import { DEFAULT_TOOL_RESULT_TIMEOUT_MS, withClientTools } from '../tools/tool-run-options.js';
 import { rememberAnswer, startPlannedRun, type ContextMode, type ConversationPlan } from './conversation.js';
@@ -93,14 +94,16 @@ export function startRun(
 
 /**
  * A piece of a run just ended with `outcome`: park a run that stops for client tool calls in
- * `toolRuns` (it outlives this request, until its deadline), or remember the answer for session
- * resume. Returns the facts about the answered request.
+ * `toolRuns` (it outlives this request, until its deadline, with the request's concurrency slot
+ * from `takeSlot`), or remember the answer for session resume. Returns the facts about the answered
+ * request.
  */
 export async function finishPiece(
   context: ServeContext,
   piece: RunPiece,
   outcome: StreamOutcome,
   startedAt: number,
+  takeSlot: () => HeldSlot | undefined = () => undefined,
 ): Promise<ResultMeta> {
   const { request, cursor, plan, bridge, toolRun } = piece;
   if (outcome.suspendedOn && bridge) {
@@ -108,7 +111,14 @@ export async function finishPiece(
     cursor.detach();
     const timeout = context.wrapper.config.toolResultTimeoutMs ?? DEFAULT_TOOL_RESULT_TIMEOUT_MS;
     const names = toolRun?.names ?? request.tools?.names ?? new Set<string>();
-    context.toolRuns.suspend({ cursor, bridge, names, toolUseIds: outcome.suspendedOn }, timeout);
+    const run: ToolRun = { cursor, bridge, names, toolUseIds: outcome.suspendedOn };
+    if (callerEndsRunAt(outcome.suspendedTools ?? [])) {
+      // Nobody will answer: stop the CLI now rather than hold it until the deadline. A result
+      // that comes after all is answered from the history, as for any expired call.
+      context.toolRuns.dismiss(run, ENDS_CALLER_RUN);
+    } else {
+      context.toolRuns.suspend(run, timeout, takeSlot());
+    }
   } else if (
     outcome.stopSequence === null &&
     context.wrapper.config.sessionPersistence !== false &&
@@ -122,6 +132,9 @@ export async function finishPiece(
   }
   return toMeta(request, plan, outcome, startedAt);
 }
+
+const ENDS_CALLER_RUN =
+  "the call was to the client's StructuredOutput tool, which ends the client's own run (Claude Code --json-schema), so the run was not kept waiting for its result";
 
 /** Time for an exiting CLI to finish its last writes, on top of the kill grace. */
 const CLI_EXIT_MARGIN_MS = 500;

@@ -44,6 +44,8 @@ export interface StreamOutcome {
   readonly response: ClaudeCodeResponse | undefined;
   /** The run waits for the results of these client tool calls (ids); the cursor is still live. */
   readonly suspendedOn: readonly string[] | undefined;
+  /** The caller's names of the tools of `suspendedOn`, call by call. */
+  readonly suspendedTools?: readonly string[] | undefined;
   /** The CLI session id, when known. */
   readonly sessionId: string | undefined;
 }
@@ -89,6 +91,7 @@ export async function* toStreamEvents(
       response,
       sessionId: response?.sessionId || cursor.sessionId,
       suspendedOn: writer.suspendedOn,
+      suspendedTools: writer.suspendedTools,
     });
     // From here the run is either over or parked by `onFinish`: nothing to stop any more.
     settled = true;

@@ -8,7 +8,7 @@
  * |---|---|
  * | exactly the calls a live run waits for | that run continues (`x-claude-code-context: continued`) |
  * | some of them, or others too | 400, as the API answers a turn with missing or unexpected results |
- * | calls of a run that expired (`toolResultTimeoutMs`) or died | `replay` (default): the conversation is answered like one this server never saw (flattened history, with the tool calls and results as text), with a warning; `reject`: 400 saying the call expired |
+ * | calls of a run that expired (`toolResultTimeoutMs`), died, lost its concurrency slot to another request, or was never kept (the caller ends its run at the call) | `replay` (default): the conversation is answered like one this server never saw (flattened history, with the tool calls and results as text), with a warning; `reject`: 400 saying the call expired |
  * | calls this server never saw | the conversation is answered from its history, like any other |
  */
 import type { ClientToolBridge } from '../tools/tool-bridge.js';
@@ -39,8 +39,16 @@ export function toolRunsFor(owner: object): SuspendedRuns<ToolRun> {
   return runs;
 }
 
+/** A live run taken over by the request that continues it. */
+export interface ClaimedToolRun {
+  readonly run: ToolRun;
+  /** The concurrency slot the run held while it waited; the claimer holds it now. */
+  readonly release: (() => void) | undefined;
+}
+
 /**
- * The live run `request` continues, if any (it is removed from `runs`: the caller owns it now).
+ * The live run `request` continues, if any (it is removed from `runs`: the caller owns it now,
+ * with its concurrency slot).
  * @param warnings receives a note when results for an expired run are replayed.
  * @throws {@link AnthropicApiError} 400 for results that do not match the waiting calls, or for
  * results of an expired run under the `reject` policy.
@@ -50,7 +58,7 @@ export function claimToolRun(
   request: TranslatedRequest,
   policy: ExpiredToolResultsPolicy,
   warnings: string[],
-): ToolRun | undefined {
+): ClaimedToolRun | undefined {
   const turn = request.toolResults;
   if (turn === undefined) return undefined;
   const where = `messages.${request.history.length}`;
@@ -67,7 +75,7 @@ export function claimToolRun(
   const claim = runs.claim(turn.ids);
   switch (claim.kind) {
     case 'live':
-      return claim.run;
+      return { run: claim.run, release: claim.release };
     case 'mismatch': {
       const parts = [
         claim.missing.length > 0

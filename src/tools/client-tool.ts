@@ -101,3 +101,13 @@ export function callerToolName(modelName: string): string | undefined {
   if (modelName.startsWith(CLIENT_TOOL_NAME_PREFIX)) return modelName.slice(CLIENT_TOOL_NAME_PREFIX.length);
   return RESERVED_TOOL_NAMES.has(modelName) ? undefined : modelName;
 }
+
+/**
+ * Whether a caller never answers these calls (the caller's tool names, one per call): Claude
+ * Code's `--json-schema` offers its own `StructuredOutput` tool, and when the model calls it
+ * Claude Code ends its run with the call's input as the result and sends no tool_result back
+ * (only an input that fails the schema gets an error result, for the model to try again).
+ */
+export function callerEndsRunAt(calledTools: readonly string[]): boolean {
+  return calledTools.length > 0 && calledTools.every((name) => name === 'StructuredOutput');
+}

@@ -348,10 +348,9 @@ describe('Claude Code CLI as a client of the proxy', { timeout: 60_000 }, () => 
     expect(request?.body).not.toHaveProperty('output_config.format');
   });
 
-  // Known limitation (reported): Claude Code ends its run at the `StructuredOutput` call and never
-  // sends that call's tool_result, so the proxy's run stays suspended on it, one CLI process per
-  // `--json-schema` request, until `toolResultTimeoutMs` (5 min by default).
-  it.fails('leaves no proxy-side CLI waiting after a --json-schema answer', async () => {
+  // Claude Code ends its run at the `StructuredOutput` call and never sends that call's tool_result:
+  // the proxy stops its run at once instead of keeping a CLI waiting until `toolResultTimeoutMs`.
+  it('leaves no proxy-side CLI waiting after a --json-schema answer', async () => {
     expect(await innerCliProcesses()).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CliMessage } from '../../src/core/cli-message.js';
 import type { TurnControls } from '../../src/process/drive-turn.js';
+import { ConcurrencyGate } from '../../src/resilience/concurrency-gate.js';
 import { handleMcpMessage } from '../../src/tools/mcp-server.js';
 import type { RunCursor } from '../../src/tools/run-cursor.js';
 import { SuspendedRuns, type SuspendedRun } from '../../src/tools/suspended-runs.js';
@@ -256,5 +257,62 @@ describe('SuspendedRuns', () => {
     run.finish(new Error('CLI crashed'));
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(runs.claim(['a'])).toEqual({ kind: 'expired', reason: 'the suspended run failed: CLI crashed' });
+  });
+});
+
+describe('SuspendedRuns with concurrency slots', () => {
+  it('keeps the slot parked while the run waits and hands it to the request that continues it', async () => {
+    const gate = new ConcurrencyGate(1, 0);
+    const runs = new SuspendedRuns();
+    const run = fakeRun(['a']);
+    runs.suspend(run, 60_000, { gate, release: await gate.acquire() });
+    expect(gate.parked).toBe(1);
+    const claim = runs.claim(['a']);
+    expect(claim).toMatchObject({ kind: 'live', run, release: expect.any(Function) });
+    expect(gate.parked).toBe(0);
+    expect(gate.active).toBe(1);
+    if (claim.kind === 'live') claim.release?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(gate.active).toBe(0);
+  });
+
+  it('stops the run whose slot another request takes, and explains a late answer', async () => {
+    const gate = new ConcurrencyGate(1, 0);
+    const runs = new SuspendedRuns();
+    const run = fakeRun(['a']);
+    runs.suspend(run, 60_000, { gate, release: await gate.acquire() });
+    // A new request finds no free slot: it takes the parked one at once.
+    await gate.acquire();
+    expect(run.aborted).toHaveLength(1);
+    expect(runs.size).toBe(0);
+    expect(runs.claim(['a'])).toEqual({
+      kind: 'expired',
+      reason: expect.stringContaining('another request needed its concurrency slot'),
+    });
+  });
+
+  it('frees the slot at the deadline', async () => {
+    vi.useFakeTimers();
+    try {
+      const gate = new ConcurrencyGate(1, 0);
+      const runs = new SuspendedRuns();
+      const run = fakeRun(['a']);
+      runs.suspend(run, 2000, { gate, release: await gate.acquire() });
+      vi.advanceTimersByTime(2001);
+      expect(run.aborted).toHaveLength(1);
+      expect(gate.parked).toBe(0);
+      await vi.runAllTimersAsync();
+      expect(gate.active).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('dismisses a run nobody will answer: stopped now, late answers explained', () => {
+    const runs = new SuspendedRuns();
+    const run = fakeRun(['a']);
+    runs.dismiss(run, 'the caller ends its run at this call');
+    expect(run.aborted).toHaveLength(1);
+    expect(runs.claim(['a'])).toEqual({ kind: 'expired', reason: 'the caller ends its run at this call' });
   });
 });

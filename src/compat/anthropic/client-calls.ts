@@ -12,8 +12,8 @@ export class ClientCalls {
   readonly #names: ReadonlySet<string>;
   /** CLI block index → answer block index, for the current model message. */
   #blocks = new Map<number, number>();
-  #calls: string[] = [];
-  #suspendedOn: readonly string[] | undefined;
+  #calls: { id: string; name: string }[] = [];
+  #suspendedOn: readonly { id: string; name: string }[] | undefined;
 
   /** @param names The caller's tool names. */
   constructor(names: ReadonlySet<string> = new Set()) {
@@ -32,7 +32,12 @@ export class ClientCalls {
 
   /** The calls (ids) the answer ended with, once the model stopped for them. */
   get suspendedOn(): readonly string[] | undefined {
-    return this.#suspendedOn;
+    return this.#suspendedOn?.map((call) => call.id);
+  }
+
+  /** The caller's names of the tools the answer ended calling (one per call), once it stopped. */
+  get suspendedTools(): readonly string[] | undefined {
+    return this.#suspendedOn?.map((call) => call.name);
   }
 
   /** A model message started: forget the previous one's blocks. */
@@ -41,10 +46,10 @@ export class ClientCalls {
     this.#calls = [];
   }
 
-  /** A client call was opened as answer block `index` (from CLI block `cliIndex`). */
-  opened(cliIndex: number, index: number, id: string): void {
+  /** A client call of the caller's tool `name` was opened as answer block `index` (from CLI block `cliIndex`). */
+  opened(cliIndex: number, index: number, id: string, name: string): void {
     this.#blocks.set(cliIndex, index);
-    this.#calls.push(id);
+    this.#calls.push({ id, name });
   }
 
   /** The answer block for CLI block `cliIndex`, if it is a client call. */

@@ -112,6 +112,11 @@ export class StreamEventWriter {
     return this.#calls.suspendedOn;
   }
 
+  /** The caller's names of the tools of {@link suspendedOn}, call by call. */
+  get suspendedTools(): readonly string[] | undefined {
+    return this.#calls.suspendedTools;
+  }
+
   /** The stop sequence that ended the answer, once one did. */
   get stopSequence(): string | null {
     return this.#scanner.stopSequence;
@@ -293,7 +298,7 @@ export class StreamEventWriter {
     const events = [...this.#start(source), ...this.#closeBlock()];
     const index = this.#blocks++;
     this.#open = { kind: 'tool_use', index };
-    this.#calls.opened(cliIndex, index, id);
+    this.#calls.opened(cliIndex, index, id, name);
     events.push({
       type: 'content_block_start',
       index,
