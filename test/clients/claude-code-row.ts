@@ -66,16 +66,13 @@ export const claudeCodeRow: DeclaredRow = {
       note: 'its own `Read`, called through the proxy and run by Claude Code itself',
     },
     structured: ALWAYS_STREAMED,
-    'structured streamed': { tests: ['returns structured output with --json-schema'] },
+    'structured streamed': {
+      tests: [
+        'returns structured output with --json-schema',
+        'leaves no proxy-side CLI waiting after a --json-schema answer',
+      ],
+    },
     'bad request': { tests: ['reports the proxy’s 400 for an invalid model name'] },
   },
-  knownProblems: [
-    {
-      test: 'leaves no proxy-side CLI waiting after a --json-schema answer',
-      scenario: 'structured streamed',
-      problem:
-        'Claude Code ends its run at the `StructuredOutput` call and never sends its result, so the ' +
-        'proxy’s run waits for it until `toolResultTimeoutMs`',
-    },
-  ],
+  knownProblems: [],
 };

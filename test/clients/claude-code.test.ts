@@ -4,9 +4,9 @@
  * Each scenario checks what the outer CLI printed and what reached the fake API: text on its default
  * model (which sends a trailing `role: "system"` message) and on Sonnet with `--append-system-prompt`,
  * streaming, its own tools as client tools (it runs `Read` itself, on text and on an image),
- * `--continue` (after a tool round trip too), `--json-schema`, and an invalid model name. A known
- * problem is pinned as an expected failure (`it.fails`), to be turned into a plain test when fixed.
- * The README's conformance matrix shows these tests as the Claude Code row (`claude-code-row.ts`).
+ * `--continue` (after a tool round trip too), `--json-schema` (with no proxy-side CLI left waiting),
+ * and an invalid model name. A known problem would be pinned as an expected failure (`it.fails`) and
+ * listed in `claude-code-row.ts`'s `knownProblems`. The README's conformance matrix shows these tests as the Claude Code row (`claude-code-row.ts`).
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
