@@ -24,6 +24,7 @@
  * | `ABORTED`, run `aborted`, an `AbortError` | 499 | `api_error` (client closed request) |
  * | `TIMEOUT`, `IDLE_TIMEOUT`, run `timeout_error` | 504 | `timeout_error` |
  * | `OVERLOADED`, `QUEUE_FULL`, `CIRCUIT_OPEN`, retryable `SPAWN_FAILED`, run `overloaded_error` | 529 | `overloaded_error` |
+ * | `STORE_UNAVAILABLE` (the shared rate limit's Redis is down) | 529 | `overloaded_error` (a fixed message: the URL stays in the server log) |
  * | `BINARY_NOT_FOUND`, `CONFIGURATION_INVALID` | 500 | `api_error` (with the install hint) |
  * | run `connection_error` | 502 | `api_error` |
  * | run `api_error` | the API's 5xx, else 500 | `api_error` |
@@ -113,6 +114,10 @@ export const INTERNAL_ERROR_MESSAGE =
   'Internal error in the Claude Code wrapper; the server log has the details.';
 
 const ABORTED_MESSAGE = 'The request was cancelled before Claude Code finished';
+
+/** For `STORE_UNAVAILABLE`: what failed, without the store's address (the server log has it). */
+export const STORE_UNAVAILABLE_MESSAGE =
+  "The server's shared rate limit store is unavailable, so the request was not run; retry shortly.";
 
 /** Classify any thrown value. Never throws. */
 export function classifyError(error: unknown): Classified {
@@ -207,6 +212,9 @@ function classifyCode(code: ClaudeCodeErrorCode, error: ClaudeCodeError): Raw {
     case 'QUEUE_FULL':
     case 'CIRCUIT_OPEN':
       return [529, 'overloaded_error', error.message];
+    case 'STORE_UNAVAILABLE':
+      // Transient, and only the server can fix it: an overload lets SDK clients back off and retry.
+      return [529, 'overloaded_error', STORE_UNAVAILABLE_MESSAGE];
     case 'SPAWN_FAILED':
       // EAGAIN/EMFILE mean "this server is busy": an overload lets SDK clients back off and retry.
       return error.isRetryable ? [529, 'overloaded_error', error.message] : [500, 'api_error', error.message];

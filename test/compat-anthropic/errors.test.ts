@@ -6,7 +6,7 @@ import {
   toAnthropicError,
 } from '../../src/compat/anthropic/errors.js';
 import { encodeSseError } from '../../src/compat/anthropic/sse.js';
-import { INTERNAL_ERROR_MESSAGE, problem } from '../../src/compat/problem.js';
+import { INTERNAL_ERROR_MESSAGE, problem, STORE_UNAVAILABLE_MESSAGE } from '../../src/compat/problem.js';
 import { OpenAIApiError } from '../../src/compat/openai/errors.js';
 import { HttpProblem } from '../../src/http/http-problem.js';
 import {
@@ -17,6 +17,7 @@ import {
   ClaudeCodeProcessError,
   ClaudeCodeQueueFullError,
   ClaudeCodeSessionInUseError,
+  ClaudeCodeStoreUnavailableError,
   ClaudeCodeTimeoutError,
   ClaudeCodeValidationError,
 } from '../../src/index.js';
@@ -45,6 +46,11 @@ describe('anthropicErrorResponse', () => {
     [new OpenAIApiError(400, "Invalid value for 'n'.", { param: 'n' }), 400, 'invalid_request_error'],
     [Object.assign(new Error('x'), { name: 'AbortError' }), 499, 'api_error'],
     [coded('CIRCUIT_OPEN'), 529, 'overloaded_error'],
+    [
+      new ClaudeCodeStoreUnavailableError('redis://h:6379', 'ECONNREFUSED', 'rate limit'),
+      529,
+      'overloaded_error',
+    ],
     [new ClaudeCodeTimeoutError(1000, 'total'), 504, 'timeout_error'],
     [new ClaudeCodeTimeoutError(1000, 'idle'), 504, 'timeout_error'],
     [runError('timeout_error'), 504, 'timeout_error'],
@@ -114,6 +120,18 @@ describe('anthropicErrorResponse', () => {
     expect(body.error.message).toBe(INTERNAL_ERROR_MESSAGE);
     const long = anthropicErrorResponse(invalid('x'.repeat(5_000)));
     expect(long.body.error.message.length).toBeLessThan(2_100);
+  });
+
+  it('does not tell callers where the shared rate limit store is', () => {
+    const down = new ClaudeCodeStoreUnavailableError(
+      'redis://:pw@redis.internal:6379',
+      'ECONNREFUSED',
+      'rate limit',
+    );
+    const { body, headers } = anthropicErrorResponse(down);
+    expect(body.error.message).toBe(STORE_UNAVAILABLE_MESSAGE);
+    expect(JSON.stringify(body)).not.toContain('redis.internal');
+    expect(headers['retry-after']).toBeDefined();
   });
 
   it('tells plainly how to log the CLI in', () => {

@@ -156,6 +156,54 @@ describe('the README resilience snippet with Redis down', () => {
   }, 30_000);
 });
 
+describe('the proxy with the shared rate limit on Redis down', () => {
+  it('answers 529 (503 on the OpenAI routes) without the store address; the server log names it once', async () => {
+    const fake = await fakeCli();
+    const { logger, events } = capturingLogger();
+    const redisUrl = `redis://:s3cret@127.0.0.1:${await freePort()}`;
+    const server = createServer(
+      {
+        port: 0,
+        sessionStorePath: ':memory:',
+        warmPoolSize: 0,
+        wrapper: {
+          claudeBinary: fake.binary,
+          env: fake.env,
+          killGraceMs: 300,
+          requestsPerMinute: 60,
+          redisUrl,
+        },
+      },
+      { logger },
+    );
+    cleanups.push(() => server.close());
+    const { url } = await server.listen();
+    const post = (path: string, body: object) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const messages = [{ role: 'user', content: 'hi' }];
+    for (const [path, body, status] of [
+      ['/v1/messages', { model: 'sonnet', max_tokens: 10, messages }, 529],
+      ['/v1/messages', { model: 'sonnet', max_tokens: 10, messages }, 529],
+      ['/v1/chat/completions', { model: 'sonnet', messages }, 503],
+    ] as const) {
+      const response = await post(path, body);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('retry-after')).not.toBeNull();
+      const text = await response.text();
+      expect(text).toContain('rate limit store is unavailable');
+      expect(text).not.toContain('127.0.0.1');
+    }
+    expect(cliRuns(fake)).toEqual([]);
+    const warnings = events(/^rate_limit_store_/);
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.['message'])).toContain(redisUrl.replace('s3cret', '***'));
+  });
+});
+
 describe('Redis down, then back', () => {
   skipAllUnless(redisAvailable, REDIS_MISSING);
 
