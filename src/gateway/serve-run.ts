@@ -15,6 +15,7 @@ import { ClientToolBridge } from '../tools/tool-bridge.js';
 import { DEFAULT_TOOL_RESULT_TIMEOUT_MS, withClientTools } from '../tools/tool-run-options.js';
 import { rememberAnswer, startPlannedRun, type ContextMode, type ConversationPlan } from './conversation.js';
 import type { StreamOutcome } from './to-stream-events.js';
+import { discardToolResultFilesWhenDone } from './tool-result-files.js';
 import type { ToolRun } from './tool-runs.js';
 import type { TranslatedRequest } from '../compat/anthropic/translate-request.js';
 
@@ -89,7 +90,9 @@ export function startRun(
       ? request.runOptions
       : { ...request.runOptions, idleTimeoutMs: MESSAGES_IDLE_TIMEOUT_MS };
   const options = bridge ? withClientTools(runOptions, bridge, wrapper.config.allowedTools) : runOptions;
-  return { cursor: new RunCursor(startPlannedRun(wrapper, plan, options)), bridge };
+  const cursor = new RunCursor(startPlannedRun(wrapper, plan, options));
+  if (bridge) discardToolResultFilesWhenDone(wrapper, request, cursor);
+  return { cursor, bridge };
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ISOLATED_ROOT } from '../process/isolated-directory.js';
-import { discardTranscripts, projectFolderName } from './discard-transcript.js';
+import { discardToolResultBlobs, discardTranscripts, projectFolderName } from './discard-transcript.js';
 
 const homes: string[] = [];
 afterEach(() => {
@@ -57,6 +57,16 @@ describe('discardTranscripts', () => {
     expect(existsSync(join(folder, 'notes.jsonl'))).toBe(true);
   });
 
+  it("removes the session's own folder (saved tool results) with its transcript", async () => {
+    const cwd = join(ISOLATED_ROOT, `run-files${process.pid}`);
+    const id = randomUUID();
+    const { env, folder } = projectWith(cwd, [id]);
+    mkdirSync(join(folder, id, 'tool-results'), { recursive: true });
+    writeFileSync(join(folder, id, 'tool-results', 'mcp-srv-blob-1-a.png'), 'png');
+    await discardTranscripts({ env, sessionId: id, cwd });
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('removes a synthesized transcript', async () => {
     const id = randomUUID();
     const { env } = projectWith('/x', []);
@@ -65,5 +75,43 @@ describe('discardTranscripts', () => {
     writeFileSync(join(synthetic, `${id}.jsonl`), '{}\n');
     await discardTranscripts({ env, synthesizedSessionId: id });
     expect(existsSync(join(synthetic, `${id}.jsonl`))).toBe(false);
+  });
+});
+
+describe('discardToolResultBlobs', () => {
+  /** A session folder with saved tool results: `names` under `<session>/tool-results/`. */
+  function sessionWithResults(names: string[]) {
+    const cwd = join(ISOLATED_ROOT, `run-blobs${process.pid}`);
+    const id = randomUUID();
+    const { env, folder } = projectWith(cwd, [id]);
+    const results = join(folder, id, 'tool-results');
+    mkdirSync(results, { recursive: true });
+    for (const name of names) writeFileSync(join(results, name), 'data');
+    return { env, cwd, id, folder, results };
+  }
+
+  it("removes the server's saved blobs and the folders left empty, and keeps the transcript", async () => {
+    const { env, cwd, id, folder } = sessionWithResults(['mcp-srv-blob-1-a.png', 'mcp-srv-blob-2-b.jpeg']);
+    await discardToolResultBlobs({ env, sessionId: id, cwd, server: 'srv' });
+    expect(existsSync(join(folder, id))).toBe(false);
+    expect(existsSync(join(folder, `${id}.jsonl`))).toBe(true);
+  });
+
+  it("keeps other files of the session: another server's, and saved outputs", async () => {
+    const { env, cwd, id, results } = sessionWithResults([
+      'mcp-srv-blob-1-a.png',
+      'mcp-other-blob-1-a.png',
+      'toolu_01.txt',
+    ]);
+    await discardToolResultBlobs({ env, sessionId: id, cwd, server: 'srv' });
+    expect(existsSync(join(results, 'mcp-srv-blob-1-a.png'))).toBe(false);
+    expect(existsSync(join(results, 'mcp-other-blob-1-a.png'))).toBe(true);
+    expect(existsSync(join(results, 'toolu_01.txt'))).toBe(true);
+  });
+
+  it('touches nothing for an id that is not a session id', async () => {
+    const { env, cwd, results } = sessionWithResults(['mcp-srv-blob-1-a.png']);
+    await discardToolResultBlobs({ env, sessionId: '..', cwd, server: 'srv' });
+    expect(existsSync(join(results, 'mcp-srv-blob-1-a.png'))).toBe(true);
   });
 });

@@ -11,6 +11,11 @@
  * Only files named by session id are removed: transcripts of conversations that can still be
  * resumed are never touched, and a project folder is removed only when nothing but empty
  * folders (the CLI's `memory/`) is left in it.
+ *
+ * Next to a transcript the CLI keeps a folder of files for the session (`<session id>/`): among them
+ * `tool-results/mcp-<server>-blob-…`, the images an MCP server's tool results carried (the client
+ * tools' images, saved once per result). The transcript holds those images inline, so a resume never
+ * reads the files: {@link discardToolResultBlobs} removes them once the run is over.
  */
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -54,12 +59,52 @@ export async function discardTranscripts({
   if (sessionId && isSessionId(sessionId) && cwd) {
     const folder = join(projects, projectFolderName(cwd));
     removals.push(
-      removeFile(join(folder, `${sessionId}.jsonl`)).then(async () => {
+      Promise.all([
+        removeFile(join(folder, `${sessionId}.jsonl`)),
+        rm(join(folder, sessionId), { recursive: true, force: true }),
+      ]).then(async () => {
         if (cwd.startsWith(ISOLATED_PREFIX) && !(await exists(cwd))) await removeIfEmpty(folder);
       }),
     );
   }
   await Promise.all(removals.map((removal) => removal.catch(() => undefined)));
+}
+
+/** What {@link discardToolResultBlobs} looks for. */
+export interface DiscardToolResultBlobsOptions {
+  /** The CLI's environment, to find its config directory. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly sessionId: string | undefined;
+  /** The run's working directory, as the CLI reported it. */
+  readonly cwd: string | undefined;
+  /** The MCP server whose results' blobs go (the CLI names them `mcp-<server>-blob-…`). */
+  readonly server: string;
+}
+
+/**
+ * Remove the blobs (images) the CLI saved for `server`'s tool results in a session that may still be
+ * resumed, and the folders that leaves empty. Never throws; missing files are fine.
+ */
+export async function discardToolResultBlobs({
+  env,
+  sessionId,
+  cwd,
+  server,
+}: DiscardToolResultBlobsOptions): Promise<void> {
+  if (!sessionId || !isSessionId(sessionId) || !cwd) return;
+  const sessionDir = join(cliProjectsDir(env), projectFolderName(cwd), sessionId);
+  const dir = join(sessionDir, 'tool-results');
+  const prefix = `mcp-${server}-blob-`;
+  try {
+    const names = await readdir(dir);
+    await Promise.all(
+      names.filter((name) => name.startsWith(prefix)).map((name) => removeFile(join(dir, name))),
+    );
+    await rmdir(dir);
+    await rmdir(sessionDir);
+  } catch {
+    // Nothing saved, or other files of the session are still there.
+  }
 }
 
 /** Session ids are UUIDs; anything else never names a file here. */
