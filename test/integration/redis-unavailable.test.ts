@@ -291,39 +291,46 @@ describe('Redis down, then back', () => {
     expect(events(/^cache_store_/)).toHaveLength(1);
   }, 30_000);
 
-  it('conversation map: the proxy answers with one warning, then resumes conversations once Redis is up', async () => {
+  it('conversation map: two proxies answer with one warning each, then resume each other’s conversations once Redis is up', async () => {
     const fake = await fakeCli();
     const redis = await laterRedis();
+    // One HOME for both: the CLI sessions they resume are on this machine's disk.
     const home = tempDir();
-    const { logger, events } = capturingLogger();
-    const server: ProxyServer = createServer(
-      {
-        port: 0,
-        sessionStoreRedisUrl: redis.url,
-        warmPoolSize: 0,
-        wrapper: { claudeBinary: fake.binary, env: { ...fake.env, HOME: home }, killGraceMs: 300 },
-      },
-      { logger },
-    );
-    cleanups.push(() => server.close());
-    const { url } = await server.listen();
-    const ask = async (messages: { role: 'user' | 'assistant'; content: string }[]) => {
-      const response = await fetch(`${url}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'sonnet', max_tokens: 100, messages }),
-      });
-      const body = (await response.json()) as { content?: { text: string }[] };
-      return {
-        status: response.status,
-        text: body.content?.[0]?.text ?? '',
-        context: response.headers.get('x-claude-code-context'),
+    /** A proxy on the shared conversation map, and how to ask it. */
+    const proxy = async () => {
+      const { logger, events } = capturingLogger();
+      const server: ProxyServer = createServer(
+        {
+          port: 0,
+          sessionStoreRedisUrl: redis.url,
+          warmPoolSize: 0,
+          wrapper: { claudeBinary: fake.binary, env: { ...fake.env, HOME: home }, killGraceMs: 300 },
+        },
+        { logger },
+      );
+      cleanups.push(() => server.close());
+      const { url } = await server.listen();
+      const ask = async (messages: { role: 'user' | 'assistant'; content: string }[]) => {
+        const response = await fetch(`${url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'sonnet', max_tokens: 100, messages }),
+        });
+        const body = (await response.json()) as { content?: { text: string }[] };
+        return {
+          status: response.status,
+          text: body.content?.[0]?.text ?? '',
+          context: response.headers.get('x-claude-code-context'),
+        };
       };
+      return { ask, events };
     };
-    const continued = async (prompt: string) => {
-      const first = await ask([{ role: 'user', content: prompt }]);
+    const [a, b] = await Promise.all([proxy(), proxy()]);
+    /** A conversation started on A and continued on B (Redis is how B knows A's session). */
+    const acrossServers = async (prompt: string) => {
+      const first = await a.ask([{ role: 'user', content: prompt }]);
       expect(first.status).toBe(200);
-      return ask([
+      return b.ask([
         { role: 'user', content: prompt },
         { role: 'assistant', content: first.text },
         { role: 'user', content: 'and then?' },
@@ -331,13 +338,17 @@ describe('Redis down, then back', () => {
     };
 
     // Down: both turns are answered; the second cannot resume what was never stored.
-    const down = await continued('while down');
+    const down = await acrossServers('while down');
     expect(down.status).toBe(200);
     expect(down.context).not.toBe('resumed');
-    expect(events(/^session_store_/)).toHaveLength(1);
+    expect(a.events(/^session_store_/)).toHaveLength(1);
+    expect(b.events(/^session_store_/)).toHaveLength(1);
 
     await redis.start();
-    expect(await until(async () => (await continued('after')).context === 'resumed')).toBe(true);
-    expect(events(/^session_store_/)).toHaveLength(1);
+    let attempt = 0;
+    expect(await until(async () => (await acrossServers(`after ${attempt++}`)).context === 'resumed')).toBe(
+      true,
+    );
+    for (const server of [a, b]) expect(server.events(/^session_store_/)).toHaveLength(1);
   }, 30_000);
 });
