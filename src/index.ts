@@ -29,7 +29,12 @@ export type { ClaudeCodeResponse, RunMetrics, ClaudeErrorType, PermissionDenial 
 export type { Prompt, PromptBlock, TextBlock, ImageBlock } from './core/prompt.js';
 export type { WrapperMetrics } from './observability/run-metrics.js';
 export { processTreeUsage, type ProcessTreeUsage } from './observability/process-tree.js';
-export { findClaudeBinary, type ResolvedBinary, type BinarySource } from './process/find-binary.js';
+export {
+  findClaudeBinary,
+  type ResolvedBinary,
+  type BinarySource,
+  type FindBinaryOptions,
+} from './process/find-binary.js';
 export {
   healthCheck,
   detectCredentials,
@@ -37,6 +42,9 @@ export {
   type HealthCheckOptions,
   type CredentialSource,
 } from './client/health-check.js';
+export type { DeepCheckResult, DeepCheckOutcome } from './client/deep-check.js';
+export { readinessLine } from './client/readiness.js';
+export { TESTED_CLI_RANGE } from './process/cli-version.js';
 export type { BreakerState } from './resilience/resilience-policy.js';
 export { ResponseCache, type CacheSettings } from './cache/response-cache.js';
 export { MemoryKeyValueStore, type KeyValueStore } from './storage/key-value-store.js';

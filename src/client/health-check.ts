@@ -9,11 +9,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ClaudeRunConfig } from '../core/config/schema.js';
-import { ClaudeCodeError } from '../core/errors/index.js';
-import type { ClaudeCodeResponse } from '../core/response.js';
 import { buildCliEnv } from '../process/build-env.js';
+import { isTestedCliVersion, TESTED_CLI_RANGE } from '../process/cli-version.js';
 import { findClaudeBinary, type ResolvedBinary } from '../process/find-binary.js';
-import type { RunOptions } from './run-options.js';
+import { deepCheck, type DeepCheckResult, type DeepCheckRunner } from './deep-check.js';
 
 const run = promisify(execFile);
 
@@ -34,6 +33,8 @@ export interface HealthReport {
     readonly found: boolean;
     readonly path?: string;
     readonly version?: string;
+    /** Whether `version` is in the tested range ({@link TESTED_CLI_RANGE}); absent when unknown. */
+    readonly tested?: boolean;
     readonly error?: string;
   };
   readonly credentials: {
@@ -41,10 +42,12 @@ export interface HealthReport {
     readonly source: CredentialSource;
     readonly hint?: string;
   };
-  /** Only with `deep: true`: a real one-token run. */
-  readonly deep?: { readonly ok: boolean; readonly latencyMs: number; readonly error?: string };
+  /** Only with `deep: true`: one minimal real call, which tells a rejected key from a good one. */
+  readonly deep?: DeepCheckResult;
   /** Human-readable problems, empty when healthy. */
   readonly problems: readonly string[];
+  /** What may not work but does not make the report unhealthy (a CLI version outside the tested range). */
+  readonly warnings: readonly string[];
 }
 
 /** Options for {@link healthCheck}. */
@@ -52,10 +55,12 @@ export interface HealthCheckOptions {
   readonly claudeBinary?: string | undefined;
   /** Environment the CLI will run with. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Also run a real (billed) prompt through `wrapper`. */
+  /** Also make one minimal real (billed) call through `wrapper`. */
   readonly deep?: boolean;
   /** Runs the deep check's prompt: a `ClaudeCodeWrapper`. */
-  readonly wrapper?: { run(prompt: string, options: RunOptions): Promise<ClaudeCodeResponse> };
+  readonly wrapper?: DeepCheckRunner;
+  /** Model of the deep check's call. @default 'haiku' */
+  readonly deepModel?: string | undefined;
 }
 
 /**
@@ -93,6 +98,16 @@ export function detectCredentials(env: Readonly<Record<string, string | undefine
   return existsSync(join(configDir, '.credentials.json')) ? 'credentials-file' : 'none';
 }
 
+const DEEP_PROBLEMS: Record<DeepCheckResult['outcome'], (error: string) => string> = {
+  ok: () => '',
+  key_rejected: (error) =>
+    `The API rejected the credentials (${error}): log in again (\`claude\`, then /login) or fix ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN.`,
+  not_logged_in: (error) => `Claude Code has no credentials (${error}). ${LOGIN_HINT}`,
+  unreachable: (error) =>
+    `Cannot reach the API (${error}): check the network, HTTPS_PROXY and ANTHROPIC_BASE_URL.`,
+  failed: (error) => `The test call failed: ${error}`,
+};
+
 /**
  * Check the installation. Cheap: runs `claude --version` (~20 ms) and looks for credentials.
  * @example
@@ -109,7 +124,9 @@ export async function healthCheck(options: HealthCheckOptions = {}): Promise<Hea
     const found = findClaudeBinary(options.claudeBinary, env);
     try {
       const { stdout } = await run(found.path, ['--version'], { timeout: 10_000 });
-      binary = { found: true, path: found.path, version: stdout.trim().split(/\s+/)[0] ?? stdout.trim() };
+      const version = stdout.trim().split(/\s+/)[0] ?? stdout.trim();
+      const tested = isTestedCliVersion(version);
+      binary = { found: true, path: found.path, version, ...(tested === undefined ? {} : { tested }) };
     } catch (error) {
       binary = {
         found: true,
@@ -126,27 +143,17 @@ export async function healthCheck(options: HealthCheckOptions = {}): Promise<Hea
   const credentials =
     source === 'none' ? { configured: false, source, hint: LOGIN_HINT } : { configured: true, source };
   if (source === 'none') problems.push(LOGIN_HINT);
-  let deep: HealthReport['deep'];
-  if (options.deep && options.wrapper && binary.found) {
-    const started = performance.now();
-    try {
-      const response = await options.wrapper.run('Reply with the single word: ok', {
-        maxTurns: 1,
-        tools: [],
-      });
-      deep = {
-        ok: !response.isError,
-        latencyMs: Math.round(performance.now() - started),
-        ...(response.isError ? { error: response.content } : {}),
-      };
-    } catch (error) {
-      deep = {
-        ok: false,
-        latencyMs: Math.round(performance.now() - started),
-        error: ClaudeCodeError.isInstance(error) ? error.message : String(error),
-      };
-    }
-    if (!deep.ok) problems.push(`Deep check failed: ${deep.error ?? 'unknown error'}`);
+  const warnings =
+    binary.tested === false
+      ? [
+          `Claude Code ${binary.version ?? ''} is outside the tested range ${TESTED_CLI_RANGE}: it may work, but this package was not tested with it.`,
+        ]
+      : [];
+  let deep: DeepCheckResult | undefined;
+  // Run even when no credentials were detected: they may live where detection cannot look.
+  if (options.deep && options.wrapper && binary.found && !binary.error) {
+    deep = await deepCheck(options.wrapper, options.deepModel);
+    if (!deep.ok) problems.push(DEEP_PROBLEMS[deep.outcome](deep.error ?? 'unknown error'));
   }
   return {
     status: problems.length === 0 ? 'ok' : 'unhealthy',
@@ -154,6 +161,7 @@ export async function healthCheck(options: HealthCheckOptions = {}): Promise<Hea
     credentials,
     ...(deep ? { deep } : {}),
     problems,
+    warnings,
   };
 }
 

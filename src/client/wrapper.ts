@@ -175,6 +175,7 @@ export class ClaudeCodeWrapper {
       ...healthCheckOptionsFor(this.#config),
       deep: options.deep === true,
       wrapper: this,
+      deepModel: this.#config.model,
     });
     return { ...report, breaker: this.#policy.breakerState };
   }

@@ -11,6 +11,7 @@ export function registerHealth(program: Command): void {
     .command('health')
     .description('Check the Claude Code CLI: binary, version, credentials (exit 0 healthy, 1 not)')
     .option('--json', 'print the report as JSON')
+    .option('--deep', 'also make one minimal real (billed) call: does the API accept the credentials?')
     .addHelpText(
       'after',
       `
@@ -18,9 +19,13 @@ Examples:
   $ claude-wrapper health
   $ claude-wrapper health --json | jq .binary.version
   $ claude-wrapper health >/dev/null && echo ready
+  $ claude-wrapper health --deep --json | jq -r .deep.outcome
 
-Makes no paid call: runs "claude --version" and looks for credentials
-(ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, or ~/.claude/.credentials.json).`,
+Without --deep it makes no paid call: runs "claude --version" and looks for credentials
+(ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, or ~/.claude/.credentials.json).
+--deep makes one one-word call (the configured model, else haiku; no tools, no retries) and says
+which of these it was: ok, key rejected (the API answered 401), not logged in, cannot reach the
+API, or another failure.`,
     )
     .action(async (flags: HealthFlags) => {
       const { runHealth } = await import('../health/run-health.js');

@@ -10,6 +10,8 @@
  * (`setpriv --pdeathsig`).
  */
 import { constants } from 'node:os';
+import { healthCheck, healthCheckOptionsFor } from '../../client/health-check.js';
+import { readinessLine } from '../../client/readiness.js';
 import { RUN_DEFAULTS } from '../../client/run-options.js';
 import { createServer } from '../../http/server.js';
 import { EXIT } from '../exit-codes.js';
@@ -29,6 +31,12 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const server = createServer(resolveServeOptions(flags));
   const { url } = await server.listen();
   say(`claude-code-wrapper proxy listening on ${url}\n`);
+  // Then one line on what will not work (no CLI, no login, a CLI version outside the tested range),
+  // so a person starting the server sees it without reading logs or probing /health.
+  healthCheck(healthCheckOptionsFor(server.options.wrapper)).then(
+    (report) => say(`${readinessLine(report)}\n`),
+    () => undefined,
+  );
   const { drainTimeoutMs, wrapper } = server.options;
   const deadlineMs = drainTimeoutMs + (wrapper.killGraceMs ?? RUN_DEFAULTS.killGraceMs) + SHUTDOWN_MARGIN_MS;
   let stopping = false;
