@@ -14,7 +14,7 @@ case "$step" in
     # The build compiles TypeScript and packs: no CLI binary (an optional package), no native addon
     # and no install script is needed for that. --ignore-scripts also keeps a `prepare` script from
     # building a second time.
-    npm ci --omit=optional --ignore-scripts --no-audit --no-fund
+    npm ci --omit=optional --ignore-scripts --prefer-offline --no-audit --no-fund
     ;;
   build)
     out="${2:?usage: build-steps.sh build OUT}"
@@ -34,7 +34,7 @@ case "$step" in
     # The wrapper with its production dependencies, and the CLI at the pinned version (its install
     # script puts the platform's native binary in place). npm warns that the CLI declares
     # node >= 22: it is a native binary, which runs whatever Node the wrapper runs on.
-    npm install --omit=dev --save-exact --no-audit --no-fund "$tarball" "@anthropic-ai/claude-code@$cli_version"
+    npm install --omit=dev --save-exact --prefer-offline --no-audit --no-fund "$tarball" "@anthropic-ai/claude-code@$cli_version"
     # Fail the build, not the first request, if either binary does not run.
     "$prefix/node_modules/.bin/claude-wrapper" --version
     cli_reported="$("$prefix/node_modules/.bin/claude" --version)"
