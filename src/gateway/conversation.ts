@@ -14,7 +14,10 @@
  *   {@link buildContextForUnknownHistory} flattens the history into the prompt (`flattened`).
  *
  * After a successful answer the key of `history + new turn + answer` is stored with the answer's
- * session id, so the next request in the conversation resumes.
+ * session id and the uuid of its last message (`--resume-session-at`: a session that went on in a
+ * kept process, see `conversation-affinity.ts`, holds later turns too), so the next request in the
+ * conversation resumes. When the process that answered is still kept for exactly this
+ * conversation, the next turn is sent to it instead (`continued`).
  */
 import type { ClaudeRun } from '../client/claude-run.js';
 import type { RunOptions } from '../client/run-options.js';
@@ -22,6 +25,7 @@ import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { ClaudeCodeError } from '../core/errors/index.js';
 import type { PromptBlock } from '../core/prompt.js';
 import type { SessionStore } from '../session/session-store.js';
+import { decodeSessionPoint, encodeSessionPoint, type SessionPoint } from '../session/session-point.js';
 import { synthesizeTranscript } from '../session/synthesize-transcript.js';
 import { modelToolName } from '../tools/client-tool.js';
 import { conversationKey } from './conversation-key.js';
@@ -30,15 +34,22 @@ import type { TranslatedRequest } from '../compat/anthropic/translate-request.js
 
 /**
  * How the conversation's earlier turns reached the CLI. Reported as `x-claude-code-context`.
- * `continued`: the request carried client tool results and the run that waited for them went on.
+ * `continued`: they were already in the live CLI process that answered the previous request, and
+ * the new turn went to it (the run that waited for the request's client tool results, or the
+ * process kept after answering the conversation so far); nothing was resumed or rebuilt.
  */
 export type ContextMode = 'new' | 'resumed' | 'synthesized' | 'flattened' | 'continued';
 
 /** What to run for one request. */
 export interface ConversationPlan {
   readonly context: ContextMode;
-  /** The session to resume (and fork), for `resumed`. */
+  /**
+   * The session to resume (and fork), for `resumed` and `synthesized`; for `continued` in a kept
+   * process, the session to resume should that process fail before answering.
+   */
   readonly resumeSessionId?: string;
+  /** Resume only up to this message (`--resume-session-at`); with {@link resumeSessionId}. */
+  readonly resumeAt?: string;
   /** The prompt to send: the new turn, or the flattened history plus the new turn. */
   readonly prompt: PromptBlock[];
   /** Problems worth telling the caller about (e.g. the session store failed). */
@@ -58,25 +69,41 @@ export async function planConversation(
   if (request.history.length === 0) {
     return { context: 'new', prompt: request.prompt, warnings: storeWarnings(store) };
   }
-  let sessionId: string | undefined;
+  let stored: string | undefined;
   try {
-    sessionId = await store.get(historyKey(request));
+    stored = await store.get(historyKey(request));
   } catch {
     // The error names files on the server: the store's owner logs it; the caller gets the gist.
     return flattenedPlan(request, [STORE_LOOKUP_FAILED]);
   }
-  if (sessionId === undefined) {
+  if (stored === undefined) {
     // A synthesized session that ends in a tool call makes the CLI insert its own "interrupted"
     // tool result on resume, so tool results for an unknown run are flattened instead.
     return cliEnv && request.toolResults === undefined
       ? synthesizedPlan(request, cliEnv)
       : flattenedPlan(request);
   }
+  return { ...resumePlan('resumed', request, decodeSessionPoint(stored)), warnings: storeWarnings(store) };
+}
+
+/**
+ * The plan that sends the new turn to a session holding the history: resumed from `point`
+ * (`resumed`), or in the live process kept for it, with `point` to resume should it fail
+ * (`continued`). Either way the run keeps the session's system prompt, so the system messages
+ * after the new turn ride with it.
+ */
+export function resumePlan(
+  context: 'resumed' | 'continued',
+  request: TranslatedRequest,
+  point: SessionPoint,
+  warnings: readonly string[] = [],
+): ConversationPlan {
   return {
-    context: 'resumed',
-    resumeSessionId: sessionId,
+    context,
+    resumeSessionId: point.sessionId,
+    ...(point.atMessage === undefined ? {} : { resumeAt: point.atMessage }),
     prompt: withTrailingSystem(request),
-    warnings: storeWarnings(store),
+    warnings,
   };
 }
 
@@ -177,7 +204,11 @@ export function startPlannedRun(
   options: RunOptions,
 ): ClaudeRun {
   if (plan.resumeSessionId === undefined) return wrapper.runStreaming(plan.prompt, options);
-  return wrapper.resumeSessionStreaming(plan.resumeSessionId, plan.prompt, { ...options, fork: true });
+  return wrapper.resumeSessionStreaming(plan.resumeSessionId, plan.prompt, {
+    ...options,
+    fork: true,
+    ...(plan.resumeAt === undefined ? {} : { resumeAt: plan.resumeAt }),
+  });
 }
 
 /**
@@ -186,24 +217,33 @@ export function startPlannedRun(
  */
 export function isStaleSession(plan: ConversationPlan, error: unknown): boolean {
   return (
-    (plan.context === 'resumed' || plan.context === 'synthesized') &&
+    plan.resumeSessionId !== undefined &&
     ClaudeCodeError.isInstance(error) &&
     error.code === 'SESSION_NOT_FOUND'
   );
 }
 
 /**
- * Remember that `history + new turn + answer` lives in CLI session `sessionId`. A failing store is
+ * Remember that `history + new turn + answer` lives in CLI session `point`. A failing store is
  * ignored: the next request then falls back to flattening, which is slower but correct.
  */
 export async function rememberAnswer(
   store: SessionStore,
   request: TranslatedRequest,
   answer: string,
-  sessionId: string | undefined,
+  point: SessionPoint | undefined,
 ): Promise<void> {
-  if (!sessionId) return;
-  const key = conversationKey({
+  if (!point?.sessionId) return;
+  try {
+    await store.set(answerKey(request, answer), encodeSessionPoint(point));
+  } catch {
+    // Deliberately ignored; see above.
+  }
+}
+
+/** The key of the conversation as it stands once `answer` answered `request`. */
+export function answerKey(request: TranslatedRequest, answer: string): string {
+  return conversationKey({
     model: request.model,
     system: request.system,
     messages: [
@@ -214,13 +254,9 @@ export async function rememberAnswer(
       { role: 'assistant', content: [{ type: 'text', text: answer }] },
     ],
   });
-  try {
-    await store.set(key, sessionId);
-  } catch {
-    // Deliberately ignored; see above.
-  }
 }
 
-function historyKey(request: TranslatedRequest): string {
+/** The key of the conversation `request` continues (its history). */
+export function historyKey(request: TranslatedRequest): string {
   return conversationKey({ model: request.model, system: request.system, messages: request.history });
 }

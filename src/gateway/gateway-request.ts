@@ -8,11 +8,11 @@
  *   keeps it (parked: any request that would wait for a slot takes it, and that run is stopped);
  * - the request's abort: the caller's signals (client gone, server draining) and {@link abort} stop
  *   the run; the links are removed in the same `finally`;
- * - the conversation: continue a run suspended on client tool calls, or plan (new | resumed |
- *   synthesized | flattened) and start one, retrying flattened when a resumed session is stale
- *   (only while nothing was sent);
- * - the end of a run piece: park it for client tool results or remember the answer; discard the
- *   transcripts of an abandoned run;
+ * - the conversation: continue a run suspended on client tool calls, or the process kept for
+ *   exactly this conversation, or plan (new | resumed | synthesized | flattened) and start one,
+ *   retrying flattened when a resumed session is stale (only while nothing was sent);
+ * - the end of a run piece: park it for client tool results or remember the answer (and keep its
+ *   process for the next turn); discard the transcripts of an abandoned run;
  * - the first-event prefetch ({@link start}), so a failure before any output becomes an HTTP status,
  *   with the keep-alive case: no first event within `pingIntervalMs` starts the response anyway;
  * - the result ({@link result}: session, context, cost, warnings, duration); `create` is the fold of
@@ -28,15 +28,19 @@ import type { TranslatedRequest } from '../compat/anthropic/translate-request.js
 import { resultsForDelivery } from '../compat/anthropic/tool-results.js';
 import { ClaudeCodeAbortError } from '../core/errors/index.js';
 import type { ConcurrencyGate } from '../resilience/concurrency-gate.js';
+import { ProcessHolder } from './conversation-affinity.js';
 import {
   flattenedPlan,
+  historyKey,
   isStaleSession,
   planConversation,
+  resumePlan,
   trailingSystemReminder,
   type ConversationPlan,
 } from './conversation.js';
 import { Deferred } from './deferred.js';
 import {
+  contextOf,
   discardWhenStopped,
   finishPiece,
   startRun,
@@ -219,7 +223,7 @@ export class GatewayRequest {
       const startedAt = performance.now();
       let piece = await this.#firstPiece(suspended, notes);
       for (;;) {
-        const { request, cursor, plan, toolRun } = piece;
+        const { request, cursor, plan, toolRun, holder } = piece;
         // The request's abort reaches the run only while this request reads it.
         cursor.attach(this.#controller.signal);
         let finished = false;
@@ -248,7 +252,10 @@ export class GatewayRequest {
           for await (const event of events) {
             if (!yielded) {
               yielded = true;
-              this.#started.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
+              this.#started.resolve({
+                context: contextOf(plan, holder),
+                warnings: warningsOf(request, plan),
+              });
             }
             yield event;
           }
@@ -257,14 +264,18 @@ export class GatewayRequest {
           // Retrying is only invisible to the caller while nothing was sent yet.
           if (yielded || !isStaleSession(plan, error)) throw error;
           const flattened = flattenedPlan(request, [...plan.warnings, STALE_SESSION_WARNING]);
+          const retryHolder = this.#newHolder(request);
           piece = {
-            ...startRun(this.#context.wrapper, flattened, request),
+            ...startRun(this.#context.wrapper, flattened, request, retryHolder),
             request,
             plan: flattened,
             toolRun: undefined,
+            holder: retryHolder,
           };
         } finally {
           cursor.detach();
+          // A process neither kept for the next turn (`finishPiece`) nor continuing is ended.
+          holder?.dispose();
           // Aborted or failed: the session is never remembered, so nobody can resume it.
           if (!finished && toolRun === undefined) {
             discardWhenStopped(this.#context.wrapper, request, plan, cursor, session);
@@ -323,6 +334,21 @@ export class GatewayRequest {
         'tool_choice none: the suspended run was released and the conversation replayed without tools',
       );
     }
+    const key = request.history.length > 0 ? historyKey(request) : undefined;
+    const kept = key === undefined ? undefined : context.affinity?.claim(request, key);
+    if (kept !== undefined) {
+      // The process that answered this very conversation is still there: the turn goes to it.
+      const plan = resumePlan('continued', request, kept.point, notes);
+      this.#planned.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
+      const { holder } = kept;
+      return {
+        ...startRun(context.wrapper, plan, request, holder),
+        request,
+        plan,
+        toolRun: undefined,
+        holder,
+      };
+    }
     const plan = withNotes(
       await planConversation(
         context.store,
@@ -334,7 +360,13 @@ export class GatewayRequest {
       notes,
     );
     this.#planned.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
-    return { ...startRun(context.wrapper, plan, request), request, plan, toolRun: undefined };
+    const holder = this.#newHolder(request);
+    return { ...startRun(context.wrapper, plan, request, holder), request, plan, toolRun: undefined, holder };
+  }
+
+  /** A holder for the process of a new run, when its answer may be kept for the next turn. */
+  #newHolder(request: TranslatedRequest): ProcessHolder | undefined {
+    return this.#context.affinity?.eligible(request) === true ? new ProcessHolder() : undefined;
   }
 
   #withExtra<T extends { readonly warnings: readonly string[] }>(value: T): T {

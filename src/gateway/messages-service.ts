@@ -16,6 +16,11 @@ import {
 } from '../compat/anthropic/translate-request.js';
 import { MemorySessionStore, type SessionStore } from '../session/session-store.js';
 import type { SuspendedRuns } from '../tools/suspended-runs.js';
+import {
+  ConversationAffinity,
+  type KeptProcessesSettings,
+  type KeptProcessStats,
+} from './conversation-affinity.js';
 import { GatewayRequest, type GatewayContext, type OpenOptions } from './gateway-request.js';
 import { runModelResolver, type RunModelResolver } from './run-model.js';
 import type { ResultMeta, StreamStart } from './serve-run.js';
@@ -48,6 +53,12 @@ export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 
    * (`gpt-4o` → `sonnet`, ...; see `run-model.ts`).
    */
   readonly modelMap?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Keep the CLI process that answered a turn alive, within these limits, and send the
+   * conversation's next turn to it (conversation affinity, `conversation-affinity.ts`); end them
+   * with {@link AnthropicMessagesService.close}. Off when unset or `maxProcesses` is 0.
+   */
+  readonly conversationProcesses?: KeptProcessesSettings | undefined;
 }
 
 /**
@@ -92,6 +103,7 @@ export class AnthropicMessagesService {
     toolRuns,
     defaultModel,
     modelMap,
+    conversationProcesses,
     ...translateOptions
   }: AnthropicMessagesServiceOptions) {
     this.#wrapper = wrapper;
@@ -100,6 +112,10 @@ export class AnthropicMessagesService {
       store: sessionStore ?? new MemorySessionStore(),
       toolRuns: toolRuns ?? toolRunsFor(wrapper),
       expiredToolResults: expiredToolResults ?? 'replay',
+      affinity:
+        conversationProcesses === undefined || conversationProcesses.maxProcesses <= 0
+          ? undefined
+          : new ConversationAffinity(conversationProcesses),
     };
     this.#translateOptions = translateOptions;
     this.#runModel = runModelResolver({ modelMap, defaultModel, configuredModel: wrapper.config.model });
@@ -149,6 +165,16 @@ export class AnthropicMessagesService {
       planned: request.planned,
       meta: request.result,
     };
+  }
+
+  /** Processes kept for their conversation's next turn; undefined when that is off. */
+  conversationProcessStats(): KeptProcessStats | undefined {
+    return this.#context.affinity?.stats();
+  }
+
+  /** End the processes kept for their conversation's next turn (and keep none from now on). */
+  async close(): Promise<void> {
+    await this.#context.affinity?.close();
   }
 
   /** Estimated input tokens of a `messages.countTokens` body (see `count-tokens.ts`). */

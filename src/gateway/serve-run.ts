@@ -1,19 +1,28 @@
 /**
  * @module
  * The steps of one piece of a Messages run for {@link GatewayRequest}: start the CLI run (with a
- * client tool bridge when the request defines tools); when it ends, park it for client tool
- * results or remember the answer; when it is abandoned, discard its transcripts.
+ * client tool bridge when the request defines tools, in a kept process when it continues one);
+ * when it ends, park it for client tool results or remember the answer (and keep its process for
+ * the next turn); when it is abandoned, discard its transcripts.
  */
 import { RUN_DEFAULTS } from '../client/run-options.js';
 import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { discardTranscripts } from '../session/discard-transcript.js';
+import { lastAssistantUuid, type SessionPoint } from '../session/session-point.js';
 import type { SessionStore } from '../session/session-store.js';
 import { RunCursor } from '../tools/run-cursor.js';
 import { callerEndsRunAt } from '../tools/client-tool.js';
 import type { HeldSlot, SuspendedRuns } from '../tools/suspended-runs.js';
 import { ClientToolBridge } from '../tools/tool-bridge.js';
 import { DEFAULT_TOOL_RESULT_TIMEOUT_MS, withClientTools } from '../tools/tool-run-options.js';
-import { rememberAnswer, startPlannedRun, type ContextMode, type ConversationPlan } from './conversation.js';
+import type { ConversationAffinity, ProcessHolder } from './conversation-affinity.js';
+import {
+  answerKey,
+  rememberAnswer,
+  startPlannedRun,
+  type ContextMode,
+  type ConversationPlan,
+} from './conversation.js';
 import type { StreamOutcome } from './to-stream-events.js';
 import { discardToolResultFilesWhenDone } from './tool-result-files.js';
 import type { ToolRun } from './tool-runs.js';
@@ -50,6 +59,8 @@ export interface ServeContext {
   readonly wrapper: ClaudeCodeWrapper;
   readonly store: SessionStore;
   readonly toolRuns: SuspendedRuns<ToolRun>;
+  /** Processes kept for their conversation's next turn; undefined when off. */
+  readonly affinity?: ConversationAffinity | undefined;
 }
 
 /**
@@ -64,6 +75,8 @@ export interface RunPiece {
   readonly bridge: ClientToolBridge | undefined;
   /** Set when continuing a suspended run. */
   readonly toolRun: ToolRun | undefined;
+  /** The run's process while the request holds it (conversation affinity); undefined when off. */
+  readonly holder?: ProcessHolder | undefined;
 }
 
 /**
@@ -77,18 +90,23 @@ export interface RunPiece {
  */
 export const MESSAGES_IDLE_TIMEOUT_MS = 120_000;
 
-/** Start the CLI run for `plan`; with a {@link ClientToolBridge} when the request serves tools. */
+/**
+ * Start the CLI run for `plan`; with a {@link ClientToolBridge} when the request serves tools, and
+ * with `holder` handing over its process (conversation affinity).
+ */
 export function startRun(
   wrapper: ClaudeCodeWrapper,
   plan: ConversationPlan,
   request: TranslatedRequest,
+  holder?: ProcessHolder,
 ): { cursor: RunCursor; bridge: ClientToolBridge | undefined } {
   const served = request.tools?.tools ?? [];
   const bridge = served.length > 0 ? new ClientToolBridge(served) : undefined;
-  const runOptions =
+  let runOptions =
     request.runOptions.idleTimeoutMs !== undefined || wrapper.config.idleTimeoutMs !== undefined
       ? request.runOptions
       : { ...request.runOptions, idleTimeoutMs: MESSAGES_IDLE_TIMEOUT_MS };
+  if (holder) runOptions = { ...runOptions, processHandover: holder };
   const options = bridge ? withClientTools(runOptions, bridge, wrapper.config.allowedTools) : runOptions;
   const cursor = new RunCursor(startPlannedRun(wrapper, plan, options));
   if (bridge) discardToolResultFilesWhenDone(wrapper, request, cursor);
@@ -108,7 +126,7 @@ export async function finishPiece(
   startedAt: number,
   takeSlot: () => HeldSlot | undefined = () => undefined,
 ): Promise<ResultMeta> {
-  const { request, cursor, plan, bridge, toolRun } = piece;
+  const { request, cursor, plan, bridge, toolRun, holder } = piece;
   if (outcome.suspendedOn && bridge) {
     // The run waits for the caller's results: it must outlive this request.
     cursor.detach();
@@ -122,18 +140,21 @@ export async function finishPiece(
     } else {
       context.toolRuns.suspend(run, timeout, takeSlot());
     }
-  } else if (
-    outcome.stopSequence === null &&
-    context.wrapper.config.sessionPersistence !== false &&
-    request.runOptions.jsonSchema === undefined
-  ) {
-    // A cut answer differs from what the session holds, and without persistence there is no
-    // session to resume: in both cases the next turn is flattened, which stays exact. A structured
-    // answer is text only to the caller (the session holds a StructuredOutput tool call), so its
-    // next turn is rebuilt from the history too.
-    await rememberAnswer(context.store, request, outcome.text, outcome.sessionId);
+  } else if (outcome.stopSequence === null && request.runOptions.jsonSchema === undefined) {
+    // A cut answer differs from what the session (and the process) holds, and without
+    // persistence there is no session to resume: in both cases the next turn is flattened, which
+    // stays exact. A structured answer is text only to the caller (the session holds a
+    // StructuredOutput tool call), so its next turn is rebuilt from the history too.
+    const point: SessionPoint | undefined = outcome.sessionId
+      ? { sessionId: outcome.sessionId, atMessage: lastAssistantUuid(outcome.response?.messages ?? []) }
+      : undefined;
+    const key = answerKey(request, outcome.text);
+    if (holder && point && context.affinity) context.affinity.keep(holder, request, key, point);
+    if (context.wrapper.config.sessionPersistence !== false) {
+      await rememberAnswer(context.store, request, outcome.text, point);
+    }
   }
-  return toMeta(request, plan, outcome, startedAt);
+  return toMeta(request, plan, outcome, startedAt, holder);
 }
 
 const ENDS_CALLER_RUN =
@@ -154,6 +175,10 @@ export function discardWhenStopped(
   session: { sessionId: string; cwd: string | undefined } | undefined,
 ): void {
   const synthesizedSessionId = plan.context === 'synthesized' ? plan.resumeSessionId : undefined;
+  // A kept process continued a session that existed before this run: earlier turns resume from it.
+  if (plan.context === 'continued' && (session?.sessionId ?? cursor.sessionId) === plan.resumeSessionId) {
+    return;
+  }
   if (!session && !synthesizedSessionId) return;
   const env = { ...process.env, ...wrapper.config.env, ...request.runOptions.env };
   // The run settles as soon as it is aborted; its CLI may take up to the kill grace to exit (and
@@ -178,14 +203,23 @@ function toMeta(
   plan: ConversationPlan,
   outcome: StreamOutcome,
   startedAt: number,
+  holder: ProcessHolder | undefined,
 ): ResultMeta {
   return {
     costUsd: outcome.response?.metrics.costUsd ?? 0,
     sessionId: outcome.sessionId,
     warnings: warningsOf(request, plan),
-    context: plan.context,
+    context: contextOf(plan, holder),
     durationMs: Math.round(performance.now() - startedAt),
   };
+}
+
+/**
+ * How the history reached the CLI, as it turned out: a kept process that failed before answering
+ * was replaced by a resume of its session.
+ */
+export function contextOf(plan: ConversationPlan, holder: ProcessHolder | undefined): ContextMode {
+  return plan.context === 'continued' && holder?.fellBack === true ? 'resumed' : plan.context;
 }
 
 /** Ignored parameters of the request plus notes of the plan. */

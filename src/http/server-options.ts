@@ -66,6 +66,25 @@ export const serverOptionsSchema = z
     sessionStoreRedisUrl: z.string().url().optional(),
     /** Pre-spawned CLI processes per launch configuration (see `warmPool` in the wrapper config, which wins when set); 0 disables. @default 1 */
     warmPoolSize: z.number().int().nonnegative().max(32).default(1),
+    /**
+     * CLI processes kept alive after answering, each for its conversation's next turn: a request
+     * that continues exactly that conversation (same history, model, system prompt and run
+     * settings) sends its new turn to the same process, with no start-up and no resume
+     * (`x-claude-code-context: continued`). Least recently kept out first; 0 disables.
+     * Env: `CLAUDE_WRAPPER_CONVERSATION_PROCESSES`. @default 4
+     */
+    conversationProcesses: z.number().int().nonnegative().max(256).default(4),
+    /**
+     * A kept process whose conversation does not continue for this long is ended.
+     * Env: `CLAUDE_WRAPPER_CONVERSATION_IDLE_MS`. @unit milliseconds @default 300000
+     */
+    conversationIdleMs: z.number().int().positive().default(300_000),
+    /**
+     * Resident memory the kept processes may hold together (each measured when kept; a parked CLI
+     * holds ~230-260 MB); the least recently kept are ended to stay within it.
+     * Env: `CLAUDE_WRAPPER_CONVERSATION_MEMORY_MB`. @unit MiB @default 1024
+     */
+    conversationMemoryMb: z.number().int().positive().default(1024),
     /** A client tool result that arrives after its run's deadline (`toolResultTimeoutMs`): `replay` answers from the history, `reject` answers 400. @default 'replay' */
     expiredToolResults: z.enum(['replay', 'reject']).default('replay'),
     /**
@@ -144,6 +163,21 @@ export const SERVER_ENV_VARS: EnvTable<ServerField> = {
     path: 'strict',
     type: 'boolean',
     description: 'reject parameters the CLI cannot honour with 400',
+  },
+  CLAUDE_WRAPPER_CONVERSATION_PROCESSES: {
+    path: 'conversationProcesses',
+    type: 'number',
+    description: "CLI processes kept for their conversation's next turn; 0 disables",
+  },
+  CLAUDE_WRAPPER_CONVERSATION_IDLE_MS: {
+    path: 'conversationIdleMs',
+    type: 'number',
+    description: 'end a kept process whose conversation does not continue for this long (ms)',
+  },
+  CLAUDE_WRAPPER_CONVERSATION_MEMORY_MB: {
+    path: 'conversationMemoryMb',
+    type: 'number',
+    description: 'resident memory the kept processes may hold together (MiB)',
   },
   CLAUDE_WRAPPER_MODEL_MAP: {
     path: 'modelMap',

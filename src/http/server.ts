@@ -9,6 +9,7 @@ import { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { AnthropicApiError } from '../compat/anthropic/errors.js';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
 import { createLogger, type WrapperLogger } from '../observability/logger.js';
+import { registerConversationProcessMetrics } from '../observability/conversation-process-metrics.js';
 import { ProxyMetrics } from '../observability/prometheus.js';
 import { AnthropicMessagesService } from '../gateway/messages-service.js';
 import { toolRunsFor } from '../gateway/tool-runs.js';
@@ -100,10 +101,18 @@ export function createServer(
       // Isolation (a fresh empty directory per CLI process) comes from the wrapper's
       // `isolateWorkingDirectory`, which keeps warm-pool processes interchangeable.
       workingDirectory: wrapper.config.workingDirectory,
+      conversationProcesses: {
+        maxProcesses: options.conversationProcesses,
+        maxIdleMs: options.conversationIdleMs,
+        maxMemoryBytes: options.conversationMemoryMb * 1024 * 1024,
+      },
     }),
     shutdown: shutdown.signal,
     metrics: new ProxyMetrics({ inFlight: () => gate.active, queued: () => gate.queued }),
   };
+  registerConversationProcessMetrics(services.metrics.registry, () =>
+    services.messages.conversationProcessStats(),
+  );
   const app = createApp(services);
   let server: ServerType | undefined;
 
@@ -131,6 +140,9 @@ export function createServer(
     async close() {
       const s = server;
       server = undefined;
+      // Idle processes kept for a next turn that will not come to this server: ended now (a run
+      // answered during the drain ends its process instead of keeping it).
+      const kept = services.messages.close();
       if (s) {
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));
         const deadline = Date.now() + options.drainTimeoutMs;
@@ -160,6 +172,7 @@ export function createServer(
           s.closeAllConnections();
         await closed;
       }
+      await kept;
       await services.sessionStore.close();
     },
   };

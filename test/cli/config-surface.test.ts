@@ -38,6 +38,9 @@ const SERVER_SAMPLES: Readonly<Record<string, [raw: string, parsed: unknown]>> =
   CLAUDE_WRAPPER_STRICT: ['on', true],
   CLAUDE_WRAPPER_MODEL_MAP: ['gpt-4o=opus, house-model = haiku', { 'gpt-4o': 'opus', 'house-model': 'haiku' }],
   CLAUDE_WRAPPER_DEFAULT_MODEL: ['sonnet', 'sonnet'],
+  CLAUDE_WRAPPER_CONVERSATION_PROCESSES: ['0', 0],
+  CLAUDE_WRAPPER_CONVERSATION_IDLE_MS: ['60000', 60_000],
+  CLAUDE_WRAPPER_CONVERSATION_MEMORY_MB: ['512', 512],
 };
 
 describe('SERVER_ENV_VARS (the CLAUDE_WRAPPER_* table)', () => {

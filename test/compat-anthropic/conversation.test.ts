@@ -84,7 +84,7 @@ describe('planConversation / rememberAnswer', () => {
   it('resumes a remembered conversation with only the new turn', async () => {
     const store = new MemorySessionStore();
     const first = translated([{ role: 'user', content: 'hi' }], 'S');
-    await rememberAnswer(store, first, 'hello!', 'session-1');
+    await rememberAnswer(store, first, 'hello!', { sessionId: 'session-1' });
     const second = translated(
       [
         { role: 'user', content: 'hi' },

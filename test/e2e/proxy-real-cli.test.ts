@@ -28,7 +28,8 @@ describe('proxy with the real CLI', () => {
         .withResponse();
       const text = answer.content[0]?.type === 'text' ? answer.content[0].text : '';
       expect(text).toBe(`You said: ${question}`);
-      expect(response.headers.get('x-claude-code-context')).toBe(history.length === 1 ? 'new' : 'resumed');
+      // Later turns go to the process that answered the one before (conversation affinity).
+      expect(response.headers.get('x-claude-code-context')).toBe(history.length === 1 ? 'new' : 'continued');
       history.push({ role: 'assistant', content: text });
     }
     const last = proxy.api.messageRequests().at(-1)?.body as {

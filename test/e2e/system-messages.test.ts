@@ -20,6 +20,9 @@ beforeAll(async () => {
   const server = createServer({
     port: 0,
     sessionStorePath: ':memory:',
+    // Later turns resume their session (the path whose system prompt is fixed by the transcript);
+    // conversation-affinity.test.ts checks that a kept process sends the same.
+    conversationProcesses: 0,
     wrapper: { claudeBinary: realClaudeBinary(), env: cli.env, cliMaxRetries: 0, logLevel: 'silent' },
   });
   const { url } = await server.listen();

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { useRealCliProxy } from './real-cli-proxy.js';
 import { eventually } from '../integration/helpers.js';
 
-const proxy = useRealCliProxy({ ssePingIntervalMs: 0 });
+// The answered conversation must resume from its transcript: no process is kept to continue it.
+const proxy = useRealCliProxy({ ssePingIntervalMs: 0, conversationProcesses: 0 });
 
 const projects = (): string => join(proxy.cli.home, '.claude', 'projects');
 

@@ -39,6 +39,9 @@ export async function startHarness(
     // Most tests switch the fake's scenario between requests, which a pre-spawned process would
     // not see; the pool has its own test below and in test/integration/warm-pool.test.ts.
     warmPoolSize: 0,
+    // Likewise a process kept for a conversation's next turn keeps its scenario; conversation
+    // affinity has its own tests (conversation-affinity.test.ts).
+    conversationProcesses: 0,
     ...options,
     wrapper: {
       claudeBinary: fake.binary,

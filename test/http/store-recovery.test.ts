@@ -44,6 +44,8 @@ async function proxyOnBlockedStore() {
       port: 0,
       sessionStorePath: join(blocker, 'sessions'),
       warmPoolSize: 0,
+      // Every later turn must go through the store (a kept process would continue it without).
+      conversationProcesses: 0,
       wrapper: {
         claudeBinary: fake.binary,
         env: { ...fake.env, HOME: join(root, 'home') },

@@ -7,8 +7,10 @@
  *   a {@link HealthMonitor} probes at start and refreshes at most once a minute, so polling it never
  *   spawns a process per call.
  * - `GET /health/live`: 200 whenever the process serves HTTP (liveness only).
- * - `GET /health/details`: binary path and version, credential source, load, warm pool, breaker,
- *   memory and CPU of the server with all its CLI children (`processTree`); 200 or 503. Behind the API key when keys are configured (mounted after the auth middleware).
+ * - `GET /health/details`: binary path and version, credential source, load, warm pool, the
+ *   processes kept for their conversation's next turn (`conversationProcesses`), breaker, memory
+ *   and CPU of the server with all its CLI children (`processTree`); 200 or 503. Behind the API
+ *   key when keys are configured (mounted after the auth middleware).
  */
 import type { Hono } from 'hono';
 import { HealthMonitor, healthCheckOptionsFor } from '../../client/health-check.js';
@@ -46,6 +48,7 @@ export function mountHealthDetails(app: Hono<AppEnv>, services: AppServices, mon
           maxConcurrent: services.options.maxConcurrent,
         },
         warmPool: services.wrapper.getPoolStats() ?? null,
+        conversationProcesses: services.messages.conversationProcessStats() ?? null,
         breaker: services.wrapper.breakerState,
         processTree: processTreeUsage() ?? null,
       },

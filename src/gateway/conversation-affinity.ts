@@ -1,0 +1,158 @@
+/**
+ * @module
+ * Conversation affinity: the CLI process that answered a turn stays alive (idle, bounded: see
+ * {@link KeptProcesses}) under the key of the conversation as it now stands, the key the
+ * conversation map stores the answer's session under. A request that continues exactly that
+ * conversation, with the run settings the process was started with, sends its new turn to that
+ * process: no start-up, no `--resume` (`x-claude-code-context: continued`). The API call is the
+ * one the resume would make (the CLI holds the same messages either way; only the session id in
+ * its request metadata differs).
+ *
+ * Everything else goes the usual way: a branched or edited history has another key; a request
+ * racing for the same continuation finds the process already claimed and resumes (with a fork) from
+ * the conversation map; a request with other settings ends the kept process and resumes.
+ *
+ * Runs with client tools (their process serves the caller's tools through the run's bridge) and
+ * structured output (the session holds a tool call where the caller got text) are never kept.
+ */
+import type { CliProcess } from '../process/cli-process.js';
+import {
+  KeptProcesses,
+  type KeptProcessesSettings,
+  type KeptProcessStats,
+} from '../process/kept-processes.js';
+import type { ProcessHandover } from '../process/process-handover.js';
+import type { SessionPoint } from '../session/session-point.js';
+import type { TranslatedRequest } from '../compat/anthropic/translate-request.js';
+import { canonicalJson } from './conversation-key.js';
+import { createHash } from 'node:crypto';
+
+export type { KeptProcessesSettings, KeptProcessStats };
+
+/** What is kept with a process. */
+interface KeptConversation {
+  readonly cli: CliProcess;
+  /** The run settings it was started with ({@link settingsKey}). */
+  readonly settings: string;
+  /** Where the conversation is in the CLI's session, to resume it should the process fail. */
+  readonly point: SessionPoint;
+}
+
+/** A kept process claimed by a request: the process and where to resume should it fail. */
+export interface ClaimedProcess {
+  readonly holder: ProcessHolder;
+  readonly point: SessionPoint;
+}
+
+/** See the module comment. One per service. */
+export class ConversationAffinity {
+  readonly #kept: KeptProcesses<KeptConversation>;
+
+  constructor(settings: KeptProcessesSettings) {
+    this.#kept = new KeptProcesses(settings);
+  }
+
+  /** Whether runs of `request` may be kept and continued (no client tools, no structured output). */
+  eligible(request: TranslatedRequest): boolean {
+    return (request.tools?.tools.length ?? 0) === 0 && request.runOptions.jsonSchema === undefined;
+  }
+
+  /**
+   * The process kept for the conversation `request` continues (its history), if any and if it
+   * was started with the settings `request` runs with; it belongs to the returned holder now.
+   */
+  claim(request: TranslatedRequest, historyKey: string): ClaimedProcess | undefined {
+    if (!this.eligible(request) || request.toolResults !== undefined) return undefined;
+    const settings = settingsKey(request);
+    const kept = this.#kept.claim(historyKey, (entry) => entry.settings === settings);
+    return kept && { holder: new ProcessHolder(kept.cli), point: kept.point };
+  }
+
+  /**
+   * Keep the process that answered `request` (held by `holder`) under `answerKey`, the
+   * conversation as it now stands. Without one (a fresh run handed none over) nothing happens.
+   */
+  keep(holder: ProcessHolder, request: TranslatedRequest, answerKey: string, point: SessionPoint): void {
+    const cli = holder.takeAnswering();
+    if (cli === undefined) return;
+    this.#kept.keep(answerKey, { cli, settings: settingsKey(request), point });
+  }
+
+  /** Counters and gauges. */
+  stats(): KeptProcessStats {
+    return this.#kept.stats();
+  }
+
+  /** End every kept process; none is kept from now on. */
+  close(): Promise<void> {
+    return this.#kept.close();
+  }
+}
+
+/**
+ * The run settings that are fixed when a CLI process starts (argv, environment, `initialize`), as a
+ * key: a kept process takes a turn only from a request with the same. The system prompt is left
+ * out: the conversation key already fixes `system`, and what the system messages after a turn add
+ * is sent with the turn once a session exists (a resumed session keeps its system prompt too).
+ */
+function settingsKey(request: TranslatedRequest): string {
+  const { systemPrompt: _system, appendSystemPrompt: _append, ...fixed } = request.runOptions;
+  return createHash('sha256').update(canonicalJson(fixed)).digest('hex');
+}
+
+/**
+ * The process of one run piece while it is the request's: the kept one it continues (handed to the
+ * run's first attempt), then the one that answered (handed back by the attempt), until the piece
+ * ends and it is kept again or ended. Implements the run's {@link ProcessHandover}.
+ */
+export class ProcessHolder implements ProcessHandover {
+  readonly #claimed: CliProcess | undefined;
+  #live: CliProcess | undefined;
+  #answering: CliProcess | undefined;
+  #disposed = false;
+
+  /** @param claimed A kept process the run continues. */
+  constructor(claimed?: CliProcess) {
+    this.#claimed = claimed;
+    this.#live = claimed;
+  }
+
+  /**
+   * True when the claimed process failed before answering and the run resumed the session in a
+   * fresh one instead (the request is then `resumed`, not `continued`).
+   */
+  get fellBack(): boolean {
+    return this.#claimed !== undefined && !this.#claimed.isAlive;
+  }
+
+  take(): CliProcess | undefined {
+    const live = this.#live;
+    this.#live = undefined;
+    return live;
+  }
+
+  keep(process: CliProcess): void {
+    if (this.#disposed) {
+      void process.close();
+      return;
+    }
+    void this.#answering?.close();
+    this.#answering = process;
+  }
+
+  /** The process that answered, once; the caller owns it. */
+  takeAnswering(): CliProcess | undefined {
+    const answering = this.#answering;
+    this.#answering = undefined;
+    return answering;
+  }
+
+  /** End whatever is still held (the piece failed or was not kept); later hand-overs are ended too. */
+  dispose(): void {
+    this.#disposed = true;
+    void this.#live?.close();
+    void this.#answering?.close();
+    this.#live = undefined;
+    this.#answering = undefined;
+  }
+}

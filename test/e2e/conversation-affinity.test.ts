@@ -1,0 +1,127 @@
+/**
+ * Conversation affinity with the real CLI against the fake Messages API: a turn sent to the kept
+ * process reaches the API exactly as the resume path sends it (the CLI holds the same messages;
+ * only the session id in the request's metadata differs), and another conversation never gets a
+ * kept process: its API calls carry none of the first conversation's turns.
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import { describe, expect, it } from 'vitest';
+import { useRealCliProxy, type RealCliProxy } from './real-cli-proxy.js';
+
+const kept = useRealCliProxy({ conversationProcesses: 4 });
+const resumed = useRealCliProxy({ conversationProcesses: 0 });
+
+const model = 'claude-sonnet-5-5';
+const system = 'You are a test assistant.';
+const systemParam = (text: string) =>
+  ({ role: 'system', content: text }) as unknown as Anthropic.MessageParam;
+
+type Body = { metadata?: unknown; messages: { role: string; content: unknown }[] };
+
+/** Whether `message` is the note the CLI adds when a session resumes in another directory. */
+function isDirectoryUpdate(message: Body['messages'][number]): boolean {
+  return message.role === 'system' && JSON.stringify(message.content).includes('# Environment update');
+}
+
+/**
+ * The body the API got for the last message request, as far as the conversation goes: without the
+ * per-session metadata, with the name of the CLI's (per-process, random) empty working directory
+ * made neutral, and without the directory-change notes the CLI adds on resume (see below) and the
+ * cache breakpoints.
+ */
+function lastUpstream(proxy: RealCliProxy): Record<string, unknown> {
+  const { metadata: _metadata, ...rest } = proxy.api.messageRequests().at(-1)?.body as Body;
+  // The cache breakpoint sits on the last message, which is the note where there is one.
+  const neutral = JSON.parse(
+    JSON.stringify(rest).replace(/claude-code-wrapper\/run-[\w-]+/g, 'RUN-DIR'),
+    (key, value: unknown) => (key === 'cache_control' ? undefined : value),
+  ) as Body;
+  return { ...neutral, messages: neutral.messages.filter((message) => !isDirectoryUpdate(message)) };
+}
+
+/** How many directory-change notes the last API call carried. */
+function directoryUpdates(proxy: RealCliProxy): number {
+  return (proxy.api.messageRequests().at(-1)?.body as Body).messages.filter(isDirectoryUpdate).length;
+}
+
+/** Run a conversation turn by turn; returns each turn's context header and upstream body. */
+async function converse(proxy: RealCliProxy, turns: Anthropic.MessageParam[][]) {
+  const client = proxy.anthropic();
+  const history: Anthropic.MessageParam[] = [];
+  const seen: { context: string | null; text: string; upstream: Record<string, unknown> }[] = [];
+  for (const turn of turns) {
+    history.push(...turn);
+    const { data, response } = await client.messages
+      .create({ model, max_tokens: 200, system, messages: history })
+      .withResponse();
+    const text = data.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    seen.push({
+      context: response.headers.get('x-claude-code-context'),
+      text,
+      upstream: lastUpstream(proxy),
+    });
+    // The trailing system messages stay in the history where they were sent.
+    history.push({ role: 'assistant', content: text });
+  }
+  return seen;
+}
+
+describe('conversation affinity with the real CLI', () => {
+  it('sends the same API request as the resume path, turn by turn', async () => {
+    const turns: Anthropic.MessageParam[][] = [
+      [{ role: 'user', content: 'first question' }],
+      [{ role: 'user', content: 'second question' }],
+      // A system message after the turn (as Claude Code sends them) rides with it either way.
+      [{ role: 'user', content: 'third question' }, systemParam('RULE-3: be brief')],
+    ];
+    const live = await converse(kept, turns);
+    const resume = await converse(resumed, turns);
+    expect(live.map((turn) => turn.context)).toEqual(['new', 'continued', 'continued']);
+    expect(resume.map((turn) => turn.context)).toEqual(['new', 'resumed', 'resumed']);
+    expect(live.map((turn) => turn.text)).toEqual(resume.map((turn) => turn.text));
+    for (const [index, turn] of live.entries()) expect(turn.upstream).toEqual(resume[index]?.upstream);
+    expect(JSON.stringify(live[2]?.upstream)).toContain('RULE-3: be brief');
+    // What differs is what the resume adds: each resumed process runs in its own empty directory,
+    // and the CLI tells the model so in a system note per resumed turn; the kept process moved nowhere.
+    expect(directoryUpdates(kept)).toBe(0);
+    expect(directoryUpdates(resumed)).toBe(2);
+  });
+
+  it('never gives a kept process to another conversation: its API calls carry none of the first one', async () => {
+    const secret = await converse(kept, [
+      [{ role: 'user', content: 'secret of conversation A' }],
+      [{ role: 'user', content: 'more of A' }],
+    ]);
+    expect(secret.map((turn) => turn.context)).toEqual(['new', 'continued']);
+    kept.api.reset();
+    // B: a new conversation, then its next turn, then a history that starts like A's but differs.
+    const b = await converse(kept, [
+      [{ role: 'user', content: 'question of B' }],
+      [{ role: 'user', content: 'B again' }],
+    ]);
+    expect(b.map((turn) => turn.context)).toEqual(['new', 'continued']);
+    const client = kept.anthropic();
+    const { response } = await client.messages
+      .create({
+        model,
+        max_tokens: 200,
+        system,
+        messages: [
+          { role: 'user', content: 'secret of conversation A' },
+          { role: 'assistant', content: 'a different answer' },
+          { role: 'user', content: 'C asks' },
+        ],
+      })
+      .withResponse();
+    expect(response.headers.get('x-claude-code-context')).toBe('synthesized');
+    const calls = kept.api.messageRequests();
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    for (const call of calls.slice(0, 2)) {
+      expect(JSON.stringify(call.body)).not.toContain('of conversation A');
+      expect(JSON.stringify(call.body)).not.toContain('more of A');
+    }
+    // The look-alike carries its own history, not A's continuation.
+    expect(JSON.stringify(calls.at(-1)?.body)).not.toContain('more of A');
+    expect(JSON.stringify(calls.at(-1)?.body)).not.toContain('You said: secret');
+  });
+});
