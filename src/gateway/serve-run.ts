@@ -149,7 +149,8 @@ export async function finishPiece(
       ? { sessionId: outcome.sessionId, atMessage: lastAssistantUuid(outcome.response?.messages ?? []) }
       : undefined;
     const key = answerKey(request, outcome.text);
-    if (holder && point && context.affinity) context.affinity.keep(holder, request, key, point);
+    // Without the answer's message uuid, earlier turns could not be resumed once the session grew.
+    if (holder && point?.atMessage && context.affinity) context.affinity.keep(holder, request, key, point);
     if (context.wrapper.config.sessionPersistence !== false) {
       await rememberAnswer(context.store, request, outcome.text, point);
     }

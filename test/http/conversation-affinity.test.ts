@@ -156,6 +156,26 @@ describe('conversation affinity', () => {
     expect(await eventually(() => !isRunning(pid))).toBe(true);
   });
 
+  it('resumes the session in a fresh process when the kept one dies before answering', async () => {
+    // The kept process crashes on its second turn before writing anything; a new one answers.
+    harness = await startHarness(
+      { echoHistory: true, turns: [{ kind: 'reply' }, { kind: 'crash', afterLines: 0 }] },
+      { conversationProcesses: 4 },
+    );
+    const h = harness;
+    const first: Message[] = [{ role: 'user', content: 'first' }];
+    const one = await ask(h, first);
+    const two = await ask(h, withAnswer(first, one, 'second'));
+    expect(two).toMatchObject({
+      status: 200,
+      context: 'resumed',
+      text: 'fake reply 1 to: second | previous: none',
+    });
+    const runs = cliRuns(h.fake);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]?.argv).toEqual(expect.arrayContaining(['--resume', one.sessionId, '--fork-session']));
+  });
+
   it('keeps at most conversationProcesses, least recently kept out first', async () => {
     const h = await start({ conversationProcesses: 1 });
     const a: Message[] = [{ role: 'user', content: 'conversation A' }];
