@@ -100,6 +100,8 @@ export class GatewayRequest {
   #head: Promise<IteratorResult<RawMessageStreamEvent, void>> | undefined;
   /** Releases the concurrency slot while this request holds one. */
   #release: (() => void) | undefined;
+  /** Answered by {@link create}: the events are folded before anyone sees them. */
+  #folded = false;
   #begun = false;
   #ended = false;
 
@@ -174,6 +176,7 @@ export class GatewayRequest {
 
   /** Run to the end and fold the events into the whole message (the one fold `create` is). */
   async create(): Promise<{ message: Message; meta: ResultMeta }> {
+    this.#folded = true;
     const message = await collectMessage(this.events);
     return { message, meta: await this.#result.promise };
   }
@@ -238,6 +241,7 @@ export class GatewayRequest {
             structuredOutput: request.runOptions.jsonSchema !== undefined,
             clientTools: toolRun?.names ?? request.tools?.names,
             continued: toolRun !== undefined,
+            replaceable: this.#folded,
             onFinish: async (outcome) => {
               finished = true;
               // Park the run for client tool results, or remember the answer. Settled before the

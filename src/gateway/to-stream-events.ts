@@ -23,7 +23,13 @@ import { StreamEventWriter, type StreamEventWriterOptions } from '../compat/anth
 /** Options of {@link toStreamEvents}. */
 export interface StreamEventsOptions extends Pick<
   StreamEventWriterOptions,
-  'model' | 'stopSequences' | 'includeThinking' | 'clientTools' | 'structuredOutput' | 'continued'
+  | 'model'
+  | 'stopSequences'
+  | 'includeThinking'
+  | 'clientTools'
+  | 'structuredOutput'
+  | 'continued'
+  | 'replaceable'
 > {
   /**
    * Called (and awaited) once the answer is complete, BEFORE the closing events are yielded: a

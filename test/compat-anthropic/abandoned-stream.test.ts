@@ -6,6 +6,7 @@
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { describe, expect, it } from 'vitest';
+import { collectMessage } from '../../src/compat/anthropic/message-accumulator.js';
 import { StreamEventWriter } from '../../src/compat/anthropic/stream-event-writer.js';
 import type { CliMessage } from '../../src/core/cli-message.js';
 import { messageToEvents } from '../../src/core/message-to-events.js';
@@ -28,11 +29,16 @@ function streamed(id: string, deltas: string[]): CliMessage[] {
   ] as CliMessage[];
 }
 
-function assistant(id: string, text: string): CliMessage {
+function assistant(
+  id: string,
+  text: string,
+  extra: Record<string, unknown>[] = [],
+  stopReason?: string,
+): CliMessage {
   return {
     type: 'assistant',
     ...top,
-    message: { id, role: 'assistant', content: [{ type: 'text', text }] },
+    message: { id, role: 'assistant', content: [{ type: 'text', text }, ...extra], stop_reason: stopReason },
   } as CliMessage;
 }
 
@@ -71,5 +77,56 @@ describe('a streamed message abandoned after a broken upstream stream', () => {
       ...closing,
     ]);
     expect(text).toBe('Hello world');
+  });
+});
+
+/** The whole answer as `messages.create` folds it, with the writer in its `replaceable` mode. */
+async function fold(lines: CliMessage[], clientTools?: string[]) {
+  const writer = new StreamEventWriter({
+    model: 'claude-sonnet-5-5',
+    replaceable: true,
+    clientTools: clientTools && new Set(clientTools),
+  });
+  const events: RawMessageStreamEvent[] = [];
+  for (const line of lines) for (const event of messageToEvents(line)) events.push(...writer.write(event));
+  events.push(...writer.finish(undefined));
+  return { message: await collectMessage(events), writer };
+}
+
+describe('an abandoned message in an answer folded before anyone sees it (messages.create)', () => {
+  it('takes the new answer when it differs from what was streamed', async () => {
+    const { message, writer } = await fold([
+      ...streamed('msg_1', ['alpha ']),
+      ...closing,
+      assistant('msg_2', 'You said: hello'),
+    ]);
+    expect(message.content).toEqual([{ type: 'text', text: 'You said: hello' }]);
+    expect(writer.text).toBe('You said: hello');
+  });
+
+  it('keeps what earlier messages of the answer said', async () => {
+    const { message } = await fold([
+      ...streamed('msg_1', ['intro. ']),
+      { type: 'stream_event', ...top, event: { type: 'message_stop' } } as CliMessage,
+      assistant('msg_1', 'intro. '),
+      ...streamed('msg_2', ['alpha ']),
+      ...closing,
+      assistant('msg_3', 'You said: hello'),
+    ]);
+    expect(message.content).toEqual([{ type: 'text', text: 'intro. You said: hello' }]);
+  });
+
+  it('ends at client tool calls the new answer makes', async () => {
+    const call = { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'x' } };
+    const { message, writer } = await fold(
+      [...streamed('msg_1', ['alpha ']), ...closing, assistant('msg_2', 'Looking.', [call], 'tool_use')],
+      ['lookup'],
+    );
+    expect(writer.suspendedOn).toEqual(['toolu_1']);
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toEqual([
+      { type: 'text', text: 'Looking.' },
+      expect.objectContaining({ type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'x' } }),
+    ]);
   });
 });

@@ -89,6 +89,17 @@ export class StopSequenceScanner {
     return buffer.length;
   }
 
+  /** The text held back right now (to go back to it later with {@link restore}). */
+  get held(): string {
+    return this.#pending;
+  }
+
+  /** Go back to an earlier point of the stream, before any stop sequence: `held` is its {@link held}. */
+  restore(held: string): void {
+    this.#pending = held;
+    this.#stopped = null;
+  }
+
   /** The held-back tail, once the stream ended without a stop sequence. */
   flush(): string {
     const rest = this.#stopped === null ? this.#pending : '';

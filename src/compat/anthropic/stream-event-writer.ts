@@ -10,6 +10,12 @@
  * {@link StreamEventWriter.suspendedOn}: the answer ends there and the run waits for the results.
  * Calls of Claude Code's own tools stay internal, as before.
  *
+ * A broken upstream stream: the CLI asks again without streaming and prints the new answer whole,
+ * under a new id. What was streamed of the abandoned message cannot be taken back from a client
+ * that reads the stream, so a new answer that does not start with it fails the answer (502); an
+ * answer folded before anyone sees it ({@link StreamEventWriterOptions.replaceable}) is rewound to
+ * where that message started and takes the new answer instead.
+ *
  * Usage: the CLI's result reports the whole run, so an answer that covers all of it (no client tool
  * calls) reports the result's metrics; an answer that ends at client tool calls, or that continues a
  * run after their results ({@link StreamEventWriterOptions.continued}), reports only the API
@@ -23,6 +29,7 @@
  * to the CLI's result text.
  */
 import type {
+  Message,
   MessageDeltaUsage,
   RawMessageStreamEvent,
   StopReason,
@@ -34,6 +41,7 @@ import type { ClaudeCodeResponse } from '../../core/response.js';
 import { ClientCalls } from './client-calls.js';
 import { AnswerUsage } from './answer-usage.js';
 import { AnthropicApiError } from './errors.js';
+import { accumulateEvent } from './message-accumulator.js';
 import { StopSequenceScanner } from './stop-sequences.js';
 import {
   cliMessageId,
@@ -71,6 +79,23 @@ export interface StreamEventWriterOptions {
    * from the result (see the module comment). @default false
    */
   readonly structuredOutput?: boolean | undefined;
+  /**
+   * The events are folded into one `Message` before anyone sees them (`messages.create`): an
+   * abandoned upstream message may be taken back (see the module comment). A later `message_start`
+   * then restarts the fold with the answer as it was before that message. @default false
+   */
+  readonly replaceable?: boolean | undefined;
+}
+
+/** The writer's state where an upstream message started (for {@link StreamEventWriterOptions.replaceable}). */
+interface Checkpoint {
+  readonly started: boolean;
+  /** The answer folded so far (undefined before `message_start`). */
+  readonly answer: Message | undefined;
+  readonly blocks: number;
+  readonly open: { kind: BlockKind; index: number } | undefined;
+  readonly text: string;
+  readonly held: string;
 }
 
 /** Turns CLI events into API stream events, one call per CLI event. */
@@ -96,6 +121,10 @@ export class StreamEventWriter {
   #initModel: string | undefined;
   /** The first upstream API message of the run: the model that answered and the input usage. */
   #upstream: { model: string | undefined; usage: Usage } | undefined;
+  readonly #replaceable: boolean;
+  /** With `replaceable`: the fold of every event written, and where the current message started. */
+  #answer: Message | undefined;
+  #checkpoint: Checkpoint | undefined;
 
   constructor(options: StreamEventWriterOptions) {
     this.#model = options.model;
@@ -105,6 +134,7 @@ export class StreamEventWriter {
     this.#continued = options.continued ?? false;
     this.#awaitingStart = this.#continued;
     this.#structured = options.structuredOutput ?? false;
+    this.#replaceable = options.replaceable ?? false;
   }
 
   /** The client tool calls (ids) the answer ended with, once the model stopped for them. */
@@ -134,6 +164,13 @@ export class StreamEventWriter {
 
   /** The API events for one CLI event (often none). */
   write(event: ClaudeEvent): RawMessageStreamEvent[] {
+    const events = this.#write(event);
+    if (this.#replaceable)
+      for (const written of events) this.#answer = accumulateEvent(this.#answer, written);
+    return events;
+  }
+
+  #write(event: ClaudeEvent): RawMessageStreamEvent[] {
     if (this.stopSequence !== null || this.suspendedOn || !isTopLevel(event.message)) return [];
     if (event.type === 'session_start') this.#initModel ??= event.model;
     if (this.#awaitingStart && event.type !== 'message_start') return [];
@@ -154,6 +191,7 @@ export class StreamEventWriter {
         this.#deltasInMessage = false;
         this.#calls.messageStarted();
         this.#usage.started(event);
+        if (this.#replaceable) this.#checkpoint = this.#takeCheckpoint();
         return [];
       case 'text_delta':
         this.#deltasInMessage = true;
@@ -214,18 +252,60 @@ export class StreamEventWriter {
     this.#streamedMessageId = undefined;
     this.#streamedText = '';
     if (!event.text.startsWith(streamed) || this.#calls.openedInMessage > 0) {
-      throw new AnthropicApiError(
-        502,
-        'api_error',
-        'The upstream answer stream broke and Claude Code asked again; the new answer differs from the part already sent, so this answer is void. Retry the request.',
-      );
+      const checkpoint = this.#checkpoint;
+      if (checkpoint === undefined) {
+        throw new AnthropicApiError(
+          502,
+          'api_error',
+          'The upstream answer stream broke and Claude Code asked again; the new answer differs from the part already sent, so this answer is void. Retry the request.',
+        );
+      }
+      // Nobody saw the abandoned part: go back to where its message started and take the new one.
+      return [...this.#rewind(checkpoint), ...this.#writeReplacement(event)];
     }
     const rest = event.text.slice(streamed.length);
     const content = [
       ...(rest === '' ? [] : [{ type: 'text', text: rest }]),
       ...event.content.filter((block) => block.type !== 'text'),
     ] as typeof event.content;
-    return this.#writeWholeBlocks({ ...event, content });
+    return this.#writeReplacement({ ...event, content });
+  }
+
+  /**
+   * The blocks of a message that arrived whole instead of streamed. Its stop reason comes with it
+   * (no `message_delta` follows), so it may end the answer at client tool calls.
+   */
+  #writeReplacement(event: Extract<ClaudeEvent, { type: 'assistant_message' }>): RawMessageStreamEvent[] {
+    const events = this.#writeWholeBlocks(event);
+    const stopReason = stringField(asRecord(event.message['message']), 'stop_reason') ?? null;
+    this.#calls.messageEnded({ type: 'message_delta', stopReason, outputTokens: 0, message: event.message });
+    return events;
+  }
+
+  #takeCheckpoint(): Checkpoint {
+    return {
+      started: this.#started,
+      answer: this.#answer === undefined ? undefined : structuredClone(this.#answer),
+      blocks: this.#blocks,
+      open: this.#open,
+      text: this.#text,
+      held: this.#scanner.held,
+    };
+  }
+
+  /**
+   * Back to `checkpoint`: the writer's state, and the fold's (a `message_start` carrying the answer
+   * as it was then restarts it; before any output, the next `message_start` will).
+   */
+  #rewind(checkpoint: Checkpoint): RawMessageStreamEvent[] {
+    this.#started = checkpoint.started;
+    this.#blocks = checkpoint.blocks;
+    this.#open = checkpoint.open;
+    this.#text = checkpoint.text;
+    this.#scanner.restore(checkpoint.held);
+    this.#calls.messageStarted();
+    const answer = checkpoint.answer;
+    return answer === undefined ? [] : [{ type: 'message_start', message: structuredClone(answer) }];
   }
 
   /** The closing events. `response` is undefined when a stop sequence ended the run. */
