@@ -9,7 +9,7 @@
  * install ~15 s); the first run on a cold cache downloads the packages.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,7 +82,9 @@ function buildEnv(): Record<string, string> {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'deploy-build-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// ~750 MB in ~30,000 files (two node_modules): removed in the background, where it takes 10-30 s,
+// instead of holding up the test run.
+afterAll(() => spawn('rm', ['-rf', work], { detached: true, stdio: 'ignore' }).unref());
 
 describe('.dockerignore as read here', () => {
   it('keeps out what it lists, at the depth it says', () => {
