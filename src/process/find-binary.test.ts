@@ -1,11 +1,19 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
 import { findClaudeBinary } from './find-binary.js';
 
-function fakeExecutable(name = 'claude', dir = mkdtempSync(join(tmpdir(), 'ccw-bin-'))) {
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+function fakeExecutable(name = 'claude', dir = temp('ccw-bin-')) {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   writeFileSync(path, '#!/bin/sh\n');
@@ -20,7 +28,7 @@ function writePackage(dir: string, name: string): void {
 
 /** A project with `@anthropic-ai/claude-code` (and optionally its platform package) installed. */
 function projectWithCli(layout: { platform: 'hoisted' | 'nested' | 'none'; postinstall: boolean }) {
-  const project = mkdtempSync(join(tmpdir(), 'ccw-project-'));
+  const project = temp('ccw-project-');
   const main = join(project, 'node_modules', '@anthropic-ai', 'claude-code');
   writePackage(main, '@anthropic-ai/claude-code');
   mkdirSync(join(main, 'bin'));
@@ -39,7 +47,7 @@ function projectWithCli(layout: { platform: 'hoisted' | 'nested' | 'none'; posti
   return { project, placeholder, platformBinary: join(platformDir, 'claude') };
 }
 
-const emptyDir = () => mkdtempSync(join(tmpdir(), 'ccw-nothing-'));
+const emptyDir = () => temp('ccw-nothing-');
 
 describe('findClaudeBinary', () => {
   it('prefers the option, then CLAUDE_BINARY, then the project package, then PATH', () => {
