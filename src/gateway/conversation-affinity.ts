@@ -12,7 +12,9 @@
  * racing for the same continuation finds the process already claimed and resumes (with a fork) from
  * the conversation map; a request with other settings ends the kept process and resumes.
  *
- * Runs with client tools (their process serves the caller's tools through the run's bridge) and
+ * A run with client tools keeps its process across the requests of its tool loop (suspended runs)
+ * and, once it answers, for the next turn too: the kept process has the caller's tools registered,
+ * so it takes only a request serving the same tools (a new bridge answers their calls). Runs with
  * structured output (the session holds a tool call where the caller got text) are never kept.
  */
 import type { CliProcess } from '../process/cli-process.js';
@@ -52,9 +54,9 @@ export class ConversationAffinity {
     this.#kept = new KeptProcesses(settings);
   }
 
-  /** Whether runs of `request` may be kept and continued (no client tools, no structured output). */
+  /** Whether runs of `request` may be kept and continued (not with structured output). */
   eligible(request: TranslatedRequest): boolean {
-    return (request.tools?.tools.length ?? 0) === 0 && request.runOptions.jsonSchema === undefined;
+    return request.runOptions.jsonSchema === undefined;
   }
 
   /**
@@ -90,14 +92,16 @@ export class ConversationAffinity {
 }
 
 /**
- * The run settings that are fixed when a CLI process starts (argv, environment, `initialize`), as a
- * key: a kept process takes a turn only from a request with the same. The system prompt is left
- * out: the conversation key already fixes `system`, and what the system messages after a turn add
- * is sent with the turn once a session exists (a resumed session keeps its system prompt too).
+ * The run settings that are fixed when a CLI process starts (argv, environment, `initialize`) and
+ * the client tools it serves (registered on the process), as a key: a kept process takes a turn
+ * only from a request with the same. The system prompt is left out: the conversation key already
+ * fixes `system`, and what the system messages after a turn add is sent with the turn once a
+ * session exists (a resumed session keeps its system prompt too).
  */
 function settingsKey(request: TranslatedRequest): string {
   const { systemPrompt: _system, appendSystemPrompt: _append, ...fixed } = request.runOptions;
-  return createHash('sha256').update(canonicalJson(fixed)).digest('hex');
+  const tools = request.tools?.tools ?? [];
+  return createHash('sha256').update(canonicalJson({ fixed, tools })).digest('hex');
 }
 
 /**

@@ -278,8 +278,8 @@ export class GatewayRequest {
           };
         } finally {
           cursor.detach();
-          // A process neither kept for the next turn (`finishPiece`) nor continuing is ended.
-          holder?.dispose();
+          // Aborted or failed: its process is ended (`finishPiece` decides for the others).
+          if (!finished) holder?.dispose();
           // Aborted or failed: the session is never remembered, so nobody can resume it.
           if (!finished && toolRun === undefined) {
             discardWhenStopped(this.#context.wrapper, request, plan, cursor, session);
@@ -329,7 +329,7 @@ export class GatewayRequest {
       );
       const plan: ConversationPlan = { context: 'continued', prompt: [], warnings: notes };
       this.#planned.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
-      return { request, cursor: live.cursor, plan, bridge: live.bridge, toolRun: live };
+      return { request, cursor: live.cursor, plan, bridge: live.bridge, toolRun: live, holder: live.holder };
     }
     if (live !== undefined) {
       // `tool_choice: none` cannot be imposed on a run that already has the tools: replay without them.

@@ -132,10 +132,12 @@ export async function finishPiece(
     cursor.detach();
     const timeout = context.wrapper.config.toolResultTimeoutMs ?? DEFAULT_TOOL_RESULT_TIMEOUT_MS;
     const names = toolRun?.names ?? request.tools?.names ?? new Set<string>();
-    const run: ToolRun = { cursor, bridge, names, toolUseIds: outcome.suspendedOn };
+    // The holder goes with the run: its final answer may keep the process for the next turn.
+    const run: ToolRun = { cursor, bridge, names, toolUseIds: outcome.suspendedOn, holder };
     if (callerEndsRunAt(outcome.suspendedTools ?? [])) {
       // Nobody will answer: stop the CLI now rather than hold it until the deadline. A result
       // that comes after all is answered from the history, as for any expired call.
+      holder?.dispose();
       context.toolRuns.dismiss(run, ENDS_CALLER_RUN);
     } else {
       context.toolRuns.suspend(run, timeout, takeSlot());
@@ -155,6 +157,8 @@ export async function finishPiece(
       await rememberAnswer(context.store, request, outcome.text, point);
     }
   }
+  // A process neither kept for the next turn nor waiting for tool results is ended.
+  if (!outcome.suspendedOn) holder?.dispose();
   return toMeta(request, plan, outcome, startedAt, holder);
 }
 
@@ -220,7 +224,9 @@ function toMeta(
  * was replaced by a resume of its session.
  */
 export function contextOf(plan: ConversationPlan, holder: ProcessHolder | undefined): ContextMode {
-  return plan.context === 'continued' && holder?.fellBack === true ? 'resumed' : plan.context;
+  // A kept process's plan names the session to resume; a continued tool run's does not.
+  const keptProcess = plan.context === 'continued' && plan.resumeSessionId !== undefined;
+  return keptProcess && holder?.fellBack === true ? 'resumed' : plan.context;
 }
 
 /** Ignored parameters of the request plus notes of the plan. */

@@ -12,6 +12,7 @@
  * | calls this server never saw | the conversation is answered from its history, like any other |
  */
 import type { ClientToolBridge } from '../tools/tool-bridge.js';
+import type { ProcessHolder } from './conversation-affinity.js';
 import { SuspendedRuns, type SuspendedRun } from '../tools/suspended-runs.js';
 import { AnthropicApiError, invalidRequest } from '../compat/anthropic/errors.js';
 import { lastToolUseIds } from '../compat/anthropic/tool-results.js';
@@ -22,6 +23,8 @@ export interface ToolRun extends SuspendedRun {
   readonly bridge: ClientToolBridge;
   /** Names of the client tools the run serves. */
   readonly names: ReadonlySet<string>;
+  /** Holds the run's process for its conversation's next turn once it answers (conversation affinity). */
+  readonly holder?: ProcessHolder | undefined;
 }
 
 /** What to do with results for a call whose run is gone: answer from history, or fail with 400. */

@@ -28,7 +28,8 @@ describe('session points', () => {
       { type: 'result', uuid: U },
     ];
     expect(lastAssistantUuid(messages)).toBe(S);
-    expect(lastAssistantUuid([{ type: 'assistant', uuid: 'x' }])).toBeUndefined();
+    const notUuid = [{ type: 'assistant', uuid: 'x' }];
+    expect(lastAssistantUuid(notUuid)).toBeUndefined();
     expect(lastAssistantUuid([])).toBeUndefined();
   });
 });

@@ -140,9 +140,18 @@ function usageOf(result: Record<string, unknown>): { input_tokens: number; outpu
   return result['usage'] as { input_tokens: number; output_tokens: number };
 }
 
+/** How many CLI processes the proxy keeps idle for their conversation's next turn (`/health/details`). */
+async function keptProcesses(): Promise<number> {
+  const details = (await (await fetch(`${setup.url}/health/details`)).json()) as {
+    conversationProcesses: { kept: number } | null;
+  };
+  return details.conversationProcesses?.kept ?? 0;
+}
+
 /**
- * Live processes of the proxy's CLI (those with its HOME), after up to 2 s for exiting ones to go.
- * Linux only (`/proc`), like the rest of the real-CLI suites.
+ * Live processes of the proxy's CLI (those with its HOME) beyond the ones it keeps for a next turn
+ * (`keptProcesses`), after up to 2 s for exiting ones to go. Linux only (`/proc`), like the rest of
+ * the real-CLI suites.
  */
 async function innerCliProcesses(): Promise<string[]> {
   const marker = `HOME=${setup.cli.home}\0`;
@@ -152,7 +161,8 @@ async function innerCliProcesses(): Promise<string[]> {
       const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
       if (`\0${environ}`.includes(`\0${marker}`)) live.push(pid);
     }
-    if (live.length === 0 || waited >= 2_000) return live;
+    const extra = live.slice(await keptProcesses());
+    if (extra.length === 0 || waited >= 2_000) return extra;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -194,7 +204,7 @@ describe('Claude Code CLI as a client of the proxy', { timeout: 60_000 }, () => 
     expect(resultOf(run)).toMatchObject({ is_error: false, result: 'You said: hello sonnet' });
     expect(upstream().at(-1)?.body).toMatchObject({ model: 'claude-sonnet-5-5' });
     expect(systemText(upstream().at(-1))).toContain('You are a conformance parrot.');
-    // The proxy's CLI is gone once the answer is out.
+    // The proxy's CLI is gone once the answer is out, or kept idle for the conversation's next turn.
     expect(await innerCliProcesses()).toEqual([]);
   });
 

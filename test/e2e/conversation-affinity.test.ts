@@ -6,6 +6,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
+import { CITY_SCHEMA, toolLoopBehavior } from '../tools/real-cli-helpers.js';
 import { useRealCliProxy, type RealCliProxy } from './real-cli-proxy.js';
 
 const kept = useRealCliProxy({ conversationProcesses: 4 });
@@ -30,7 +31,12 @@ function isDirectoryUpdate(message: Body['messages'][number]): boolean {
  * cache breakpoints.
  */
 function lastUpstream(proxy: RealCliProxy): Record<string, unknown> {
-  const { metadata: _metadata, ...rest } = proxy.api.messageRequests().at(-1)?.body as Body;
+  return nthUpstream(proxy, proxy.api.messageRequests().length - 1);
+}
+
+/** {@link lastUpstream} for the `index`th message request. */
+function nthUpstream(proxy: RealCliProxy, index: number): Record<string, unknown> {
+  const { metadata: _metadata, ...rest } = proxy.api.messageRequests()[index]?.body as Body;
   // The cache breakpoint sits on the last message, which is the note where there is one.
   const neutral = JSON.parse(
     JSON.stringify(rest).replace(/claude-code-wrapper\/run-[\w-]+/g, 'RUN-DIR'),
@@ -85,6 +91,47 @@ describe('conversation affinity with the real CLI', () => {
     // and the CLI tells the model so in a system note per resumed turn; the kept process moved nowhere.
     expect(directoryUpdates(kept)).toBe(0);
     expect(directoryUpdates(resumed)).toBe(2);
+  });
+
+  it('keeps the process of a client tool loop for the next turn, which may call the tools again', async () => {
+    const tools: Anthropic.Tool[] = [
+      { name: 'get_weather', description: 'Weather', input_schema: CITY_SCHEMA },
+    ];
+    /** Two turns, each a tool call answered by the caller, then the final answer. */
+    const toolConversation = async (proxy: RealCliProxy) => {
+      proxy.api.setDefault(toolLoopBehavior);
+      const client = proxy.anthropic();
+      const history: Anthropic.MessageParam[] = [];
+      const contexts: (string | null)[] = [];
+      const send = async () => {
+        const { data, response } = await client.messages
+          .create({ model, max_tokens: 200, system, tools, messages: history })
+          .withResponse();
+        contexts.push(response.headers.get('x-claude-code-context'));
+        history.push({ role: 'assistant', content: data.content });
+        return data;
+      };
+      for (const [question, result] of [
+        ['weather?', 'mild'],
+        ['and tomorrow?', 'cold'],
+      ] as const) {
+        history.push({ role: 'user', content: question });
+        const call = (await send()).content.find((block) => block.type === 'tool_use');
+        history.push({
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: call?.id ?? '', content: result }],
+        });
+        const final = await send();
+        expect(final.content[0]).toMatchObject({ type: 'text', text: `Final: ${result}` });
+      }
+      return { contexts, upstream: proxy.api.messageRequests().map((_, i) => nthUpstream(proxy, i)) };
+    };
+    const live = await toolConversation(kept);
+    const resume = await toolConversation(resumed);
+    expect(live.contexts).toEqual(['new', 'continued', 'continued', 'continued']);
+    expect(resume.contexts).toEqual(['new', 'continued', 'resumed', 'continued']);
+    expect(live.upstream).toHaveLength(4);
+    expect(live.upstream).toEqual(resume.upstream);
   });
 
   it('never gives a kept process to another conversation: its API calls carry none of the first one', async () => {

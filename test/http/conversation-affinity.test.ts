@@ -176,6 +176,25 @@ describe('conversation affinity', () => {
     expect(runs[1]?.argv).toEqual(expect.arrayContaining(['--resume', one.sessionId, '--fork-session']));
   });
 
+  it('continues a conversation with client tools only with the same tools', async () => {
+    const h = await start();
+    const tool = (name: string) => ({
+      name,
+      description: name,
+      input_schema: { type: 'object', properties: {} },
+    });
+    const first: Message[] = [{ role: 'user', content: 'first' }];
+    const one = await ask(h, first, { tools: [tool('lookup')] });
+    expect(one.context).toBe('new');
+    // Another tool set: the kept process has the first one registered, so the session is resumed.
+    const other = await ask(h, withAnswer(first, one, 'second'), { tools: [tool('lookup'), tool('other')] });
+    expect(other).toMatchObject({ context: 'resumed', text: 'fake reply 1 to: second | previous: none' });
+    const two: Message[] = [{ role: 'user', content: 'again' }];
+    const a1 = await ask(h, two, { tools: [tool('lookup')] });
+    const a2 = await ask(h, withAnswer(two, a1, 'same tools'), { tools: [tool('lookup')] });
+    expect(a2).toMatchObject({ context: 'continued', text: 'fake reply 2 to: same tools | previous: again' });
+  });
+
   it('keeps at most conversationProcesses, least recently kept out first', async () => {
     const h = await start({ conversationProcesses: 1 });
     const a: Message[] = [{ role: 'user', content: 'conversation A' }];

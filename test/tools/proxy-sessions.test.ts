@@ -76,7 +76,8 @@ describe('client tools across conversations', () => {
     expect(bDone.content[0]).toMatchObject({ text: 'Final: for B' });
     expect(aDone.content[0]).toMatchObject({ text: 'Final: for A' });
 
-    // The finished tool loop is a known conversation: the next question resumes its CLI session.
+    // The finished tool loop is a known conversation: the next question goes to the CLI process
+    // that answered it (kept for the next turn; without it the session would be resumed).
     api.enqueue({ kind: 'text', text: 'follow-up answer' });
     const history: Anthropic.MessageParam[] = [
       ...answer('Conversation A', a, 'for A'),
@@ -87,7 +88,7 @@ describe('client tools across conversations', () => {
       .create({ model, max_tokens: 300, tools, messages: history })
       .withResponse();
     expect(next.content[0]).toMatchObject({ text: 'follow-up answer' });
-    expect(response.headers.get('x-claude-code-context')).toBe('resumed');
+    expect(response.headers.get('x-claude-code-context')).toBe('continued');
     // The API got the real history from the session: tool_use and tool_result blocks, not text.
     const sent = bodyOf(api.messageRequests().at(-1)).messages;
     expect(JSON.stringify(sent)).toContain('"type":"tool_use"');
