@@ -54,7 +54,10 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} is missing: run \`npm run build\` first`);
   const dir = await mkdtemp(join(tmpdir(), 'ccw-rel-server-'));
   const configPath = join(dir, 'proxy.json');
-  writeFileSync(configPath, JSON.stringify({ ...options.wrapper, server: { port: 0, ...options.server } }));
+  // No process is kept for a conversation's next turn (like the warm pool the scenarios turn off):
+  // every CLI a scenario starts must be gone after it, which is what the orphan scans check.
+  const serverSection = { port: 0, conversationProcesses: 0, ...options.server };
+  writeFileSync(configPath, JSON.stringify({ ...options.wrapper, server: serverSection }));
   const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--config', configPath], {
     env: serverEnv(dir, options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
