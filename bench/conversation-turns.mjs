@@ -9,6 +9,9 @@
 // whole process tree of this process (both proxies run in it, with every CLI they start; exited
 // CLIs counted through their parent) over the turn plus a fixed settle time after it.
 //   npm run build && node bench/conversation-turns.mjs [--conversations N] [--turns K] [--settle-ms 250] [--json]
+// Last results: bench/results/conversation-turns.md.
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createServer } from '../dist/index.js';
 import { processTreeUsage } from '../dist/observability/process-tree.js';
@@ -34,6 +37,7 @@ const cpuNow = () => processTreeUsage(process.pid, { pss: false })?.cpuSeconds ?
 const api = await startFakeApi();
 const cli = await makeCliEnv(api.url, { maxRetries: 2 });
 const binary = realClaudeBinary();
+const cliVersion = execFileSync(binary, ['--version'], { env: cli.env, encoding: 'utf8' }).trim();
 
 async function proxy(label, conversationProcesses) {
   const server = createServer({
@@ -142,6 +146,9 @@ const contexts = systems.map((s) => `${s.label}: ${[...s.contexts].map(([c, n]) 
 if (values.json) {
   console.log(JSON.stringify({ rows, contexts, conversations, turns, settleMs }));
 } else {
+  console.log(
+    `# Conversation turns through the proxy\n\n${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, real CLI ${cliVersion}, zero-latency fake Messages API.\n`,
+  );
   console.log(
     markdownTable(
       ['system', 'turns', 'median ms', 'p95 ms', 'x raw', 'CPU ms (median)', 'CPU x raw', 'n'],
