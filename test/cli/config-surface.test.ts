@@ -36,7 +36,10 @@ const SERVER_SAMPLES: Readonly<Record<string, [raw: string, parsed: unknown]>> =
   CLAUDE_WRAPPER_RPM: ['60', 60],
   CLAUDE_WRAPPER_ALLOW_TOOLS: ['YES', true],
   CLAUDE_WRAPPER_STRICT: ['on', true],
-  CLAUDE_WRAPPER_MODEL_MAP: ['gpt-4o=opus, house-model = haiku', { 'gpt-4o': 'opus', 'house-model': 'haiku' }],
+  CLAUDE_WRAPPER_MODEL_MAP: [
+    'gpt-4o=opus, house-model = haiku',
+    { 'gpt-4o': 'opus', 'house-model': 'haiku' },
+  ],
   CLAUDE_WRAPPER_DEFAULT_MODEL: ['sonnet', 'sonnet'],
   CLAUDE_WRAPPER_CONVERSATION_PROCESSES: ['0', 0],
   CLAUDE_WRAPPER_CONVERSATION_IDLE_MS: ['60000', 60_000],
