@@ -265,10 +265,13 @@ describe('shutdown and sizing', () => {
     );
   });
 
-  it('the memory request covers every CLI run the config allows, and the limit is above it', () => {
+  it('the memory request covers every CLI process the config allows, and the limit is above it', () => {
     const { server } = readJson<{ server: unknown }>(`${KUSTOMIZE_BASE}/config.json`);
     const options = parseServerOptions(server);
-    const needed = (options.maxConcurrent + options.warmPoolSize) * CLI_RUN_MIB + SERVER_MIB;
+    // Runs and warm spares, plus the processes kept for conversations' next turns (bounded by count
+    // and by their measured memory, whichever binds first).
+    const kept = Math.min(options.conversationProcesses * CLI_RUN_MIB, options.conversationMemoryMb);
+    const needed = (options.maxConcurrent + options.warmPoolSize) * CLI_RUN_MIB + kept + SERVER_MIB;
     const { resources } = proxyPod().container;
     expect(mebibytes(resources.requests.memory)).toBeGreaterThanOrEqual(needed);
     expect(mebibytes(resources.limits.memory)).toBeGreaterThan(mebibytes(resources.requests.memory));
