@@ -214,7 +214,7 @@ export class ClaudeCodeQueueFullError extends ClaudeCodeError {
 }
 
 /** What a {@link ClaudeCodeStoreUnavailableError} could not reach the store for. */
-export type StorePurpose = 'rate limit' | 'response cache' | 'conversation map';
+export type StorePurpose = 'rate limit' | 'response cache' | 'conversation map' | 'batch queue';
 
 /**
  * A shared store (Redis) cannot be reached: refused, timed out, or the connection dropped. The
