@@ -7,6 +7,7 @@ import { readEnvTable, type EnvSource, type EnvTable, type EnvValues } from '../
 import { configSchema, LOG_LEVELS } from '../core/config/schema.js';
 import { parseOrThrow } from '../core/config/validate.js';
 import { modelName } from '../compat/model-name.js';
+import { keyEntriesSchema, MIN_KEY_LENGTH } from './key-options.js';
 
 /**
  * The proxy's wrapper configuration: the library's, except that the proxy logs at `info` by default
@@ -27,7 +28,15 @@ export const serverOptionsSchema = z
     /** TCP port; 0 picks a free one. @default 8787 */
     port: z.number().int().min(0).max(65_535).default(8787),
     /** Accepted API keys (`x-api-key` or `Authorization: Bearer`). Env: `CLAUDE_WRAPPER_API_KEYS` (comma-separated). */
-    apiKeys: z.array(z.string().min(8, 'API keys must be at least 8 characters')).default([]),
+    apiKeys: z
+      .array(z.string().min(MIN_KEY_LENGTH, `API keys must be at least ${MIN_KEY_LENGTH} characters`))
+      .default([]),
+    /**
+     * Named API keys with limits of their own, accepted beside `apiKeys`: `{ name, key | keyEnv,
+     * requestsPerMinute, maxConcurrent, dailyUsd, monthlyUsd }` (README "Per-key budgets"). Over
+     * a limit: 429 `rate_limit_error` with `retry-after`. @default none
+     */
+    keys: keyEntriesSchema,
     /**
      * Browser origins (`https://app.example.com`, or `*`) allowed to call the proxy, with CORS. A
      * request carrying any other `Origin` is refused (403), so a web page cannot make the proxy run
@@ -50,8 +59,15 @@ export const serverOptionsSchema = z
     maxConcurrent: z.number().int().positive().default(4),
     /** Requests waiting for a run slot before 529/503. @default 32 */
     maxQueue: z.number().int().nonnegative().default(32),
-    /** Per-API-key requests per minute; 0 disables. @default 0 */
+    /** Per-API-key requests per minute (a key of `keys` may set its own); 0 disables. @default 0 */
     requestsPerMinute: z.number().int().nonnegative().default(0),
+    /**
+     * Redis shared by every replica of the proxy: per-key usage and limits (requests per minute,
+     * runs at once, spend). Without it each server keeps them itself. Env: `CLAUDE_WRAPPER_REDIS_URL`.
+     */
+    redisUrl: z.string().url().optional(),
+    /** Directory of the embedded store keeping the spend of `keys` across restarts when there is no `redisUrl`. @default `~/.claude-code-wrapper/usage`; `:memory:` keeps it in memory */
+    usageStorePath: z.string().min(1).optional(),
     /** Give remote callers Claude Code's built-in tools (Bash, Read, Write...). @default false */
     allowCliTools: z.boolean().default(false),
     /** Reject parameters the CLI cannot honour (temperature, top_p...) with 400 instead of ignoring them. @default false */
@@ -153,6 +169,11 @@ export const SERVER_ENV_VARS: EnvTable<ServerField> = {
     path: 'requestsPerMinute',
     type: 'number',
     description: 'per-API-key requests per minute; 0 disables',
+  },
+  CLAUDE_WRAPPER_REDIS_URL: {
+    path: 'redisUrl',
+    type: 'string',
+    description: 'Redis shared by the replicas (per-key usage and limits)',
   },
   CLAUDE_WRAPPER_ALLOW_TOOLS: {
     path: 'allowCliTools',

@@ -59,9 +59,9 @@ export function createServer(
   dependencies: CreateServerDependencies = {},
 ): ProxyServer {
   const options = parseServerOptions(input);
-  if (!isLoopback(options.host) && options.apiKeys.length === 0) {
+  if (!isLoopback(options.host) && options.apiKeys.length === 0 && options.keys.length === 0) {
     throw new ClaudeCodeConfigurationError(
-      `Refusing to listen on ${options.host} without an API key: anyone who can reach it could use your Claude account. Set apiKeys (or CLAUDE_WRAPPER_API_KEYS), or bind 127.0.0.1.`,
+      `Refusing to listen on ${options.host} without an API key: anyone who can reach it could use your Claude account. Set apiKeys (or CLAUDE_WRAPPER_API_KEYS) or keys, or bind 127.0.0.1.`,
     );
   }
   const logger = dependencies.logger ?? createLogger(options.wrapper.logLevel);

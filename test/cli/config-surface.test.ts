@@ -34,6 +34,7 @@ const SERVER_SAMPLES: Readonly<Record<string, [raw: string, parsed: unknown]>> =
   CLAUDE_WRAPPER_ALLOWED_HOSTS: ['proxy.internal:9000', ['proxy.internal:9000']],
   CLAUDE_WRAPPER_MAX_CONCURRENT: ['8', 8],
   CLAUDE_WRAPPER_RPM: ['60', 60],
+  CLAUDE_WRAPPER_REDIS_URL: ['redis://redis.internal:6379', 'redis://redis.internal:6379'],
   CLAUDE_WRAPPER_ALLOW_TOOLS: ['YES', true],
   CLAUDE_WRAPPER_STRICT: ['on', true],
   CLAUDE_WRAPPER_MODEL_MAP: [
