@@ -198,3 +198,29 @@ describe('FileKeyValueStore shared by two processes', () => {
     }
   }, 30_000);
 });
+
+describe('FileKeyValueStore counters', () => {
+  it('adds atomically, restarts an expired counter at 0, and keeps counts across a reopen', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ccw-file-store-'));
+    roots.push(root);
+    const path = join(root, 'db');
+    const first = new FileKeyValueStore(path);
+    try {
+      const sums = await Promise.all(Array.from({ length: 20 }, () => first.increment('spend', 5, 60_000)));
+      expect(sums.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 5));
+      expect(await first.increment('brief', 7, 30)).toBe(7);
+      await sleep(60);
+      expect(await first.get('brief')).toBeUndefined();
+      expect(await first.increment('brief', 2, 60_000)).toBe(2);
+    } finally {
+      await first.close();
+    }
+    const second = new FileKeyValueStore(path);
+    try {
+      expect(await second.get('spend')).toBe('100');
+      expect(await second.increment('spend', 1, 60_000)).toBe(101);
+    } finally {
+      await second.close();
+    }
+  });
+});

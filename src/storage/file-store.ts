@@ -24,7 +24,7 @@
 import { mkdirSync } from 'node:fs';
 import type { RootDatabase } from 'lmdb';
 import { ClaudeCodeConfigurationError } from '../core/errors/index.js';
-import type { KeyValueStore } from './key-value-store.js';
+import { counterValue, type CounterStore } from './key-value-store.js';
 import { ReopenBackoff, type ReopenBackoffOptions } from './reopen-backoff.js';
 
 /**
@@ -57,7 +57,7 @@ export interface FileKeyValueStoreOptions {
 }
 
 /** {@link KeyValueStore} in an LMDB environment (a directory) at `path`, shared by any number of processes. */
-export class FileKeyValueStore implements KeyValueStore {
+export class FileKeyValueStore implements CounterStore {
   readonly #path: string;
   readonly #backoff: ReopenBackoff;
   readonly #sweepIntervalMs: number;
@@ -100,10 +100,7 @@ export class FileKeyValueStore implements KeyValueStore {
 
   set(key: string, value: string, ttlMs?: number): Promise<void> {
     return this.#use('write', async (db) => {
-      const body = Buffer.from(value, 'utf8');
-      const stored = Buffer.allocUnsafe(HEADER + body.length);
-      stored.writeDoubleBE(ttlMs === undefined ? 0 : Date.now() + ttlMs, 0);
-      body.copy(stored, HEADER);
+      const stored = encode(value, ttlMs === undefined ? 0 : Date.now() + ttlMs);
       // Synchronous commit: lmdb-js's asynchronous write batches leave a rejected promise nobody
       // can handle when a commit fails (disk full), which would crash the process. Its disk flush
       // (fdatasync) runs on this thread: ~0.3 ms per write back to back, but ~5 ms p50 (tens of ms
@@ -111,6 +108,21 @@ export class FileKeyValueStore implements KeyValueStore {
       // path with WriteBehindKeyValueStore.
       db.putSync(key, stored);
     });
+  }
+
+  /** Read, add and write in one write transaction: atomic between the processes sharing the directory. */
+  increment(key: string, by: number, ttlMs: number): Promise<number> {
+    return this.#use('write', async (db) =>
+      // Synchronous for the same reason as `set`.
+      db.transactionSync(() => {
+        const stored = db.getBinaryFast(key);
+        const now = Date.now();
+        const live = stored !== undefined && stored.length >= HEADER && !expired(stored, now);
+        const value = counterValue(live ? stored.toString('utf8', HEADER) : undefined) + by;
+        db.putSync(key, encode(String(value), now + ttlMs));
+        return value;
+      }),
+    );
   }
 
   /** Remove every expired entry now (normally done by the periodic sweep). Resolves with how many were removed. */
@@ -226,6 +238,20 @@ export class FileKeyValueStore implements KeyValueStore {
       () => undefined,
     );
   }
+}
+
+/** A stored value: the expiry (epoch ms, 0 = never) then the UTF-8 text. */
+function encode(value: string, expiresAt: number): Buffer {
+  const body = Buffer.from(value, 'utf8');
+  const stored = Buffer.allocUnsafe(HEADER + body.length);
+  stored.writeDoubleBE(expiresAt, 0);
+  body.copy(stored, HEADER);
+  return stored;
+}
+
+function expired(stored: Buffer, now: number): boolean {
+  const expiresAt = stored.readDoubleBE(0);
+  return expiresAt !== 0 && expiresAt <= now;
 }
 
 /**

@@ -20,8 +20,27 @@ export interface KeyValueStore {
   readonly available?: boolean | undefined;
 }
 
+/**
+ * A {@link KeyValueStore} that also adds to integer counters atomically (per-key usage: requests
+ * per minute, spend per day and month). A counter is an ordinary entry holding a decimal integer.
+ */
+export interface CounterStore extends KeyValueStore {
+  /**
+   * Add `by` (an integer) to the counter at `key` (absent or expired counts as 0) in one atomic
+   * step, even between processes sharing the store; the entry then expires `ttlMs` from now.
+   * Resolves with the new value.
+   */
+  increment(key: string, by: number, ttlMs: number): Promise<number>;
+}
+
+/** The integer a counter entry holds (0 for an absent or unreadable one). */
+export function counterValue(stored: string | undefined): number {
+  const value = stored === undefined ? 0 : Number.parseInt(stored, 10);
+  return Number.isSafeInteger(value) ? value : 0;
+}
+
 /** In-process store bounded by entry count (oldest evicted first). */
-export class MemoryKeyValueStore implements KeyValueStore {
+export class MemoryKeyValueStore implements CounterStore {
   readonly #entries = new Map<string, { value: string; expiresAt: number }>();
   readonly #maxEntries: number;
 
@@ -46,6 +65,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
+  }
+
+  async increment(key: string, by: number, ttlMs: number): Promise<number> {
+    const value = counterValue(await this.get(key)) + by;
+    await this.set(key, String(value), ttlMs);
+    return value;
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,7 @@
  */
 import type { Redis } from 'ioredis';
 import { ClaudeCodeStoreUnavailableError, type StorePurpose } from '../core/errors/index.js';
-import type { KeyValueStore } from './key-value-store.js';
+import type { CounterStore } from './key-value-store.js';
 
 /** How long one connection attempt may take. @unit milliseconds */
 export const CONNECT_TIMEOUT_MS = 1000;
@@ -175,7 +175,7 @@ export interface RedisKeyValueStoreOptions {
 }
 
 /** {@link KeyValueStore} on Redis. Operations reject with {@link ClaudeCodeStoreUnavailableError} while Redis is down. */
-export class RedisKeyValueStore implements KeyValueStore {
+export class RedisKeyValueStore implements CounterStore {
   readonly #prefix: string;
   readonly #connection: RedisConnection;
 
@@ -200,6 +200,21 @@ export class RedisKeyValueStore implements KeyValueStore {
         ? redis.set(this.#prefix + key, value)
         : redis.set(this.#prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs))),
     );
+  }
+
+  /** `INCRBY` and `PEXPIRE` in one `MULTI`. */
+  async increment(key: string, by: number, ttlMs: number): Promise<number> {
+    const prefixed = this.#prefix + key;
+    const replies = await this.#connection.run('write', (redis) =>
+      redis
+        .multi()
+        .incrby(prefixed, by)
+        .pexpire(prefixed, Math.max(1, Math.round(ttlMs)))
+        .exec(),
+    );
+    const [error, value] = replies?.[0] ?? [new Error('MULTI was discarded'), undefined];
+    if (error) throw this.#connection.unavailable(error, 'write');
+    return Number(value);
   }
 
   close(): Promise<void> {
