@@ -59,16 +59,24 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
   }
   // Only fresh conversations can use a pre-spawned process: resume/continue/session ids are argv.
   const poolable = pool !== undefined && !target.resume && !target.continueLast && !target.sessionId;
-  const spec = resolveLaunchSpec(request.options, target, poolable ? pool.extraArgs : []);
+  // A pooled configuration's processes stream partial messages whether this run wants them or not
+  // (one pool for run() and runStreaming()); cold ones too, so the pool can adopt them.
+  const spec = poolable ? pool.launchSpec(request.options) : resolveLaunchSpec(request.options, target);
+  const omitPartial = poolable && request.options.includePartialMessages !== true;
   if (poolable) {
-    const pooled = pool.take(spec);
+    const pooled = await pool.acquire(spec, request.signal);
     if (pooled) {
       let sawOutput = false;
       try {
-        const response = await turn(pooled.cli, request, (event) => {
-          sawOutput = true;
-          request.onEvent(event);
-        });
+        const response = await turn(
+          pooled.cli,
+          request,
+          (event) => {
+            sawOutput = true;
+            request.onEvent(event);
+          },
+          omitPartial,
+        );
         if (keepAfter(request, pooled.cli, response)) pool.release(pooled);
         // An extension may have changed the process (e.g. registered MCP servers): never reuse it.
         else pool.giveBack(pooled, request.options.turnExtension ? undefined : response);
@@ -85,12 +93,19 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
     }
   }
   const cli = spawnFromSpec(spec);
+  // The pool holds its spares back while this CLI starts, and may keep it afterwards.
+  const cold = pool?.coldStarted(poolable ? spec : undefined, cli);
   try {
-    const response = await turn(cli, request, request.onEvent);
-    // Nothing more to say to this process: let it exit by itself, kill it if it lingers.
-    if (!keepAfter(request, cli, response)) void cli.close(request.options.killGraceMs);
+    const response = await turn(cli, request, request.onEvent, omitPartial);
+    if (keepAfter(request, cli, response)) cold?.handedOver();
+    // Nothing more to say to this process: let it exit by itself, kill it if it lingers. An
+    // extension may have changed the process (e.g. registered MCP servers): never pool it.
+    else if (!cold?.finish(request.options.turnExtension ? undefined : response)) {
+      void cli.close(request.options.killGraceMs);
+    }
     return response;
   } catch (error) {
+    cold?.finish(undefined);
     void cli.terminate();
     throw error;
   }
@@ -124,6 +139,7 @@ function turn(
   cli: CliProcess,
   request: AttemptRequest,
   onEvent: (event: ClaudeEvent) => void,
+  omitPartialMessages = false,
 ): Promise<ClaudeCodeResponse> {
   return driveTurn(cli, request.prompt, {
     startedAt: request.startedAt,
@@ -133,6 +149,7 @@ function turn(
     stopMode: 'terminate',
     signal: request.signal,
     extension: request.options.turnExtension,
+    omitPartialMessages,
     onEvent,
     onMessage: (message) =>
       request.logger.trace({ event: 'cli_message', type: message.type, subtype: message.subtype }),

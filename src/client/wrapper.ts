@@ -13,7 +13,6 @@ import type { Registry } from 'prom-client';
 import { ResponseCache } from '../cache/response-cache.js';
 import { WrapperPrometheus } from '../observability/wrapper-prometheus.js';
 import { ResiliencePolicy, type BreakerState } from '../resilience/resilience-policy.js';
-import { resolveLaunchSpec } from '../process/launch.js';
 import { WarmPool, type WarmPoolStats } from '../process/warm-pool.js';
 import type { ClaudeRun } from './claude-run.js';
 import { healthCheck, healthCheckOptionsFor, type HealthReport } from './health-check.js';
@@ -131,10 +130,15 @@ export class ClaudeCodeWrapper {
       ? new WarmPool(
           {
             size: warmPool.size,
+            minIdle: Math.min(warmPool.minIdle ?? 1, warmPool.size),
             maxIdleMs: warmPool.maxIdleMs ?? 300_000,
             maxUses: warmPool.maxUses ?? 1,
             reuse: warmPool.reuse ?? 'clear',
             maxConfigs: warmPool.maxConfigs ?? 4,
+            // One per run that can be in flight, plus one spare starting for the next.
+            maxProcesses:
+              warmPool.maxProcesses ?? (maxConcurrent ? maxConcurrent + 1 : Number.POSITIVE_INFINITY),
+            demandWindowMs: warmPool.demandWindowMs ?? 60_000,
           },
           logger,
         )
@@ -186,10 +190,9 @@ export class ClaudeCodeWrapper {
    */
   async prewarm(options: RunOptions = {}): Promise<void> {
     if (!this.#pool) return;
-    const resolved = resolveRunOptions(this.#runDefaults, options, {
-      includePartialMessages: options.includePartialMessages ?? false,
-    });
-    await this.#pool.warm(resolveLaunchSpec(resolved.options, {}, this.#pool.extraArgs));
+    const resolved = resolveRunOptions(this.#runDefaults, options, {});
+    // run() and runStreaming() share the pool's processes (see WarmPool.launchSpec).
+    await this.#pool.warm(this.#pool.launchSpec(resolved.options));
   }
 
   /** Warm pool state (undefined without `warmPool`). */

@@ -5,9 +5,9 @@ import { processTreeUsage } from './process-tree.js';
 
 const linux = existsSync('/proc/self/stat');
 
-/** A child that burns `ms` of CPU, then sleeps in a grandchild until `stop` resolves. */
+/** A child that burns `ms` of its own CPU time (however busy the machine), then starts a sleeping grandchild. */
 function busyChild(ms: number) {
-  const script = `const end = Date.now() + ${ms}; while (Date.now() < end); require('node:child_process').spawn('sleep', ['30'], { stdio: 'inherit' }); console.log('burnt');`;
+  const script = `while (process.cpuUsage().user < ${ms * 1000}); require('node:child_process').spawn('sleep', ['30'], { stdio: 'inherit' }); console.log('burnt');`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
   const burnt = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   return { child, burnt };

@@ -71,6 +71,11 @@ export interface DriveTurnOptions {
   readonly onMessage?: (message: CliMessage) => void;
   /** Takes part in the control protocol (client tools). */
   readonly extension?: TurnExtension | undefined;
+  /**
+   * Ignore `stream_event` lines: the process streams partial messages (a pooled one always does)
+   * but the run did not ask for them, so its events and response are those of a run without.
+   */
+  readonly omitPartialMessages?: boolean | undefined;
 }
 
 /**
@@ -184,6 +189,7 @@ export function driveTurn(
       message(message) {
         if (finished) return;
         armIdle();
+        if (options.omitPartialMessages && message.type === 'stream_event') return;
         options.onMessage?.(message);
         if (message.type === 'control_response') {
           if (pending.settle(message)) return;

@@ -5,6 +5,10 @@
  * it can be reset for another one: `/clear` (new session id, transcript kept, but the CLI adds a
  * short "command was run locally" note to the next prompt) or `rewind_conversation` back to before
  * the first message (nothing added; sessions are not persisted in this mode).
+ *
+ * A process a run started cold (with the pool's spec) can be adopted after its first request
+ * instead of being ended: its start-up is already paid for. A request that finds no idle process
+ * can wait for one that is still starting or resetting ({@link PooledProcess.whenIdle}).
  */
 import type { CliMessage } from '../core/cli-message.js';
 import type { ClaudeCodeResponse } from '../core/response.js';
@@ -23,33 +27,83 @@ export class PooledProcess {
   readonly cli: CliProcess;
   readonly spec: LaunchSpec;
   readonly createdAt = Date.now();
-  state: PooledState = 'starting';
   uses = 0;
   idleSince = 0;
   /** Resolves true once initialised, false if it died first or did not answer in time. */
   readonly ready: Promise<boolean>;
+  #state: PooledState = 'starting';
+  /** Callbacks waiting for this process to become idle (true) or dead (false). */
+  readonly #settleWaiters = new Set<(idle: boolean) => void>();
 
-  constructor(spec: LaunchSpec, readyTimeoutMs = 30_000) {
+  /**
+   * Spawn and initialise a process for `spec`, or adopt `cli`: a process a run started cold with
+   * the same spec, whose first request just ended (it starts `busy` with one use).
+   */
+  constructor(
+    spec: LaunchSpec,
+    { readyTimeoutMs = 30_000, adopt }: { readyTimeoutMs?: number; adopt?: CliProcess } = {},
+  ) {
     this.spec = spec;
-    // The pool sends `initialize` itself, with the spec's fields: its answer is the ready signal.
-    this.cli = spawnFromSpec(spec, { sendInitialize: false });
+    if (adopt) {
+      this.cli = adopt;
+      this.#state = 'busy';
+      this.uses = 1;
+      this.ready = Promise.resolve(true);
+    } else {
+      // The pool sends `initialize` itself, with the spec's fields: its answer is the ready signal.
+      this.cli = spawnFromSpec(spec, { sendInitialize: false });
+      const { line, requestId } = controlRequestLine('initialize', { ...spec.initialize });
+      this.ready = this.#request(line, (m) => isControlResponse(m, requestId), readyTimeoutMs).then((ok) => {
+        if (ok && this.state === 'starting') {
+          this.idleSince = Date.now();
+          this.state = 'idle';
+        }
+        return ok && this.state === 'idle';
+      });
+      if (!this.cli.send(line) && this.cli.sendError) void this.cli.terminate();
+    }
     void this.cli.exited.then(() => {
       this.state = 'dead';
     });
-    const { line, requestId } = controlRequestLine('initialize', { ...spec.initialize });
-    this.ready = this.#request(line, (m) => isControlResponse(m, requestId), readyTimeoutMs).then((ok) => {
-      if (ok && this.state === 'starting') {
-        this.state = 'idle';
-        this.idleSince = Date.now();
-      }
-      return ok && this.state === 'idle';
-    });
-    if (!this.cli.send(line) && this.cli.sendError) void this.cli.terminate();
+  }
+
+  /** Lifecycle state; becoming idle or dead wakes {@link whenIdle} waiters. */
+  get state(): PooledState {
+    return this.#state;
+  }
+
+  set state(state: PooledState) {
+    if (this.#state === 'dead') return;
+    this.#state = state;
+    if (state !== 'idle' && state !== 'dead') return;
+    for (const wake of [...this.#settleWaiters]) wake(state === 'idle');
   }
 
   /** Alive and parked. */
   get available(): boolean {
     return this.state === 'idle' && this.cli.isAlive;
+  }
+
+  /**
+   * Resolve true when this process is (or becomes) idle, false when it dies, `timeoutMs` passes or
+   * `signal` aborts first. Used to hand a request a process that is still starting or resetting.
+   */
+  whenIdle(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.state === 'idle' || this.state === 'dead') return Promise.resolve(this.available);
+    return new Promise<boolean>((resolve) => {
+      const finish = (idle: boolean): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#settleWaiters.delete(finish);
+        resolve(idle && this.cli.isAlive);
+      };
+      const onAbort = (): void => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      timer.unref();
+      this.#settleWaiters.add(finish);
+      if (signal?.aborted) finish(false);
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Reset after a request so the next one sees none of it. Resolves false when it failed (then close it). */
@@ -84,8 +138,8 @@ export class PooledProcess {
       ok = await pending;
     }
     if (!ok || !this.cli.isAlive) return false;
-    this.state = 'idle';
     this.idleSince = Date.now();
+    this.state = 'idle';
     return true;
   }
 

@@ -186,8 +186,14 @@ export const wrapperSettingsSchema = z
     /** Pre-spawned, initialised CLI processes per distinct launch configuration, handed a request at once. Off by default. */
     warmPool: z
       .object({
-        /** Idle processes kept ready per launch configuration. */
+        /** Most processes kept ready per launch configuration: the pool follows recent concurrency between `minIdle` and this. */
         size: z.number().int().positive().max(32),
+        /** Processes kept ready per configuration in use however quiet it is (each holds ~170-230 MB); 0 keeps none beyond recent demand. @default 1 (at most `size`) */
+        minIdle: z.number().int().nonnegative().max(32).optional(),
+        /** Most pooled processes at once over all configurations, busy ones included. @default `maxConcurrent` + 1 when `maxConcurrent` is set, else unbounded */
+        maxProcesses: z.number().int().positive().optional(),
+        /** How long a burst's concurrency keeps its processes ready. @unit milliseconds @default 60000 */
+        demandWindowMs: z.number().int().positive().optional(),
         /** Retire idle processes after this long; a configuration unused this long is not refilled. @unit milliseconds @default 300000 */
         maxIdleMs: z.number().int().positive().optional(),
         /** Requests one process may serve (1 = fresh process each time). @default 1 */
