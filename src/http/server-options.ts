@@ -80,8 +80,21 @@ export const serverOptionsSchema = z
     sessionStorePath: z.string().min(1).optional(),
     /** Keep that map in Redis instead, shared by several proxy processes. */
     sessionStoreRedisUrl: z.string().url().optional(),
-    /** Pre-spawned CLI processes per launch configuration (see `warmPool` in the wrapper config, which wins when set); 0 disables. @default 1 */
-    warmPoolSize: z.number().int().nonnegative().max(32).default(1),
+    /**
+     * Most pre-spawned CLI processes kept ready per launch configuration (at most `maxConcurrent`):
+     * the pool follows recent concurrency between `warmPoolMinIdle` and this, so a burst finds
+     * its processes ready the next time. `warmPool` in the wrapper config wins when set; 0 disables.
+     * Env: `CLAUDE_WRAPPER_WARM_POOL_SIZE`. @default 4
+     */
+    warmPoolSize: z.number().int().nonnegative().max(32).default(4),
+    /**
+     * Ready processes kept per configuration in use however quiet it is, until it has been unused
+     * for 5 minutes (each holds ~170 MB and ~0.01 CPU-s per second). 0: none once a minute has
+     * passed without requests, so an idle server holds only itself (~80 MB), and the first request
+     * after a quiet minute starts its CLI cold (raw `claude -p` speed).
+     * Env: `CLAUDE_WRAPPER_WARM_POOL_MIN_IDLE`. @default 1
+     */
+    warmPoolMinIdle: z.number().int().nonnegative().max(32).default(1),
     /**
      * CLI processes kept alive after answering, each for its conversation's next turn: a request
      * that continues exactly that conversation (same history, model, system prompt and run
@@ -184,6 +197,16 @@ export const SERVER_ENV_VARS: EnvTable<ServerField> = {
     path: 'strict',
     type: 'boolean',
     description: 'reject parameters the CLI cannot honour with 400',
+  },
+  CLAUDE_WRAPPER_WARM_POOL_SIZE: {
+    path: 'warmPoolSize',
+    type: 'number',
+    description: 'most CLI processes kept ready per configuration (follows recent concurrency); 0 disables',
+  },
+  CLAUDE_WRAPPER_WARM_POOL_MIN_IDLE: {
+    path: 'warmPoolMinIdle',
+    type: 'number',
+    description: 'CLI processes kept ready however quiet (0: none after a minute without requests)',
   },
   CLAUDE_WRAPPER_CONVERSATION_PROCESSES: {
     path: 'conversationProcesses',

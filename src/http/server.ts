@@ -16,6 +16,7 @@ import { toolRunsFor } from '../gateway/tool-runs.js';
 import { openSessionStore, type SessionStore } from '../session/session-store.js';
 import type { AppServices } from './app-context.js';
 import { createApp } from './app.js';
+import { KeyQuotas } from './key-quotas.js';
 import { ConcurrencyGate } from '../resilience/concurrency-gate.js';
 import { answerProtocolErrors } from './protocol-errors.js';
 import {
@@ -107,6 +108,7 @@ export function createServer(
         maxMemoryBytes: options.conversationMemoryMb * 1024 * 1024,
       },
     }),
+    quotas: new KeyQuotas(options, logger),
     shutdown: shutdown.signal,
     metrics: new ProxyMetrics({ inFlight: () => gate.active, queued: () => gate.queued }),
   };
@@ -174,21 +176,36 @@ export function createServer(
       }
       await kept;
       await services.sessionStore.close();
+      await services.quotas.close();
     },
   };
 }
 
 /**
  * The wrapper configuration the proxy runs with: remote callers get an empty per-process directory
- * unless tools are enabled, and a warm pool (`warmPoolSize` ready processes) unless configured otherwise.
+ * unless tools are enabled, and a warm pool unless configured otherwise: between `warmPoolMinIdle`
+ * and `warmPoolSize` ready processes per configuration as recent concurrency calls for, never
+ * more pooled processes than the proxy runs at once plus one spare. No process reuse: `/clear`
+ * puts a note the caller never wrote before each later request, and `rewind` turns off the
+ * session persistence later turns resume from (README "Warm pool and process reuse").
  */
 function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
+  const { warmPool } = options.wrapper;
+  const maxProcesses = options.maxConcurrent + 1;
   return {
     ...options.wrapper,
     isolateWorkingDirectory: options.wrapper.isolateWorkingDirectory ?? !options.allowCliTools,
-    ...(options.wrapper.warmPool || options.warmPoolSize === 0
-      ? {}
-      : { warmPool: { size: options.warmPoolSize } }),
+    ...(warmPool
+      ? { warmPool: { maxProcesses, ...warmPool } }
+      : options.warmPoolSize === 0
+        ? {}
+        : {
+            warmPool: {
+              size: Math.min(options.warmPoolSize, options.maxConcurrent),
+              minIdle: options.warmPoolMinIdle,
+              maxProcesses,
+            },
+          }),
   };
 }
 
