@@ -9,6 +9,7 @@ import type { WrapperLogger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/prometheus.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { ConcurrencyGate } from '../resilience/concurrency-gate.js';
+import type { KeyQuotas } from './key-quotas.js';
 import type { ServerOptions } from './server-options.js';
 
 /** Shared services of one server. */
@@ -20,6 +21,8 @@ export interface AppServices {
   readonly messages: AnthropicMessagesService;
   /** The proxy's concurrency limit; the gateway takes and releases a slot per request. */
   readonly gate: ConcurrencyGate;
+  /** Per-key limits and usage (requests per minute, runs at once, spend). */
+  readonly quotas: KeyQuotas;
   readonly metrics: ProxyMetrics;
   readonly logger: WrapperLogger;
   /** Aborted when a draining server's deadline passes: every run still going is stopped. */
@@ -41,6 +44,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     clientId: string;
+    /** The caller's key name, for a key of `server.keys`. */
+    keyName: string | undefined;
     /**
      * Set when the answer is an error, in its status line or inside a stream: the error's
      * API-neutral type and the status it maps to. The access log counts it

@@ -1,7 +1,7 @@
 /**
  * @module
  * The hono app: middleware in order (request id, logging, host and origin checks, auth, body limit,
- * content type, rate limit), then the routes. Speaks only web-standard Request/Response; the Node
+ * content type, per-key rate limit), then the routes. Speaks only web-standard Request/Response; the Node
  * adapter lives in `server.ts`.
  */
 import { Hono } from 'hono';
@@ -21,6 +21,7 @@ import { mountMetrics } from './routes/metrics.js';
 import { mountModels } from './routes/models.js';
 import { mountOpenAIChat } from './routes/openai-chat.js';
 import { mountOpenAIResponses } from './routes/openai-responses.js';
+import { mountUsage } from './routes/usage.js';
 
 /** Build the proxy's hono app. */
 export function createApp(services: AppServices): Hono<AppEnv> {
@@ -33,11 +34,13 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   app.use('*', originCheck(options.allowedOrigins));
   const health = createHealthMonitor(services);
   mountHealth(app, health);
-  app.use('*', auth(options.apiKeys));
+  app.use('*', auth(services.quotas.accepted));
   mountHealthDetails(app, services, health);
+  // Before the rate limit: asking how much is left neither counts nor is refused.
+  mountUsage(app, services);
   app.use('/v1/*', bodyLimit(options.maxBodyBytes));
   app.use('/v1/*', jsonContentType());
-  app.use('/v1/*', rateLimit(options.requestsPerMinute));
+  app.use('/v1/*', rateLimit(services.quotas));
   mountMetrics(app, services);
   mountModels(app);
   mountAnthropicMessages(app, services);

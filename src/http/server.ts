@@ -16,6 +16,7 @@ import { toolRunsFor } from '../gateway/tool-runs.js';
 import { openSessionStore, type SessionStore } from '../session/session-store.js';
 import type { AppServices } from './app-context.js';
 import { createApp } from './app.js';
+import { KeyQuotas } from './key-quotas.js';
 import { ConcurrencyGate } from '../resilience/concurrency-gate.js';
 import { answerProtocolErrors } from './protocol-errors.js';
 import {
@@ -107,6 +108,7 @@ export function createServer(
         maxMemoryBytes: options.conversationMemoryMb * 1024 * 1024,
       },
     }),
+    quotas: new KeyQuotas(options, logger),
     shutdown: shutdown.signal,
     metrics: new ProxyMetrics({ inFlight: () => gate.active, queued: () => gate.queued }),
   };
@@ -174,6 +176,7 @@ export function createServer(
       }
       await kept;
       await services.sessionStore.close();
+      await services.quotas.close();
     },
   };
 }

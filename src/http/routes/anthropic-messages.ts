@@ -15,7 +15,7 @@ import { openMessages, setResultHeaders, startStream } from './messages-request.
 export function mountAnthropicMessages(app: Hono<AppEnv>, services: AppServices): void {
   app.post('/v1/messages', async (c) => {
     const body = await readJsonBody(c);
-    const opened = openMessages(c, services, body);
+    const opened = await openMessages(c, services, body);
     if ((body as { stream?: unknown }).stream !== true) {
       const { message, meta } = await opened.request.create();
       setResultHeaders(c, meta);

@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { GatewayRequest, ResultMeta } from '../../gateway/messages-service.js';
+import type { RunAdmission } from '../../resilience/usage/key-usage.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 import { clientSignal, type ClientLink, type StartedRequest } from '../edge.js';
 
@@ -16,15 +17,17 @@ export interface OpenedRequest {
 }
 
 /**
- * Validate `body` and open its gateway request (nothing runs yet).
- * @throws the validation error (400).
+ * Validate `body`, admit it under the caller's key limits (budgets, runs at once) and open its
+ * gateway request (nothing runs yet). The admission ends with the request's result: the run's cost
+ * is charged to the key, and its place among the key's runs is given back.
+ * @throws the validation error (400); a key limit reached (429) or its store failing (529).
  */
-export function openMessages(
+export async function openMessages(
   c: Context<AppEnv>,
   services: AppServices,
   body: unknown,
   extraWarnings: readonly string[] = [],
-): OpenedRequest {
+): Promise<OpenedRequest> {
   const client = clientSignal(c);
   const request = services.messages.open(body, {
     signals: [client.signal, services.shutdown],
@@ -32,11 +35,21 @@ export function openMessages(
     pingIntervalMs: services.options.ssePingIntervalMs,
     extraWarnings,
   });
+  let admission: RunAdmission;
+  try {
+    admission = await services.quotas.admitRun(c);
+  } catch (error) {
+    request.abort(error);
+    throw error;
+  }
   // The cost of every answered request, by caller; a failed or abandoned one reports none here.
   const caller = c.get('clientId');
   request.result.then(
-    (meta) => services.metrics.clientCost.inc({ client: caller }, meta.costUsd),
-    () => undefined,
+    (meta) => {
+      services.metrics.clientCost.inc({ client: caller }, meta.costUsd);
+      admission.end(meta.costUsd);
+    },
+    () => admission.end(),
   );
   return { request, client };
 }

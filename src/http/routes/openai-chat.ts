@@ -19,7 +19,7 @@ export function mountOpenAIChat(app: Hono<AppEnv>, services: AppServices): void 
     const translated = toAnthropicRequest(await readJsonBody(c), { strict: services.options.strict });
     const model = translated.params.model;
     const body = { ...translated.params, stream: translated.stream };
-    const opened = openMessages(c, services, body, translated.warnings);
+    const opened = await openMessages(c, services, body, translated.warnings);
     if (!translated.stream) {
       const { message, meta } = await opened.request.create();
       setResultHeaders(c, meta);

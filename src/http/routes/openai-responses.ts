@@ -30,7 +30,7 @@ export function mountOpenAIResponses(
     const previous = responses.previous(request.previous_response_id ?? undefined);
     const translated = toAnthropicFromResponses(request, previous, { strict: services.options.strict });
     const frame = responseFrame(translated);
-    const opened = openMessages(
+    const opened = await openMessages(
       c,
       services,
       { ...translated.params, stream: translated.stream },

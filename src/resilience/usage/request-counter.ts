@@ -1,9 +1,9 @@
 /**
  * @module
- * Requests per API key in a one-minute window (rate-limiter-flexible's fixed window, which starts
- * with the key's first request): in memory for one server, in Redis when replicas share it. The
- * limiter only counts; {@link KeyUsage} compares the count with each key's own limit, so one
- * limiter serves keys with different limits.
+ * Requests per API key in a one-minute fixed window that starts with the key's first request: in
+ * memory for one server, in Redis (rate-limiter-flexible) when replicas share it. The counter only
+ * counts; `KeyUsage` compares the count with each key's own limit, so one counter serves keys with
+ * different limits.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisConnection } from '../../storage/redis-store.js';
@@ -23,28 +23,69 @@ export interface RequestCounter {
   peek(client: string): Promise<RequestCount>;
 }
 
-const WINDOW_SECONDS = 60;
+const WINDOW_MS = 60_000;
 
-/** Counter in memory, or in Redis through `connection` (failures: `ClaudeCodeStoreUnavailableError`). */
+/** Windows kept by {@link MemoryRequestCounter} before the ended ones are dropped. */
+const MEMORY_WINDOWS = 10_000;
+
+/**
+ * Counter in memory ({@link MemoryRequestCounter}), or in Redis through `connection`
+ * (rate-limiter-flexible; failures: `ClaudeCodeStoreUnavailableError`).
+ */
 export function createRequestCounter(connection?: RedisConnection): RequestCounter {
+  return connection ? redisRequestCounter(connection) : new MemoryRequestCounter();
+}
+
+/**
+ * Windows in a map: the same fixed window as rate-limiter-flexible's, without loading it (~10 MB)
+ * into a server that never shares its counts.
+ */
+export class MemoryRequestCounter implements RequestCounter {
+  readonly #windows = new Map<string, { count: number; endsAt: number }>();
+
+  async add(client: string): Promise<RequestCount> {
+    const now = Date.now();
+    let window = this.#windows.get(client);
+    if (window === undefined || window.endsAt <= now) {
+      if (this.#windows.size >= MEMORY_WINDOWS) this.#dropEnded(now);
+      window = { count: 0, endsAt: now + WINDOW_MS };
+      this.#windows.set(client, window);
+    }
+    window.count += 1;
+    return { count: window.count, resetsInMs: window.endsAt - now };
+  }
+
+  async peek(client: string): Promise<RequestCount> {
+    const now = Date.now();
+    const window = this.#windows.get(client);
+    return window === undefined || window.endsAt <= now
+      ? { count: 0, resetsInMs: 0 }
+      : { count: window.count, resetsInMs: window.endsAt - now };
+  }
+
+  #dropEnded(now: number): void {
+    for (const [client, window] of this.#windows) if (window.endsAt <= now) this.#windows.delete(client);
+  }
+}
+
+function redisRequestCounter(connection: RedisConnection): RequestCounter {
   let limiter: Promise<RateLimiterAbstract> | undefined;
-  const open = (): Promise<RateLimiterAbstract> => {
-    limiter ??= (async () => {
-      // Loaded on first use: the module costs ~10 MB of memory.
-      const { RateLimiterMemory, RateLimiterRedis } = await import('rate-limiter-flexible');
-      // Counting only: the limit is each key's own, so the limiter never refuses.
-      const options = { points: Number.MAX_SAFE_INTEGER, duration: WINDOW_SECONDS, keyPrefix: 'ccw-key-rpm' };
-      if (!connection) return new RateLimiterMemory(options);
-      return new RateLimiterRedis({ ...options, storeClient: await connection.client() });
-    })();
-    return limiter;
-  };
   const use = async <T>(
     kind: 'read' | 'write',
     operation: (limiter: RateLimiterAbstract) => Promise<T>,
   ): Promise<T> => {
-    const opened = await open();
-    return connection ? connection.run(kind, () => operation(opened)) : operation(opened);
+    limiter ??= (async () => {
+      const { RateLimiterRedis } = await import('rate-limiter-flexible');
+      // Counting only: the limit is each key's own, so the limiter never refuses.
+      return new RateLimiterRedis({
+        points: Number.MAX_SAFE_INTEGER,
+        duration: WINDOW_MS / 1000,
+        keyPrefix: 'ccw-key-rpm',
+        storeClient: await connection.client(),
+      });
+    })();
+    const opened = await limiter;
+    return connection.run(kind, () => operation(opened));
   };
   return {
     add: (client) =>
