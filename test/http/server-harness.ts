@@ -35,6 +35,7 @@ export async function startHarness(
   const server = createServer({
     port: 0,
     sessionStorePath: ':memory:',
+    usageStorePath: ':memory:',
     drainTimeoutMs: 2000,
     // Most tests switch the fake's scenario between requests, which a pre-spawned process would
     // not see; the pool has its own test below and in test/integration/warm-pool.test.ts.
