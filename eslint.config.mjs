@@ -12,6 +12,7 @@ import { noImportCycle } from './lint/no-import-cycle.mjs';
 const LAYERS = [
   ['core'],
   ['storage'],
+  ['queue'],
   ['observability'],
   ['process'],
   ['resilience'],

@@ -12,6 +12,7 @@ import { registerHealth } from './commands/health.js';
 import { registerServe } from './commands/serve.js';
 import { registerSession } from './commands/session.js';
 import { registerStream } from './commands/stream.js';
+import { registerWorker } from './commands/worker.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { GlobalFlags } from './shared/global-flags.js';
 import { readVersion } from './version.js';
@@ -50,6 +51,7 @@ export function createProgram(output: ProgramOutput): Command {
   registerStream(program);
   registerSession(program);
   registerBatch(program);
+  registerWorker(program);
   registerBenchmark(program);
   registerServe(program);
   registerHealth(program);
@@ -62,6 +64,7 @@ Examples:
   $ claude-wrapper stream "Write a haiku about pipes"
   $ claude-wrapper chat
   $ claude-wrapper batch prompts.jsonl --concurrency 4
+  $ claude-wrapper worker --queue redis://redis:6379
   $ claude-wrapper serve --port 8787
   $ claude-wrapper <command> --help
 ${EXIT_CODES_HELP}

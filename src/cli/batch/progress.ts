@@ -1,15 +1,27 @@
 /**
  * @module
  * Batch progress on stderr. On a terminal: one redrawn line with a bar, rate, ETA and cost, and a
- * persistent line per failure. Otherwise (pipes, CI logs, NO_COLOR): one plain line per item.
+ * persistent line per failure. Otherwise (pipes, CI logs, NO_COLOR): one plain line per item, or
+ * with `periodicMs` (a queued batch, whose items may finish by the thousand) a status line at that
+ * interval when something changed, and a line per failure.
  */
 import { formatDuration, formatUsd } from '../shared/format.js';
 import { CLEAR_LINE, createStyle, isFancy, type OutputStream } from '../shared/terminal.js';
 import type { BatchRecord } from './results-log.js';
 
+/** Options of {@link createProgress}. */
+export interface ProgressOptions {
+  /** Without a terminal: a status line this often instead of a line per item. @unit milliseconds */
+  readonly periodicMs?: number | undefined;
+  /** More of the status, e.g. `3 running · 2 workers` (called on every redraw). */
+  readonly extra?: (() => string | undefined) | undefined;
+}
+
 /** Receives finished items. */
 export interface Progress {
   itemDone(record: BatchRecord): void;
+  /** A line that stays (e.g. "Redis is unavailable"), printed above the live line. */
+  note(text: string): void;
   /** Erase the live line; call once at the end. */
   finish(): void;
 }
@@ -18,7 +30,11 @@ const BAR_WIDTH = 24;
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** Progress for `total` items to run. */
-export function createProgress(total: number, stream: OutputStream = process.stderr): Progress {
+export function createProgress(
+  total: number,
+  stream: OutputStream = process.stderr,
+  { periodicMs, extra }: ProgressOptions = {},
+): Progress {
   const style = createStyle(stream);
   const fancy = isFancy(stream);
   const started = performance.now();
@@ -37,6 +53,7 @@ export function createProgress(total: number, stream: OutputStream = process.std
       `${rate.toFixed(2)}/s`,
       `ETA ${done === total ? '0 ms' : formatDuration(eta)}`,
       `${formatUsd(cost)} so far`,
+      ...[extra?.()].filter((text): text is string => Boolean(text)),
     ].join(' · ');
   };
   const draw = (): void => {
@@ -44,7 +61,18 @@ export function createProgress(total: number, stream: OutputStream = process.std
     const bar = `${style.green('█'.repeat(filled))}${style.dim('░'.repeat(BAR_WIDTH - filled))}`;
     stream.write(`${CLEAR_LINE}${FRAMES[frame++ % FRAMES.length] ?? ''} ${bar} ${status()}`);
   };
-  const timer = fancy ? setInterval(draw, 120) : undefined;
+  // Periodic lines start once something finished: the submitter has said what it queued.
+  let reported = 0;
+  const periodic = (): void => {
+    if (done === reported) return;
+    reported = done;
+    stream.write(`[${done}/${total}] ${status()}\n`);
+  };
+  const timer = fancy
+    ? setInterval(draw, 120)
+    : periodicMs === undefined
+      ? undefined
+      : setInterval(periodic, periodicMs);
   timer?.unref();
   if (fancy) draw();
 
@@ -59,13 +87,20 @@ export function createProgress(total: number, stream: OutputStream = process.std
       if (fancy) {
         if (!record.ok) stream.write(`${CLEAR_LINE}${style.red('✗')} ${what}\n`);
         draw();
-      } else {
+      } else if (periodicMs === undefined) {
         stream.write(`[${done}/${total}] ${what} · ${status()}\n`);
+      } else if (!record.ok) {
+        stream.write(`${what}\n`);
       }
+    },
+    note(text) {
+      stream.write(fancy ? `${CLEAR_LINE}${text}\n` : `${text}\n`);
+      if (fancy) draw();
     },
     finish() {
       if (timer) clearInterval(timer);
       if (fancy) stream.write(CLEAR_LINE);
+      else if (periodicMs !== undefined) periodic();
     },
   };
 }

@@ -4,18 +4,16 @@
  * each result to the output file as it finishes. Re-running skips ids already in the output, so an
  * interrupted or crashed batch resumes where it stopped and never runs a finished item twice.
  */
-import { ClaudeCodeAbortError } from '../../core/errors/index.js';
-import { EXIT } from '../exit-codes.js';
 import { createWrapper } from '../shared/create-wrapper.js';
 import { listenForInterrupt } from '../shared/interrupt.js';
-import { summariseLatencies } from '../shared/latency-stats.js';
 import { runPool } from '../shared/run-pool.js';
 import { toRunOptions, type RunFlags } from '../shared/run-flags.js';
-import { formatBatchSummary, type BatchSummary } from './batch-summary.js';
+import { reportSummary, summarise } from './batch-summary.js';
 import { lockOutput } from './output-lock.js';
 import { createProgress } from './progress.js';
 import { readItems } from './read-items.js';
-import { readResults, ResultsLog, type BatchRecord } from './results-log.js';
+import { planResume } from './resume-plan.js';
+import { ResultsLog, type BatchRecord } from './results-log.js';
 import { runItem } from './run-item.js';
 
 /** Flags of `batch`. */
@@ -43,17 +41,7 @@ export async function runBatch(input: string, flags: BatchFlags): Promise<void> 
   const output = flags.output ?? defaultOutputPath(input);
   const lock = lockOutput(output);
   try {
-    const previous = readResults(output);
-    if (previous.unreadable > 0) {
-      process.stderr.write(
-        `claude-wrapper: ignoring ${previous.unreadable} unreadable line(s) in ${output}\n`,
-      );
-    }
-    const pending = items.filter((item) => {
-      const last = previous.latest.get(item.id);
-      return last === undefined || (!last.ok && flags.retryFailed === true);
-    });
-    const previouslyFailed = items.filter((item) => previous.latest.get(item.id)?.ok === false).length;
+    const { pending, previouslyFailed } = planResume(items, output, flags.retryFailed === true);
     const finished: BatchRecord[] = [];
     let interrupted = false;
     if (pending.length > 0) {
@@ -81,24 +69,17 @@ export async function runBatch(input: string, flags: BatchFlags): Promise<void> 
         interrupt.dispose();
       }
     }
-    const failed = finished.filter((r) => !r.ok).length;
-    const summary: BatchSummary = {
+    const summary = summarise(finished, {
       input,
       output,
       total: items.length,
-      done: finished.length - failed,
-      failed,
       skipped: items.length - pending.length,
       previouslyFailed: flags.retryFailed ? 0 : previouslyFailed,
-      notRun: pending.length - finished.length,
+      pending: pending.length,
       interrupted,
-      costUsd: finished.reduce((sum, r) => sum + r.costUsd, 0),
-      latencyMs: summariseLatencies(finished.map((r) => r.durationMs)),
-      durationMs: Math.round(performance.now() - started),
-    };
-    process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatBatchSummary(summary));
-    if (interrupted) throw new ClaudeCodeAbortError('SIGINT');
-    if (summary.failed + summary.previouslyFailed > 0) process.exitCode = EXIT.runFailed;
+      started,
+    });
+    reportSummary(summary, flags.json === true);
   } finally {
     lock.release();
   }

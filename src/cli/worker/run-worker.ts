@@ -1,0 +1,137 @@
+/**
+ * @module
+ * `claude-wrapper worker --queue <url>`: run the items of queued batches, `--concurrency` at a time,
+ * on this machine, with this machine's configuration (`CLAUDE_CONFIG_PATH`, `CLAUDE_*`). Each item
+ * runs exactly like an item of a local batch ({@link runItem}) and its record is the job's result.
+ *
+ * The rate limit (`requestsPerMinute`) is shared by every worker: the wrapper's `redisUrl`
+ * defaults to the queue's Redis. Items run in a fresh empty directory unless the configuration or
+ * `--cwd` names one, since whoever queued them is not on this machine.
+ *
+ * SIGTERM (or Ctrl-C) drains: no new item is taken, the running ones finish, then the worker exits
+ * 0 (130 after Ctrl-C). A second signal hands the running items back to the queue at once.
+ */
+import { ClaudeCodeAbortError, type ClaudeCodeError } from '../../core/errors/index.js';
+import { QueueWorker, type StallTiming, DEFAULT_STALL_TIMING } from '../../queue/queue-worker.js';
+import { redactUrl } from '../../core/errors/index.js';
+import { isUsageError } from '../exit-codes.js';
+import { createWrapper } from '../shared/create-wrapper.js';
+import { formatDuration, formatUsd } from '../shared/format.js';
+import { loadCliConfig } from '../shared/load-cli-config.js';
+import { resolveQueueUrl } from '../batch/queue-url.js';
+import { fromQueued, type QueuedItemData } from '../batch/queued-item.js';
+import type { BatchRecord } from '../batch/results-log.js';
+import { runItem } from '../batch/run-item.js';
+
+/** Flags of `worker`. */
+export interface WorkerFlags {
+  readonly queue: string | true;
+  readonly concurrency: number;
+  readonly retries?: number;
+  readonly cwd?: string;
+  readonly lockDuration?: number;
+  readonly stalledInterval?: number;
+  readonly maxStalled?: number;
+}
+
+/** Run the worker until it is told to stop. */
+export async function runWorker(flags: WorkerFlags): Promise<void> {
+  const url = resolveQueueUrl(flags.queue, 'worker');
+  const say = (text: string): void => void process.stderr.write(`claude-wrapper worker: ${text}\n`);
+  const config = loadCliConfig().wrapper;
+  const wrapper = createWrapper({
+    ...(config.redisUrl === undefined ? { redisUrl: url } : {}),
+    ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
+    ...(flags.cwd !== undefined
+      ? { workingDirectory: flags.cwd, isolateWorkingDirectory: false }
+      : config.workingDirectory === undefined && config.isolateWorkingDirectory === undefined
+        ? { isolateWorkingDirectory: true }
+        : {}),
+  });
+  const timing: StallTiming = {
+    lockDurationMs: flags.lockDuration ?? DEFAULT_STALL_TIMING.lockDurationMs,
+    stalledIntervalMs: flags.stalledInterval ?? DEFAULT_STALL_TIMING.stalledIntervalMs,
+    maxStalledCount: flags.maxStalled ?? DEFAULT_STALL_TIMING.maxStalledCount,
+  };
+  let fatal: unknown;
+  let stopping: ((reason: 'signal' | 'fatal') => void) | undefined;
+  const stopped = new Promise<'signal' | 'fatal'>((resolve) => (stopping = resolve));
+  let done = 0;
+  let failed = 0;
+
+  const worker = await QueueWorker.start<QueuedItemData, BatchRecord>(url, {
+    concurrency: flags.concurrency,
+    timing,
+    onOutage: (error) => say(`${error.message}; waiting for it`),
+    onRecovered: () => say('Redis is back'),
+    onAttemptFailed: (item, error, final) =>
+      say(`${item.batch}/${item.itemId}: ${error.message}${final ? '' : '; it will be retried'}`),
+    handle: async (item, signal) => {
+      const name = `${item.batch}/${item.itemId}`;
+      const parsed = fromQueued(item.itemId, item.data);
+      const record: BatchRecord | undefined =
+        'problem' in parsed
+          ? {
+              id: item.itemId,
+              ok: false,
+              error: { code: 'VALIDATION_FAILED', message: parsed.problem },
+              costUsd: 0,
+              durationMs: 0,
+              finishedAt: new Date().toISOString(),
+            }
+          : await runItem(wrapper, parsed, {}, signal).catch((error: unknown) => {
+              // This machine cannot run anything (no CLI, bad configuration): give the item back.
+              if (!isUsageError(error)) throw error;
+              fatal ??= error;
+              stopping?.('fatal');
+              return undefined;
+            });
+      if (record === undefined) {
+        say(`handed back ${name}`);
+        return undefined;
+      }
+      // The shared rate limit's store is down: not the item's failure; BullMQ retries it later.
+      if (!record.ok && record.error.code === 'STORE_UNAVAILABLE') throw new Error(record.error.message);
+      if (record.ok) done += 1;
+      else failed += 1;
+      say(
+        record.ok
+          ? `ok ${name} (${formatDuration(record.durationMs)}, ${formatUsd(record.costUsd)})`
+          : `failed ${name}: ${record.error.code}: ${record.error.message}`,
+      );
+      return record;
+    },
+  });
+  say(
+    `taking batch items from ${redactUrl(url)}, ${flags.concurrency} at a time; ` +
+      'SIGTERM or Ctrl-C drains, a second one hands running items back',
+  );
+
+  let signals = 0;
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signal === 'SIGINT') interrupted = true;
+    if (signals === 1) {
+      say(`${signal}: draining (${worker.active} running, taking no new items)`);
+      stopping?.('signal');
+    } else {
+      say(`${signal}: handing the running items back to the queue`);
+      worker.handBack();
+    }
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    const why = await stopped;
+    if (why === 'fatal') worker.handBack();
+    await worker.drain();
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await wrapper.close();
+  }
+  say(`stopped: ${done} item(s) done, ${failed} failed`);
+  if (fatal !== undefined) throw fatal as ClaudeCodeError;
+  if (interrupted) throw new ClaudeCodeAbortError('SIGINT');
+}

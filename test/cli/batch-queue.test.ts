@@ -1,0 +1,217 @@
+/**
+ * The distributed batch (`batch --queue`, `worker`, `batch status|results`) with the built CLI,
+ * real redis-server processes and the fake Claude CLI: idempotent enqueueing, two workers sharing
+ * the items, a worker SIGKILLed mid-item, Redis restarted mid-batch (with and without its data),
+ * detaching and re-attaching, and the Redis password kept out of output and argv.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_MISSING, redisAvailable } from '../fixtures/redis-server.js';
+import { skipAllUnless } from '../support/index.js';
+import { collect, createHarness, ensureBuilt, eventually, type CliHarness } from './helpers.js';
+import {
+  idCounts,
+  outputRecords,
+  parentOf,
+  promptOf,
+  startRestartableRedis,
+  startWorker,
+  stopWorker,
+  type RestartableRedis,
+  type WorkerProcess,
+} from './queue-helpers.js';
+
+/** Each item answers in 3 chunks this far apart. */
+const slow = (chunkDelayMs: number) =>
+  JSON.stringify({ default: { kind: 'reply', chunks: ['a', 'b', 'c'], chunkDelayMs } });
+
+/** Quick stall detection: a killed worker's item is free again within ~2 s. */
+const FAST_STALLS = ['--lock-duration', '1500', '--stalled-interval', '500'];
+
+describe('distributed batch on BullMQ', () => {
+  skipAllUnless(redisAvailable, REDIS_MISSING);
+  let h: CliHarness;
+  let redis: RestartableRedis | undefined;
+  let workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    ensureBuilt();
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    for (const worker of workers) {
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+      await worker.exited;
+    }
+    workers = [];
+    await redis?.cleanup();
+    redis = undefined;
+  });
+  afterAll(async () => h?.cleanup());
+
+  function writeInput(name: string, ids: readonly string[]): string {
+    const path = join(h.dir, name);
+    writeFileSync(path, ids.map((id) => JSON.stringify({ id, prompt: `prompt ${id}` })).join('\n'));
+    return path;
+  }
+
+  async function jobCount(url: string): Promise<number> {
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue('batch', { connection, prefix: 'ccw' });
+    try {
+      const counts = await queue.getJobCounts();
+      return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    } finally {
+      await queue.close();
+      await connection.quit();
+    }
+  }
+
+  /** Fake CLI runs per prompt. */
+  function runsPerPrompt(): Record<string, number> {
+    const runs: Record<string, number> = {};
+    for (const invocation of h.prompts()) {
+      const prompt = promptOf(invocation.stdin) ?? '?';
+      runs[prompt] = (runs[prompt] ?? 0) + 1;
+    }
+    return runs;
+  }
+
+  it('enqueues idempotently, detaches, shares items between two workers, re-attaches; the password stays hidden', async () => {
+    const password = 'queue-secret-5150';
+    redis = await startRestartableRedis({ password });
+    const env = { CLAUDE_WRAPPER_QUEUE_URL: redis.url, FAKE_CLAUDE_SCENARIO: slow(100) };
+    const ids = Array.from({ length: 6 }, (_, i) => `share:${i + 1}`);
+    const input = writeInput('share.jsonl', ids);
+    const before = h.prompts().length;
+
+    const first = await h.run(['batch', input, '--queue', '--detach', '--name', 'share', '--json'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ name: 'share', total: 6, queued: 6, alreadyQueued: 0 });
+    // The same submission again adds nothing.
+    const again = await h.run(['batch', input, '--queue', '--detach', '--name', 'share', '--json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ queued: 0, alreadyQueued: 6 });
+    expect(await jobCount(redis.url)).toBe(6);
+
+    const waiting = await h.run(['batch', 'status', 'share', '--queue', '--json'], { env });
+    expect(waiting.code, waiting.stderr).toBe(0);
+    expect(JSON.parse(waiting.stdout)).toMatchObject({ total: 6, done: 0, waiting: 6, workers: 0 });
+
+    // One worker with the password on its command line, one reading it from the environment.
+    workers.push(await startWorker(h, ['--queue', redis.url, '--concurrency', '1'], env));
+    workers.push(await startWorker(h, ['--queue', '--concurrency', '1'], env));
+    const results = await h.run(['batch', 'results', 'share', '--queue', '--json'], { env });
+    expect(results.code, results.stderr).toBe(0);
+    expect(JSON.parse(results.stdout)).toMatchObject({ queue: 'share', done: 6, failed: 0 });
+    const output = join(h.dir, 'share.out.jsonl');
+    expect(idCounts(outputRecords(output))).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+    expect(outputRecords(output).every((r) => r['ok'] === true)).toBe(true);
+
+    // Both workers ran items; every prompt ran once.
+    for (const worker of workers) expect(worker.log()).toMatch(/ok share\/share:\d /);
+    expect(h.prompts().length - before).toBe(6);
+    expect(Object.values(runsPerPrompt()).every((n) => n === 1)).toBe(true);
+
+    // Re-attaching or re-submitting writes and enqueues nothing more.
+    const resubmit = await h.run(['batch', input, '--queue', '--name', 'share', '--json'], { env });
+    expect(resubmit.code).toBe(0);
+    expect(JSON.parse(resubmit.stdout)).toMatchObject({ done: 0, skipped: 6 });
+    expect(outputRecords(output)).toHaveLength(6);
+    expect(await jobCount(redis.url)).toBe(6);
+
+    // The password: hidden from ps, never printed, never given to the CLI processes.
+    const cmdline = readFileSync(`/proc/${workers[0]?.pid}/cmdline`, 'utf8');
+    expect(cmdline).not.toContain(password);
+    const stopped = await Promise.all(workers.map(stopWorker));
+    expect(stopped.map((r) => r.code)).toEqual([0, 0]);
+    const printed = [first, again, waiting, results, resubmit, ...stopped]
+      .map((r) => r.stdout + r.stderr)
+      .join('\n');
+    expect(printed).toContain('redis://:***@127.0.0.1');
+    expect(printed).not.toContain(password);
+    for (const invocation of h.prompts()) {
+      expect(JSON.stringify([invocation.argv, invocation.env, invocation.stdin])).not.toContain(password);
+    }
+    // An unreachable queue says so with the password redacted (exit 1).
+    const down = await h.run(['batch', 'status', 'share', '--queue', `redis://:${password}@127.0.0.1:1`]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/redis:\/\/:\*\*\*@127\.0\.0\.1:1 is unavailable \(ECONNREFUSED\)/);
+    expect(down.stderr).not.toContain(password);
+  });
+
+  it('a worker SIGKILLed mid-item: another worker runs the item after stall detection; one result per item', async () => {
+    redis = await startRestartableRedis();
+    const env = { FAKE_CLAUDE_SCENARIO: slow(400) };
+    const args = ['--queue', redis.url, '--concurrency', '1', ...FAST_STALLS];
+    const victim = await startWorker(h, args, env);
+    const survivor = await startWorker(h, args, env);
+    workers.push(victim, survivor);
+    const ids = Array.from({ length: 6 }, (_, i) => `kill-${i + 1}`);
+    const input = writeInput('kill.jsonl', ids);
+    const output = join(h.dir, 'kill.out.jsonl');
+    const known = new Set(h.prompts().map((i) => i.pid));
+    const submitter = h.spawn(['batch', input, '--queue', redis.url, '--name', 'kill', '--json'], { env });
+    submitter.stdin?.end();
+    const submitted = collect(submitter, 60_000);
+
+    // Kill the victim while a CLI process of its own is running an item.
+    let inFlight: string | undefined;
+    expect(
+      await eventually(() => {
+        const mine = h.prompts().find((i) => !known.has(i.pid) && parentOf(i.pid) === victim.pid);
+        inFlight = mine ? promptOf(mine.stdin) : undefined;
+        return inFlight !== undefined;
+      }, 15_000),
+    ).toBe(true);
+    victim.child.kill('SIGKILL');
+    expect((await victim.exited).signal).toBe('SIGKILL');
+
+    const result = await submitted;
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ done: 6, failed: 0 });
+    const records = outputRecords(output);
+    expect(idCounts(records)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+    expect(records.every((r) => r['ok'] === true)).toBe(true);
+    // The killed item ran twice (killed, then again on the survivor), and finished on the survivor.
+    const itemId = (inFlight as string).replace('prompt ', '');
+    expect(runsPerPrompt()[inFlight as string]).toBe(2);
+    expect(survivor.log()).toContain(`ok kill/${itemId} `);
+    expect((await stopWorker(survivor)).code).toBe(0);
+  });
+
+  for (const persistent of [true, false]) {
+    it(`Redis restarted mid-batch ${persistent ? 'with its data' : 'empty (no persistence)'}: the batch completes, nothing lost or duplicated`, async () => {
+      redis = await startRestartableRedis({ persistent });
+      const env = { FAKE_CLAUDE_SCENARIO: slow(150) };
+      const args = ['--queue', redis.url, '--concurrency', '2', ...FAST_STALLS];
+      workers.push(await startWorker(h, args, env), await startWorker(h, args, env));
+      const name = persistent ? 'restart-kept' : 'restart-lost';
+      const ids = Array.from({ length: 12 }, (_, i) => `${name}-${i + 1}`);
+      const input = writeInput(`${name}.jsonl`, ids);
+      const output = join(h.dir, `${name}.out.jsonl`);
+      const submitter = h.spawn(['batch', input, '--queue', redis.url, '--name', name, '--json'], { env });
+      submitter.stdin?.end();
+      const submitted = collect(submitter, 60_000);
+
+      expect(await eventually(() => outputRecords(output).length >= 3, 20_000)).toBe(true);
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await redis.start();
+
+      const result = await submitted;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/is unavailable .*waiting for it/);
+      expect(result.stderr).toContain('Redis is back');
+      if (!persistent) expect(result.stderr).toMatch(/no longer in Redis; enqueued them again/);
+      const records = outputRecords(output);
+      expect(idCounts(records)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+      expect(records.every((r) => r['ok'] === true)).toBe(true);
+      expect(JSON.parse(result.stdout)).toMatchObject({ done: 12, failed: 0 });
+      // The workers lived through it and drain cleanly.
+      const stopped = await Promise.all(workers.map(stopWorker));
+      expect(stopped.map((r) => r.code)).toEqual([0, 0]);
+    });
+  }
+});
