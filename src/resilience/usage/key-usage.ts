@@ -11,8 +11,9 @@
  * by this process, so its own next request sees them at once.
  *
  * A store that fails makes {@link KeyUsage.countRequest} and {@link KeyUsage.admitRun} reject with
- * the store's error: the caller refuses the request rather than run it unlimited, as the shared
- * rate limit does (`resilience/rate-limiter.ts`).
+ * the store's error when the key has a limit the store must check: the caller refuses the request
+ * rather than run it unlimited, as the shared rate limit does (`resilience/rate-limiter.ts`). A key
+ * without that limit goes on, uncounted; its spend is still charged when the store takes it.
  */
 import { FileKeyValueStore } from '../../storage/file-store.js';
 import { counterValue, MemoryKeyValueStore, type CounterStore } from '../../storage/key-value-store.js';
@@ -102,6 +103,10 @@ const SPEND_GRACE_MS = 24 * 3600 * 1000;
 
 const MICROS_PER_USD = 1_000_000;
 
+const NOTHING_COUNTED = { count: 0, resetsInMs: 0 } as const;
+
+const UNCOUNTED_RUN: RunLease = { release: () => undefined };
+
 /** See the module comment. */
 export class KeyUsage {
   readonly #stores: KeyUsageStores;
@@ -151,8 +156,10 @@ export class KeyUsage {
    * @throws {@link KeyLimitError} beyond the limit (the request still counts); the store's error.
    */
   async countRequest(client: UsageClient): Promise<void> {
-    const { count, resetsInMs } = await this.#stores.requests.add(client.id);
     const limit = client.limits.requestsPerMinute;
+    // Without a limit the count only informs `report`: a failing store does not stop the request.
+    const counted = this.#stores.requests.add(client.id);
+    const { count, resetsInMs } = limit > 0 ? await counted : await counted.catch(() => NOTHING_COUNTED);
     if (limit > 0 && count > limit) {
       throw new KeyLimitError(
         'requestsPerMinute',
@@ -170,7 +177,9 @@ export class KeyUsage {
   async admitRun(client: UsageClient): Promise<RunAdmission> {
     await this.#checkSpend(client);
     const { maxConcurrent } = client.limits;
-    const lease = await this.#stores.runs.acquire(client.id, maxConcurrent);
+    const acquiring = this.#stores.runs.acquire(client.id, maxConcurrent);
+    // As for requests: without a limit, a run the store cannot count still runs (uncounted).
+    const lease = maxConcurrent > 0 ? await acquiring : await acquiring.catch(() => UNCOUNTED_RUN);
     if (!isLease(lease)) {
       throw new KeyLimitError(
         'maxConcurrent',
