@@ -11,8 +11,9 @@
  *   (conversation affinity) do not, so their replacement starts when they are taken, ahead of the
  *   next request. The pool's processes never exceed `maxProcesses` (the run concurrency plus a
  *   margin), busy ones included.
- * - **Spares start only when the CPU is free** of our own start-ups ({@link StartupGate}): one at a
- *   time, and not while a run's own CLI is starting.
+ * - **Spares start only when the CPU is free** of our own work ({@link StartupGate}): one at a
+ *   time, not while a run's own CLI is starting, and only while fewer runs are in flight than
+ *   there are cores.
  * - **Nothing is wasted.** A request that finds no idle process but one that is starting or being
  *   reset waits for it (it is partway there; a second start-up would only compete with it). With
  *   reuse, a process a run started cold for a pooled configuration is adopted after its request
@@ -55,6 +56,8 @@ export interface WarmPoolSettings {
   readonly demandWindowMs: number;
   /** How long a run's own CLI counts as starting (tests shorten it). @unit milliseconds */
   readonly startupMs?: number;
+  /** Cores of the machine (tests set it). @default os.availableParallelism() */
+  readonly cores?: number;
 }
 
 /** Pool state for metrics and `/health`. */
@@ -126,6 +129,8 @@ export class WarmPool {
   readonly #seen = new Map<string, number>();
   /** Processes a waiting request has claimed (not for anyone else). */
   readonly #claimed = new WeakSet<PooledProcess>();
+  /** Ends the run a handed-out process is serving, for the start-up gate. */
+  readonly #runEnds = new WeakMap<PooledProcess, () => void>();
   readonly #gate: StartupGate;
   readonly #sweepMs: number;
   #closed = false;
@@ -140,7 +145,7 @@ export class WarmPool {
   constructor(settings: WarmPoolSettings, logger: WrapperLogger) {
     this.#settings = settings;
     this.#logger = logger;
-    this.#gate = new StartupGate(() => this.#plan(), settings.startupMs);
+    this.#gate = new StartupGate(() => this.#plan(), settings.startupMs, settings.cores);
     this.#sweepMs = Math.max(50, Math.min(settings.maxIdleMs, settings.demandWindowMs / 2, 5_000));
     this.#sweeper = setInterval(() => this.#guard('sweep', () => this.#sweep()), this.#sweepMs);
     this.#sweeper.unref();
@@ -202,6 +207,7 @@ export class WarmPool {
     taken.state = 'busy';
     taken.uses += 1;
     pool.demand.start();
+    this.#runEnds.set(taken, this.#gate.beginRun());
     this.#handoffs += 1;
     this.#recordHandoff(performance.now() - started);
     // A process that will not come back is replaced now, ahead of the next request.
@@ -215,8 +221,12 @@ export class WarmPool {
    * either way, spares wait until its start-up is over.
    */
   coldStarted(spec: LaunchSpec | undefined, cli: CliProcess): ColdRun {
-    const endStartup = this.#gate.begin({ timed: true });
-    void cli.exited.then(endStartup);
+    const endStartup = this.#gate.beginStartup({ timed: true });
+    const endRun = this.#gate.beginRun();
+    void cli.exited.then(() => {
+      endStartup();
+      endRun();
+    });
     const pool = spec && !this.#closed ? this.#pools.get(spec.key) : undefined;
     const adoptable = pool !== undefined && this.#settings.maxUses > 1;
     pool?.demand.start();
@@ -226,6 +236,7 @@ export class WarmPool {
       if (finished) return false;
       finished = true;
       endStartup();
+      endRun();
       pool?.demand.end();
       if (pool && adoptable) pool.adoptable -= 1;
       return true;
@@ -258,6 +269,7 @@ export class WarmPool {
 
   /** Return a process after its request: reset and park it, or retire it. */
   giveBack(process: PooledProcess, response: ClaudeCodeResponse | undefined): void {
+    this.#endRun(process);
     const pool = this.#pools.get(process.spec.key);
     pool?.demand.end();
     if (pool) pool.lastOutcome = 'returned';
@@ -269,6 +281,7 @@ export class WarmPool {
    * affinity, see `ProcessHandover`). A replacement starts when the pool is short.
    */
   release(process: PooledProcess): void {
+    this.#endRun(process);
     process.state = 'dead';
     const pool = this.#pools.get(process.spec.key);
     pool?.processes.delete(process);
@@ -339,6 +352,11 @@ export class WarmPool {
       this.#evictConfigs();
     }
     return pool;
+  }
+
+  #endRun(process: PooledProcess): void {
+    this.#runEnds.get(process)?.();
+    this.#runEnds.delete(process);
   }
 
   #find(pool: ConfigPool, match: (p: PooledProcess) => boolean): PooledProcess | undefined {
@@ -415,7 +433,7 @@ export class WarmPool {
     pool.processes.add(process);
     // Its start-up ends with `ready` (which also settles when it dies or times out), after a
     // failure was counted: the gate opening first would let a broken configuration spawn again.
-    const endStartup = this.#gate.begin();
+    const endStartup = this.#gate.beginStartup();
     void process.cli.exited.then(() => pool.processes.delete(process));
     void process.ready.then((ok) => {
       if (ok) {

@@ -165,6 +165,39 @@ describe('spares and the CPU', () => {
     expect(pool.stats().spawns).toBe(1);
   });
 
+  it('a spare needs a free core: with one core it waits for the run in flight, with two it starts at the hand-off', async () => {
+    const fake = await withFakeClaude({ default: { kind: 'hang' } });
+    const pools = [1, 2].map(
+      (cores) =>
+        new WarmPool(
+          {
+            size: 1,
+            minIdle: 1,
+            maxIdleMs: 60_000,
+            maxUses: 1,
+            reuse: 'clear',
+            maxConfigs: 4,
+            maxProcesses: 8,
+            demandWindowMs: 60_000,
+            cores,
+          },
+          createLogger('silent'),
+        ),
+    );
+    for (const pool of pools) made.push({ pool, fake });
+    const [oneCore, twoCores] = pools as [WarmPool, WarmPool];
+    const options = { claudeBinary: fake.binary, env: fake.env, killGraceMs: 300 };
+    for (const pool of pools) await pool.warm(pool.launchSpec(options));
+    const busy = await oneCore.acquire(oneCore.launchSpec(options));
+    expect(await twoCores.acquire(twoCores.launchSpec(options))).toBeDefined();
+    expect(await eventually(() => twoCores.stats().spawns === 2)).toBe(true);
+    await sleep(300);
+    expect(oneCore.stats()).toMatchObject({ spawns: 1, busy: 1 });
+    // The run ended (here: its process was given back unusable): the core is free.
+    oneCore.giveBack(busy!, undefined);
+    expect(await eventually(() => oneCore.stats().spawns === 2)).toBe(true);
+  });
+
   it('a run that cannot use the pool (a resume) also holds spares back while it starts', async () => {
     const fake = await withFakeClaude({ default: { kind: 'hang' } });
     const pool = new WarmPool(
