@@ -34,6 +34,7 @@ export function accessLog(logger: WrapperLogger, metrics: ProxyMetrics): Middlew
           durationMs: Math.round(seconds * 1000),
           requestId: c.get('requestId'),
           client: c.get('clientId'),
+          ...(c.get('keyName') === undefined ? {} : { key: c.get('keyName') }),
           ...(aborted ? { aborted: true } : {}),
         },
         'request',
