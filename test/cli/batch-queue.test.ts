@@ -181,6 +181,88 @@ describe('distributed batch on BullMQ', () => {
     expect((await stopWorker(survivor)).code).toBe(0);
   });
 
+  it('SIGTERM drains: the running item finishes and is recorded, nothing new is taken', async () => {
+    redis = await startRestartableRedis();
+    const env = { FAKE_CLAUDE_SCENARIO: slow(400) };
+    const worker = await startWorker(h, ['--queue', redis.url, '--concurrency', '1'], env);
+    workers.push(worker);
+    const input = writeInput('drain.jsonl', ['d1', 'd2']);
+    const queued = await h.run(['batch', input, '--queue', redis.url, '--detach', '--name', 'drain'], {
+      env,
+    });
+    expect(queued.code, queued.stderr).toBe(0);
+    expect(await eventually(() => h.prompts().some((i) => parentOf(i.pid) === worker.pid), 15_000)).toBe(
+      true,
+    );
+    worker.child.kill('SIGTERM');
+    const stopped = await worker.exited;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toMatch(/SIGTERM: draining \(1 running/);
+    expect(stopped.stderr).toMatch(/stopped: 1 item\(s\) done, 0 failed/);
+    const status = await h.run(['batch', 'status', 'drain', '--queue', redis.url, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ done: 1, waiting: 1, running: 0, workers: 0 });
+  });
+
+  it('the rate limit is shared by all workers; a second SIGTERM hands waiting items back', async () => {
+    redis = await startRestartableRedis();
+    const config = join(h.dir, 'rpm.json');
+    writeFileSync(config, JSON.stringify({ requestsPerMinute: 3 }));
+    const env = { CLAUDE_CONFIG_PATH: config, FAKE_CLAUDE_SCENARIO: slow(0) };
+    const args = ['--queue', redis.url, '--concurrency', '3'];
+    workers.push(await startWorker(h, args, env), await startWorker(h, args, env));
+    const before = h.prompts().length;
+    const input = writeInput('rpm.jsonl', ['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+    const queued = await h.run(['batch', input, '--queue', redis.url, '--detach', '--name', 'rpm'], { env });
+    expect(queued.code, queued.stderr).toBe(0);
+    // Three runs a minute between them: six slots, three runs, however long we look.
+    expect(await eventually(() => h.prompts().length - before >= 3, 15_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(h.prompts().length - before).toBe(3);
+    for (const worker of workers) worker.child.kill('SIGTERM');
+    await eventually(() => workers.every((w) => w.log().includes('draining')), 5000);
+    for (const worker of workers) worker.child.kill('SIGTERM');
+    const stopped = await Promise.all(workers.map((w) => w.exited));
+    expect(stopped.map((r) => r.code)).toEqual([0, 0]);
+    expect(stopped.map((r) => r.stderr).join('')).toMatch(/handed back rpm\/r\d/);
+    const status = await h.run(['batch', 'status', 'rpm', '--queue', redis.url, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ done: 3, waiting: 3, running: 0 });
+  });
+
+  it('--retry-failed runs the failed items again on the workers; the new record comes last', async () => {
+    redis = await startRestartableRedis();
+    const worker = await startWorker(h, ['--queue', redis.url, '--concurrency', '2']);
+    workers.push(worker);
+    const input = writeInput('retry.jsonl', ['x', 'y']);
+    const output = join(h.dir, 'retry.out.jsonl');
+    await h.fake.setScenario({ default: { kind: 'api_error', status: 500 } });
+    const failing = await h.run(['batch', input, '--queue', redis.url, '--name', 'retry', '--json']);
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.stdout)).toMatchObject({ done: 0, failed: 2 });
+    await h.fake.setScenario({ default: { kind: 'reply', text: 'fixed' } });
+    const skipped = await h.run(['batch', input, '--queue', redis.url, '--name', 'retry', '--json']);
+    expect(skipped.code).toBe(1);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ done: 0, skipped: 2, previouslyFailed: 2 });
+    const retried = await h.run([
+      'batch',
+      input,
+      '--queue',
+      redis.url,
+      '--name',
+      'retry',
+      '--retry-failed',
+      '--json',
+    ]);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ done: 2, failed: 0 });
+    const records = outputRecords(output);
+    expect(records).toHaveLength(4);
+    const ids = (list: Record<string, unknown>[]) => list.map((r) => r['id']).sort();
+    expect(ids(records.slice(0, 2))).toEqual(['x', 'y']);
+    expect(records.slice(0, 2).every((r) => r['ok'] === false)).toBe(true);
+    expect(ids(records.slice(2))).toEqual(['x', 'y']);
+    expect(records.slice(2).every((r) => r['content'] === 'fixed')).toBe(true);
+  });
+
   for (const persistent of [true, false]) {
     it(`Redis restarted mid-batch ${persistent ? 'with its data' : 'empty (no persistence)'}: the batch completes, nothing lost or duplicated`, async () => {
       redis = await startRestartableRedis({ persistent });

@@ -132,6 +132,9 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     await wrapper.close();
   }
   say(`stopped: ${done} item(s) done, ${failed} failed`);
+  // Everything is closed, but an item handed back while it waited for a rate-limit token leaves
+  // that wait's timer behind (the limiter's queue cannot cancel): do not sit it out.
+  setTimeout(() => process.exit(), 1000).unref();
   if (fatal !== undefined) throw fatal as ClaudeCodeError;
   if (interrupted) throw new ClaudeCodeAbortError('SIGINT');
 }
