@@ -25,6 +25,7 @@ import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { ClaudeCodeError } from '../core/errors/index.js';
 import type { PromptBlock } from '../core/prompt.js';
 import type { SessionStore } from '../session/session-store.js';
+import type { SharedTranscripts } from '../session/shared-transcripts.js';
 import { decodeSessionPoint, encodeSessionPoint, type SessionPoint } from '../session/session-point.js';
 import { synthesizeTranscript } from '../session/synthesize-transcript.js';
 import { modelToolName } from '../tools/client-tool.js';
@@ -60,11 +61,14 @@ export interface ConversationPlan {
  * Decide how to run `request`: new, resumed, synthesized or flattened. Never throws: a failing
  * store means "unknown".
  * @param cliEnv The CLI's environment (to find its transcript directory); omit to skip synthesis.
+ * @param transcripts Transcripts shared by replicas: a session another replica answered is copied
+ * here before it is resumed.
  */
 export async function planConversation(
   store: SessionStore,
   request: TranslatedRequest,
   cliEnv?: Readonly<Record<string, string | undefined>>,
+  transcripts?: SharedTranscripts,
 ): Promise<ConversationPlan> {
   if (request.history.length === 0) {
     return { context: 'new', prompt: request.prompt, warnings: storeWarnings(store) };
@@ -76,14 +80,28 @@ export async function planConversation(
     // The error names files on the server: the store's owner logs it; the caller gets the gist.
     return flattenedPlan(request, [STORE_LOOKUP_FAILED]);
   }
-  if (stored === undefined) {
-    // A synthesized session that ends in a tool call makes the CLI insert its own "interrupted"
-    // tool result on resume, so tool results for an unknown run are flattened instead.
-    return cliEnv && request.toolResults === undefined
-      ? synthesizedPlan(request, cliEnv)
-      : flattenedPlan(request);
-  }
-  return { ...resumePlan('resumed', request, decodeSessionPoint(stored)), warnings: storeWarnings(store) };
+  if (stored === undefined) return rebuiltPlan(request, cliEnv);
+  const point = decodeSessionPoint(stored);
+  // Not found in the store either: the file may still be here (a restarted server); a resume that
+  // does not find it is rebuilt then (see `isStaleSession`).
+  if (transcripts && cliEnv) await transcripts.restore(point, cliEnv);
+  return { ...resumePlan('resumed', request, point), warnings: storeWarnings(store) };
+}
+
+/**
+ * The plan for a history no stored session holds (or whose session is gone): a synthesized
+ * transcript, else the history flattened into the prompt.
+ */
+export function rebuiltPlan(
+  request: TranslatedRequest,
+  cliEnv: Readonly<Record<string, string | undefined>> | undefined,
+  warnings: readonly string[] = [],
+): ConversationPlan {
+  // A synthesized session that ends in a tool call makes the CLI insert its own "interrupted"
+  // tool result on resume, so tool results for an unknown run are flattened instead.
+  if (!cliEnv || request.toolResults !== undefined) return flattenedPlan(request, warnings);
+  const plan = synthesizedPlan(request, cliEnv);
+  return warnings.length === 0 ? plan : { ...plan, warnings: [...warnings, ...plan.warnings] };
 }
 
 /**

@@ -34,6 +34,7 @@ import {
   historyKey,
   isStaleSession,
   planConversation,
+  rebuiltPlan,
   resumePlan,
   trailingSystemReminder,
   type ConversationPlan,
@@ -51,11 +52,14 @@ import {
   type StreamStart,
 } from './serve-run.js';
 import { toStreamEvents } from './to-stream-events.js';
+import type { ToolRunNotices } from './tool-run-notices.js';
 import { claimToolRun, type ClaimedToolRun, type ExpiredToolResultsPolicy } from './tool-runs.js';
 
 /** What a request needs from the service that opened it. */
 export interface GatewayContext extends ServeContext {
   readonly expiredToolResults: ExpiredToolResultsPolicy;
+  /** Tells the other replicas about tool results answered here (their runs waiting for them end). */
+  readonly toolRunNotices?: ToolRunNotices | undefined;
 }
 
 /** Per-request options of {@link GatewayRequest}. */
@@ -213,6 +217,10 @@ export class GatewayRequest {
         notes,
       );
       this.#release = suspended?.release;
+      const results = this.#request.toolResults;
+      // Results for a run this server does not hold: another replica may, and must end it.
+      if (suspended === undefined && results !== undefined)
+        this.#context.toolRunNotices?.announce(results.ids);
       if (this.#release === undefined) {
         try {
           this.#release = await this.#gate?.acquire(this.#controller.signal);
@@ -267,12 +275,17 @@ export class GatewayRequest {
         } catch (error) {
           // Retrying is only invisible to the caller while nothing was sent yet.
           if (yielded || !isStaleSession(plan, error)) throw error;
-          const flattened = flattenedPlan(request, [...plan.warnings, STALE_SESSION_WARNING]);
+          // The session is not on this machine (another replica's without a shared copy, or its
+          // transcript is gone): rebuild the history; a rebuilt one that fails too is flattened.
+          const retry =
+            plan.context === 'synthesized'
+              ? flattenedPlan(request, [...plan.warnings, STALE_SESSION_WARNING])
+              : rebuiltPlan(request, this.#cliEnv(request), [...plan.warnings, STALE_SESSION_WARNING]);
           const retryHolder = this.#newHolder(request);
           piece = {
-            ...startRun(this.#context.wrapper, flattened, request, retryHolder),
+            ...startRun(this.#context.wrapper, retry, request, retryHolder),
             request,
-            plan: flattened,
+            plan: retry,
             toolRun: undefined,
             holder: retryHolder,
           };
@@ -359,13 +372,19 @@ export class GatewayRequest {
         request,
         // Only a history needs the CLI's environment (to place a synthesized transcript); copying
         // process.env costs ~0.15 ms, so a first turn skips it.
-        request.history.length > 0 ? { ...process.env, ...context.wrapper.config.env } : undefined,
+        request.history.length > 0 ? this.#cliEnv(request) : undefined,
+        context.transcripts,
       ),
       notes,
     );
     this.#planned.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
     const holder = this.#newHolder(request);
     return { ...startRun(context.wrapper, plan, request, holder), request, plan, toolRun: undefined, holder };
+  }
+
+  /** The CLI's environment for `request` (where its config directory, and transcripts, are). */
+  #cliEnv(request: TranslatedRequest): Record<string, string | undefined> {
+    return { ...process.env, ...this.#context.wrapper.config.env, ...request.runOptions.env };
   }
 
   /** A holder for the process of a new run, when its answer may be kept for the next turn. */
@@ -413,4 +432,4 @@ async function firstOrTimeout<T>(first: Promise<T>, ms: number): Promise<T | und
 }
 
 const STALE_SESSION_WARNING =
-  'the stored CLI session for this conversation no longer exists; history was flattened';
+  'the stored CLI session for this conversation is not on this server; the history was rebuilt from the request';

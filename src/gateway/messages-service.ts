@@ -22,6 +22,8 @@ import {
   type KeptProcessStats,
 } from './conversation-affinity.js';
 import { GatewayRequest, type GatewayContext, type OpenOptions } from './gateway-request.js';
+import type { ReplicaState } from './replica-state.js';
+import { ToolRunNotices } from './tool-run-notices.js';
 import { runModelResolver, type RunModelResolver } from './run-model.js';
 import type { ResultMeta, StreamStart } from './serve-run.js';
 import { toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
@@ -59,6 +61,14 @@ export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 
    * with {@link AnthropicMessagesService.close}. Off when unset or `maxProcesses` is 0.
    */
   readonly conversationProcesses?: KeptProcessesSettings | undefined;
+  /**
+   * State shared with the other replicas of the proxy (Redis; see `replica-state.ts`): answered
+   * sessions' transcripts are stored there and copied here before a resume, and client tool runs
+   * answered by another replica are ended here. The caller opens and closes it.
+   */
+  readonly replicas?: Pick<ReplicaState, 'transcripts' | 'toolRuns'> | undefined;
+  /** Hears about tool run notices that could not be sent or listened to (for the log). */
+  readonly onReplicaError?: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -104,13 +114,20 @@ export class AnthropicMessagesService {
     defaultModel,
     modelMap,
     conversationProcesses,
+    replicas,
+    onReplicaError,
     ...translateOptions
   }: AnthropicMessagesServiceOptions) {
     this.#wrapper = wrapper;
+    const runs = toolRuns ?? toolRunsFor(wrapper);
+    const notices = replicas && new ToolRunNotices(replicas.toolRuns, runs, onReplicaError);
+    void notices?.listen();
     this.#context = {
       wrapper,
       store: sessionStore ?? new MemorySessionStore(),
-      toolRuns: toolRuns ?? toolRunsFor(wrapper),
+      toolRuns: runs,
+      transcripts: replicas?.transcripts,
+      toolRunNotices: notices,
       expiredToolResults: expiredToolResults ?? 'replay',
       affinity:
         conversationProcesses === undefined || conversationProcesses.maxProcesses <= 0

@@ -9,9 +9,12 @@
  *
  * Bounded and in memory: the oldest entries are dropped past `maxEntries`, and a restart forgets
  * them (an unknown id is a 404 naming `previous_response_id`). `store: false` responses are never
- * put here.
+ * put here. With a shared store (the replicas' Redis) every response is written there too, before
+ * it is answered, and an id this process does not hold is looked up there: a conversation may name
+ * a response another replica gave (kept {@link SHARED_RESPONSE_TTL_MS}).
  */
 import type { Response as OpenAIResponse } from 'openai/resources/responses/responses';
+import type { KeyValueStore } from '../storage/key-value-store.js';
 import { echoValue } from '../compat/echo-value.js';
 import { OpenAIApiError } from '../compat/openai/errors.js';
 import type { ResponsesConversation, ResponsesTranslation } from '../compat/openai-responses/to-anthropic.js';
@@ -20,13 +23,19 @@ import { assistantTurn } from '../compat/openai-responses/to-response.js';
 /** Default number of remembered responses. */
 export const DEFAULT_RESPONSE_STORE_ENTRIES = 1000;
 
+/** How long a response stays in the shared store. @unit milliseconds */
+export const SHARED_RESPONSE_TTL_MS = 24 * 3600 * 1000;
+
 /** Response id → its conversation, least recently used first out. */
 export class ResponseStore {
   readonly #entries = new Map<string, ResponsesConversation>();
   readonly #maxEntries: number;
+  readonly #shared: KeyValueStore | undefined;
 
-  constructor(maxEntries = DEFAULT_RESPONSE_STORE_ENTRIES) {
+  /** @param shared Where the replicas keep every response too (Redis); a failure there fails no request. */
+  constructor(maxEntries = DEFAULT_RESPONSE_STORE_ENTRIES, shared?: KeyValueStore) {
     this.#maxEntries = Math.max(1, maxEntries);
+    this.#shared = shared;
   }
 
   /** The conversation of response `id`, or undefined when unknown (never stored, or dropped). */
@@ -54,9 +63,9 @@ export class ResponseStore {
    * The conversation `previous_response_id` names, or undefined when the request names none.
    * @throws {@link OpenAIApiError} 404 `previous_response_not_found` for an id not (or no longer) here.
    */
-  previous(previousId: string | undefined): ResponsesConversation | undefined {
+  async previous(previousId: string | undefined): Promise<ResponsesConversation | undefined> {
     if (previousId === undefined) return undefined;
-    const previous = this.get(previousId);
+    const previous = this.get(previousId) ?? (await this.#fromShared(previousId));
     if (previous === undefined) {
       throw new OpenAIApiError(404, `Previous response with id ${echoValue(previousId)} not found.`, {
         param: 'previous_response_id',
@@ -66,11 +75,33 @@ export class ResponseStore {
     return previous;
   }
 
-  /** Keep a finished response's conversation (its input plus its output), unless the request said `store: false`. */
-  remember(translated: ResponsesTranslation, response: OpenAIResponse): void {
+  /**
+   * Keep a finished response's conversation (its input plus its output), unless the request said
+   * `store: false`; resolves once the shared store has it too (or could not take it).
+   */
+  async remember(translated: ResponsesTranslation, response: OpenAIResponse): Promise<void> {
     if (!translated.store) return;
     const turn = assistantTurn(response);
-    this.set(response.id, { messages: [...translated.messages, ...(turn === undefined ? [] : [turn])] });
+    const conversation = { messages: [...translated.messages, ...(turn === undefined ? [] : [turn])] };
+    this.set(response.id, conversation);
+    // Another replica may be named this id by the next request: stored before the answer goes out.
+    await this.#shared
+      ?.set(response.id, JSON.stringify(conversation), SHARED_RESPONSE_TTL_MS)
+      .catch(() => undefined);
+  }
+
+  /** A response another replica stored (kept here from now on), or undefined. */
+  async #fromShared(id: string): Promise<ResponsesConversation | undefined> {
+    // The store reports its outages to the server's log; here an outage is an unknown id.
+    const stored = await this.#shared?.get(id).catch(() => undefined);
+    if (stored === undefined) return undefined;
+    try {
+      const conversation = JSON.parse(stored) as ResponsesConversation;
+      this.set(id, conversation);
+      return conversation;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Number of remembered responses. */

@@ -10,6 +10,7 @@ import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { discardTranscripts } from '../session/discard-transcript.js';
 import { lastAssistantUuid, type SessionPoint } from '../session/session-point.js';
 import type { SessionStore } from '../session/session-store.js';
+import { sessionCwd, type SharedTranscripts } from '../session/shared-transcripts.js';
 import { RunCursor } from '../tools/run-cursor.js';
 import { callerEndsRunAt } from '../tools/client-tool.js';
 import type { HeldSlot, SuspendedRuns } from '../tools/suspended-runs.js';
@@ -61,6 +62,11 @@ export interface ServeContext {
   readonly toolRuns: SuspendedRuns<ToolRun>;
   /** Processes kept for their conversation's next turn; undefined when off. */
   readonly affinity?: ConversationAffinity | undefined;
+  /**
+   * CLI session transcripts shared with the other replicas (Redis): each answer's session is
+   * stored, and a session another replica answered is copied here before it is resumed.
+   */
+  readonly transcripts?: SharedTranscripts | undefined;
 }
 
 /**
@@ -154,12 +160,29 @@ export async function finishPiece(
     // Without the answer's message uuid, earlier turns could not be resumed once the session grew.
     if (holder && point?.atMessage && context.affinity) context.affinity.keep(holder, request, key, point);
     if (context.wrapper.config.sessionPersistence !== false) {
-      await rememberAnswer(context.store, request, outcome.text, point);
+      // Both before the answer goes out: another replica may be asked the next turn right after.
+      await Promise.all([
+        rememberAnswer(context.store, request, outcome.text, point),
+        shareTranscript(context, request, point, outcome),
+      ]);
     }
   }
   // A process neither kept for the next turn nor waiting for tool results is ended.
   if (!outcome.suspendedOn) holder?.dispose();
   return toMeta(request, plan, outcome, startedAt, holder);
+}
+
+/** Store the answering session's transcript for the other replicas, when they share them. */
+async function shareTranscript(
+  context: ServeContext,
+  request: TranslatedRequest,
+  point: SessionPoint | undefined,
+  outcome: StreamOutcome,
+): Promise<void> {
+  const cwd = sessionCwd(outcome.response?.messages ?? []);
+  if (context.transcripts === undefined || point?.atMessage === undefined || cwd === undefined) return;
+  const env = { ...process.env, ...context.wrapper.config.env, ...request.runOptions.env };
+  await context.transcripts.save(point, env, cwd);
 }
 
 const ENDS_CALLER_RUN =

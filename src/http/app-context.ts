@@ -5,6 +5,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import type { AnthropicMessagesService } from '../gateway/messages-service.js';
+import type { ReplicaState } from '../gateway/replica-state.js';
 import type { WrapperLogger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/prometheus.js';
 import type { SessionStore } from '../session/session-store.js';
@@ -17,6 +18,8 @@ export interface AppServices {
   readonly options: ServerOptions;
   readonly wrapper: ClaudeCodeWrapper;
   readonly sessionStore: SessionStore;
+  /** What the replicas share through the server's `redisUrl` besides the stores above; undefined without one. */
+  readonly replicas?: ReplicaState | undefined;
   /** The gateway's Messages entry, configured from the server options (both APIs open requests on it). */
   readonly messages: AnthropicMessagesService;
   /** The proxy's concurrency limit; the gateway takes and releases a slot per request. */

@@ -62,8 +62,11 @@ export const serverOptionsSchema = z
     /** Per-API-key requests per minute (a key of `keys` may set its own); 0 disables. @default 0 */
     requestsPerMinute: z.number().int().nonnegative().default(0),
     /**
-     * Redis shared by every replica of the proxy: per-key usage and limits (requests per minute,
-     * runs at once, spend). Without it each server keeps them itself. Env: `CLAUDE_WRAPPER_REDIS_URL`.
+     * Redis shared by every replica of the proxy: the conversation map and the CLI session
+     * transcripts (a conversation continues on any replica, resumed), stored Responses API responses,
+     * client tool runs answered elsewhere, the response cache, and per-key usage and limits
+     * (requests per minute, runs at once, spend). `sessionStoreRedisUrl` and the wrapper's
+     * `redisUrl` win where set. Without it each server keeps them itself. Env: `CLAUDE_WRAPPER_REDIS_URL`.
      */
     redisUrl: z.string().url().optional(),
     /** Directory of the embedded store keeping the spend of `keys` across restarts when there is no `redisUrl`. @default `~/.claude-code-wrapper/usage`; `:memory:` keeps it in memory */
@@ -186,7 +189,7 @@ export const SERVER_ENV_VARS: EnvTable<ServerField> = {
   CLAUDE_WRAPPER_REDIS_URL: {
     path: 'redisUrl',
     type: 'string',
-    description: 'Redis shared by the replicas (per-key usage and limits)',
+    description: 'Redis the replicas share: conversations, responses, tool runs, cache, per-key usage',
   },
   CLAUDE_WRAPPER_ALLOW_TOOLS: {
     path: 'allowCliTools',

@@ -12,6 +12,7 @@ import { createLogger, type WrapperLogger } from '../observability/logger.js';
 import { registerConversationProcessMetrics } from '../observability/conversation-process-metrics.js';
 import { ProxyMetrics } from '../observability/prometheus.js';
 import { AnthropicMessagesService } from '../gateway/messages-service.js';
+import { openReplicaState } from '../gateway/replica-state.js';
 import { toolRunsFor } from '../gateway/tool-runs.js';
 import { openSessionStore, type SessionStore } from '../session/session-store.js';
 import type { AppServices } from './app-context.js';
@@ -69,11 +70,23 @@ export function createServer(
   const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueue);
   const shutdown = new AbortController();
   const wrapper = new ClaudeCodeWrapper(wrapperConfigFor(options), { logger });
+  // Replicas (one `redisUrl`): transcripts, stored responses and tool run notices; the conversation
+  // map and the cache below use the same Redis. The errors name the URL (redacted) or files: log only.
+  const replicas =
+    options.redisUrl === undefined
+      ? undefined
+      : openReplicaState(options.redisUrl, {
+          onError: (error, purpose, operation) =>
+            logger.warn(
+              { event: 'replica_state_failed', purpose, operation, message: (error as Error).message },
+              `the replicas' shared ${purpose} could not be used; requests go on without it`,
+            ),
+        });
   const sessionStore =
     dependencies.sessionStore ??
     openSessionStore({
       path: options.sessionStorePath,
-      redisUrl: options.sessionStoreRedisUrl,
+      redisUrl: options.sessionStoreRedisUrl ?? options.redisUrl,
       // The messages name the store's directory: they go to the server's log only, callers get a
       // generic warning. A failing store is opened again after a backoff.
       onError: (error, operation) =>
@@ -90,9 +103,16 @@ export function createServer(
     gate,
     wrapper,
     sessionStore,
+    replicas,
     messages: new AnthropicMessagesService({
       wrapper,
       sessionStore,
+      replicas,
+      onReplicaError: (error) =>
+        logger.warn(
+          { event: 'tool_run_notice_failed', message: (error as Error).message },
+          'could not tell the other replicas about tool results answered here; their run waits until its deadline',
+        ),
       strict: options.strict,
       systemPromptMode: options.systemPromptMode,
       allowCliTools: options.allowCliTools,
@@ -175,7 +195,7 @@ export function createServer(
         await closed;
       }
       await kept;
-      await services.sessionStore.close();
+      await Promise.all([services.sessionStore.close(), replicas?.close()]);
       await services.quotas.close();
     },
   };
@@ -192,8 +212,15 @@ export function createServer(
 function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
   const { warmPool } = options.wrapper;
   const maxProcesses = options.maxConcurrent + 1;
+  const { redisUrl } = options;
+  const { cache } = options.wrapper;
   return {
     ...options.wrapper,
+    // One URL for everything the replicas share: the response cache (and a wrapper rate limit) too.
+    ...(redisUrl === undefined || options.wrapper.redisUrl !== undefined ? {} : { redisUrl }),
+    ...(redisUrl === undefined || cache === undefined || cache.store !== undefined
+      ? {}
+      : { cache: { ...cache, store: 'redis' as const } }),
     isolateWorkingDirectory: options.wrapper.isolateWorkingDirectory ?? !options.allowCliTools,
     ...(warmPool
       ? { warmPool: { maxProcesses, ...warmPool } }

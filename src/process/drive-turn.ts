@@ -16,7 +16,7 @@ import {
 import type { ClaudeEvent } from '../core/events.js';
 import type { Prompt } from '../core/prompt.js';
 import type { ClaudeCodeResponse } from '../core/response.js';
-import { errorFromExit } from './classify-exit.js';
+import { errorFromExit, sessionErrorFromResult } from './classify-exit.js';
 import type { CliProcess } from './cli-process.js';
 import { controlRequestLine, PendingControlRequests, userMessageLine } from './stdin-protocol.js';
 
@@ -211,7 +211,12 @@ export function driveTurn(
           return;
         }
         for (const event of events) options.onEvent(event);
-        if (accumulator.response) succeed(accumulator.response);
+        if (accumulator.response) {
+          // A resume the CLI could not load is an error of its own (the gateway retries it rebuilt).
+          const sessionFailure = sessionErrorFromResult(accumulator.response);
+          if (sessionFailure) fail(sessionFailure);
+          else succeed(accumulator.response);
+        }
       },
       unparsed(line) {
         armIdle();

@@ -61,9 +61,6 @@ export function synthesizeTranscript({
   path: string;
 } {
   const sessionId = randomUUID();
-  const dir = join(cliProjectsDir(env), '-claude-code-wrapper-synthetic');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  sweepOldTranscripts(dir);
   const start = Date.now() - turns.length * 1000;
   let parentUuid: string | null = null;
   const lines = withEffortCarrier(turns).map((turn, index) => {
@@ -107,9 +104,27 @@ export function synthesizeTranscript({
             },
     });
   });
-  const path = join(dir, `${sessionId}.jsonl`);
-  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+  const path = placeTranscript(env, sessionId, `${lines.join('\n')}\n`);
   return { sessionId, path };
+}
+
+/**
+ * Write a transcript the wrapper made (synthesized here, or copied from another replica by
+ * `SharedTranscripts`) where `--resume <sessionId>` finds it: the project folder
+ * `-claude-code-wrapper-synthetic` of the CLI's config directory, whose files older than an hour
+ * are swept (they are read at the resume that forks them). Returns the file's path.
+ */
+export function placeTranscript(
+  env: Readonly<Record<string, string | undefined>>,
+  sessionId: string,
+  content: string | Uint8Array,
+): string {
+  const dir = join(cliProjectsDir(env), '-claude-code-wrapper-synthetic');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  sweepOldTranscripts(dir);
+  const path = join(dir, `${sessionId}.jsonl`);
+  writeFileSync(path, content, { mode: 0o600 });
+  return path;
 }
 
 /** The text of a system turn: its text blocks joined by blank lines. */

@@ -137,6 +137,16 @@ export class SuspendedRuns<T extends SuspendedRun = SuspendedRun> {
     run.cursor.abort(new ClaudeCodeAbortError(reason));
   }
 
+  /**
+   * Stop the runs waiting for any of `toolUseIds` (their results were answered elsewhere, e.g. by
+   * another replica), remembering `reason` for a late answer. Returns how many were stopped.
+   */
+  stopWaitingFor(toolUseIds: readonly string[], reason: string): number {
+    const runs = new Set(toolUseIds.flatMap((id) => this.#byId.get(id)?.run ?? []));
+    for (const run of runs) this.#stop(run, reason);
+    return runs.size;
+  }
+
   /** Abort every waiting run (shutdown). */
   abortAll(reason = 'the server is shutting down'): void {
     for (const { run } of [...this.#byId.values()]) this.#stop(run, reason);

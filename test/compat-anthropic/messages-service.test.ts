@@ -267,30 +267,61 @@ describe('AnthropicMessagesService with the fake CLI', () => {
 });
 
 describe('AnthropicMessagesService with a session the CLI lost', () => {
-  it('falls back to flattening when the stored session is gone', async () => {
-    fake = await withFakeClaude();
-    const resumed: string[] = [];
-    // The fake CLI accepts any session id, so the "lost session" failure is injected here.
+  /** A wrapper whose CLI has lost the sessions in `lost` (the fake CLI accepts any session id). */
+  function losingWrapper(lost: (sessionId: string) => boolean, resumed: string[]): ClaudeCodeWrapper {
     class LosingWrapper extends ClaudeCodeWrapper {
-      override resumeSessionStreaming(sessionId: string): ClaudeRun {
+      override resumeSessionStreaming(
+        sessionId: string,
+        ...rest: Parameters<ClaudeCodeWrapper['resumeSessionStreaming']> extends [string, ...infer R]
+          ? R
+          : never
+      ): ClaudeRun {
         resumed.push(sessionId);
+        if (!lost(sessionId)) return super.resumeSessionStreaming(sessionId, ...rest);
         return new ClaudeRun((controller) =>
           queueMicrotask(() => controller.fail(new ClaudeCodeSessionNotFoundError(sessionId))),
         );
       }
     }
-    const wrapper = new LosingWrapper({ claudeBinary: fake.binary, env: fake.env, logLevel: 'silent' });
-    const store = new MemorySessionStore();
-    const service = new AnthropicMessagesService({ wrapper, sessionStore: store });
+    return new LosingWrapper({ claudeBinary: fake!.binary, env: fake!.env, logLevel: 'silent' });
+  }
+
+  it('rebuilds the history (synthesized) when the stored session is gone', async () => {
+    fake = await withFakeClaude();
+    const resumed: string[] = [];
+    let firstSession: string | undefined;
+    const wrapper = losingWrapper((id) => id === firstSession, resumed);
+    const service = new AnthropicMessagesService({ wrapper, sessionStore: new MemorySessionStore() });
+    const first = await service.create(body([{ role: 'user', content: 'q1' }]));
+    firstSession = first.meta.sessionId;
+    const history = [
+      { role: 'user', content: 'q1' },
+      { role: 'assistant', content: first.message.content },
+    ];
+    const second = await service.create(body([...history, { role: 'user', content: 'q2' }]));
+    expect(resumed[0]).toBe(firstSession);
+    expect(resumed).toHaveLength(2);
+    expect(second.meta.context).toBe('synthesized');
+    expect(second.meta.warnings).toEqual([
+      expect.stringMatching(/not on this server; the history was rebuilt/),
+    ]);
+    expect(stdinText(fake, 1)).not.toContain('<conversation_history>');
+  });
+
+  it('flattens the history when the rebuilt session cannot be resumed either', async () => {
+    fake = await withFakeClaude();
+    const resumed: string[] = [];
+    const wrapper = losingWrapper(() => true, resumed);
+    const service = new AnthropicMessagesService({ wrapper, sessionStore: new MemorySessionStore() });
     const first = await service.create(body([{ role: 'user', content: 'q1' }]));
     const history = [
       { role: 'user', content: 'q1' },
       { role: 'assistant', content: first.message.content },
     ];
     const second = await service.create(body([...history, { role: 'user', content: 'q2' }]));
-    expect(resumed).toEqual([first.meta.sessionId]);
+    expect(resumed).toHaveLength(2);
+    expect(resumed[0]).toBe(first.meta.sessionId);
     expect(second.meta.context).toBe('flattened');
-    expect(second.meta.warnings).toEqual([expect.stringMatching(/no longer exists; history was flattened/)]);
     expect(stdinText(fake, 1)).toContain('<conversation_history>');
   });
 });

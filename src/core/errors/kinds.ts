@@ -121,17 +121,31 @@ export class ClaudeCodeAbortError extends ClaudeCodeError {
   }
 }
 
-/** `--resume` named a session the CLI does not know (in this HOME and working directory). */
+/**
+ * `--resume` named a session the CLI does not know (in this HOME and working directory), or a
+ * message (`--resume-session-at`) its transcript here does not hold.
+ */
 export class ClaudeCodeSessionNotFoundError extends ClaudeCodeError {
-  /** The session id that was asked for. */
+  /** The session id that was asked for ('' when only the missing message is known). */
   readonly sessionId: string;
-  constructor(sessionId: string, options: ClaudeCodeErrorOptions = {}) {
+  /** The message `--resume-session-at` named, when that is what is missing. */
+  readonly atMessage: string | undefined;
+  constructor(sessionId: string, options: ClaudeCodeErrorOptions & { readonly atMessage?: string } = {}) {
+    const { atMessage, ...rest } = options;
     super(
-      `No Claude Code conversation found with session id ${sessionId}. Sessions are stored per HOME and working directory: resume from the same workingDirectory it was created in.`,
+      atMessage === undefined
+        ? `No Claude Code conversation found with session id ${sessionId}. Sessions are stored per HOME and working directory: resume from the same workingDirectory it was created in.`
+        : `The Claude Code session transcript here has no message ${atMessage} to resume at (--resume-session-at).`,
       'SESSION_NOT_FOUND',
-      { retryable: false, severity: 'fatal', ...options, context: { sessionId, ...options.context } },
+      {
+        retryable: false,
+        severity: 'fatal',
+        ...rest,
+        context: { sessionId, ...(atMessage === undefined ? {} : { atMessage }), ...rest.context },
+      },
     );
     this.sessionId = sessionId;
+    this.atMessage = atMessage;
   }
 }
 
@@ -214,7 +228,14 @@ export class ClaudeCodeQueueFullError extends ClaudeCodeError {
 }
 
 /** What a {@link ClaudeCodeStoreUnavailableError} could not reach the store for. */
-export type StorePurpose = 'rate limit' | 'response cache' | 'conversation map' | 'batch queue';
+export type StorePurpose =
+  | 'rate limit'
+  | 'response cache'
+  | 'conversation map'
+  | 'batch queue'
+  | 'shared transcripts'
+  | 'stored responses'
+  | 'tool run notices';
 
 /**
  * A shared store (Redis) cannot be reached: refused, timed out, or the connection dropped. The

@@ -13,21 +13,24 @@ import {
   toAnthropicFromResponses,
 } from '../../compat/openai-responses/to-anthropic.js';
 import { responseFrame, toResponse } from '../../compat/openai-responses/to-response.js';
-import { ResponseStore } from '../../gateway/response-store.js';
+import { DEFAULT_RESPONSE_STORE_ENTRIES, ResponseStore } from '../../gateway/response-store.js';
 import type { AppEnv, AppServices } from '../app-context.js';
 import { sseResponse } from '../edge.js';
 import { readJsonBody } from '../read-json.js';
 import { openMessages, setResultHeaders, startStream } from './messages-request.js';
 
-/** Mount the OpenAI Responses route; `responses` remembers answers for `previous_response_id`. */
+/**
+ * Mount the OpenAI Responses route; `responses` remembers answers for `previous_response_id` (by
+ * default in memory, and in the replicas' shared store when the server has one).
+ */
 export function mountOpenAIResponses(
   app: Hono<AppEnv>,
   services: AppServices,
-  responses: ResponseStore = new ResponseStore(),
+  responses: ResponseStore = new ResponseStore(DEFAULT_RESPONSE_STORE_ENTRIES, services.replicas?.responses),
 ): void {
   app.post('/v1/responses', async (c) => {
     const request = parseResponsesRequest(await readJsonBody(c));
-    const previous = responses.previous(request.previous_response_id ?? undefined);
+    const previous = await responses.previous(request.previous_response_id ?? undefined);
     const translated = toAnthropicFromResponses(request, previous, { strict: services.options.strict });
     const frame = responseFrame(translated);
     const opened = await openMessages(
@@ -40,7 +43,7 @@ export function mountOpenAIResponses(
       const { message, meta } = await opened.request.create();
       setResultHeaders(c, meta);
       const response = toResponse(message, frame);
-      responses.remember(translated, response);
+      await responses.remember(translated, response);
       return c.json(response);
     }
     const stream = new ResponsesEventStream(frame);
@@ -48,7 +51,7 @@ export function mountOpenAIResponses(
       async *frames(events) {
         for await (const event of stream.translate(events)) {
           if (event.type === 'response.completed' || event.type === 'response.incomplete') {
-            responses.remember(translated, event.response);
+            await responses.remember(translated, event.response);
           }
           yield encodeResponsesSse(event);
         }
