@@ -189,7 +189,7 @@ export class BatchQueue<T, R> {
     events.on('completed', settled);
     events.on('failed', settled);
     await events.waitUntilReady();
-    return { close: () => events.close() };
+    return { close: () => settleWithin(events.close(), CLOSE_WAIT_MS) };
   }
 
   /** Workers connected to the queue, or undefined when Redis will not say (CLIENT LIST disabled). */
@@ -201,8 +201,9 @@ export class BatchQueue<T, R> {
     }
   }
 
+  /** Disconnect; while Redis is down, without waiting for it. */
   async close(): Promise<void> {
-    await this.#queue.close().catch(() => undefined);
+    await settleWithin(this.#queue.close(), CLOSE_WAIT_MS);
     await this.#connection.close();
   }
 
@@ -236,6 +237,21 @@ export class BatchQueue<T, R> {
       ? { state: 'pending' }
       : { state: 'completed', value: job.returnvalue as R, finishedOn: job.finishedOn };
   }
+}
+
+/** How long closing waits for Redis to confirm (it may be down). @unit milliseconds */
+const CLOSE_WAIT_MS = 1000;
+
+/** Wait for `promise` to settle, at most `ms`. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function parseIds(text: string | undefined): string[] | undefined {

@@ -141,6 +141,19 @@ describe('distributed batch on BullMQ', () => {
     expect(down.stderr).not.toContain(password);
   });
 
+  it('refuses, before queueing anything, options that only workers set', async () => {
+    redis = await startRestartableRedis();
+    const input = join(h.dir, 'machine.jsonl');
+    writeFileSync(input, '{"id":"a","prompt":"fine"}\n{"id":"b","prompt":"x","claudeBinary":"/bin/sh"}\n');
+    const binary = await h.run(['batch', input, '--queue', redis.url]);
+    expect(binary.code).toBe(2);
+    expect(binary.stderr).toContain('item "b": option claudeBinary cannot go through the queue');
+    const cwd = await h.run(['batch', writeInput('cwd.jsonl', ['c']), '--queue', redis.url, '--cwd', h.dir]);
+    expect(cwd.code).toBe(2);
+    expect(cwd.stderr).toContain('--cwd does not go with --queue');
+    expect(await jobCount(redis.url)).toBe(0);
+  });
+
   it('a worker SIGKILLed mid-item: another worker runs the item after stall detection; one result per item', async () => {
     redis = await startRestartableRedis();
     const env = { FAKE_CLAUDE_SCENARIO: slow(400) };

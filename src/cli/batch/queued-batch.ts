@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { redactUrl } from '../../core/errors/index.js';
 import { BatchQueue, type BatchInfo } from '../../queue/batch-queue.js';
 import { CliUsageError } from '../exit-codes.js';
+import { exitSoon } from '../shared/exit-soon.js';
 import { formatTable } from '../shared/format.js';
 import { attachBatch } from './attach-batch.js';
 import { reportSummary, summarise } from './batch-summary.js';
@@ -155,6 +156,7 @@ async function withBatch(
     await work(queue, info);
   } finally {
     await queue.close();
+    exitSoon();
   }
 }
 

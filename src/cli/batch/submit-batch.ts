@@ -16,6 +16,7 @@ import { redactUrl } from '../../core/errors/index.js';
 import { BatchQueue } from '../../queue/batch-queue.js';
 import { batchNameProblem } from '../../queue/names.js';
 import { CliUsageError } from '../exit-codes.js';
+import { exitSoon } from '../shared/exit-soon.js';
 import { toRunOptions } from '../shared/run-flags.js';
 import { attachBatch } from './attach-batch.js';
 import { reportSummary, summarise } from './batch-summary.js';
@@ -58,6 +59,11 @@ export async function runQueuedBatch(input: string, flags: QueueBatchFlags): Pro
   }
   const items = await readItems(input);
   const base = await toRunOptions(flags);
+  if (base.workingDirectory !== undefined) {
+    throw new CliUsageError(
+      "--cwd does not go with --queue: items run in the worker's directory (worker --cwd)",
+    );
+  }
   // Every item is checked before anything is queued.
   const data = new Map(items.map((item) => [item.id, toQueued(item, base)]));
   const output = resolve(flags.output ?? defaultOutputPath(input));
@@ -125,6 +131,7 @@ export async function runQueuedBatch(input: string, flags: QueueBatchFlags): Pro
       reportSummary(summary, flags.json === true);
     } finally {
       await queue.close();
+      exitSoon();
     }
   } finally {
     lock?.release();

@@ -16,6 +16,7 @@ import { QueueWorker, type StallTiming, DEFAULT_STALL_TIMING } from '../../queue
 import { redactUrl } from '../../core/errors/index.js';
 import { isUsageError } from '../exit-codes.js';
 import { createWrapper } from '../shared/create-wrapper.js';
+import { exitSoon } from '../shared/exit-soon.js';
 import { formatDuration, formatUsd } from '../shared/format.js';
 import { loadCliConfig } from '../shared/load-cli-config.js';
 import { resolveQueueUrl } from '../batch/queue-url.js';
@@ -132,9 +133,9 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     await wrapper.close();
   }
   say(`stopped: ${done} item(s) done, ${failed} failed`);
-  // Everything is closed, but an item handed back while it waited for a rate-limit token leaves
-  // that wait's timer behind (the limiter's queue cannot cancel): do not sit it out.
-  setTimeout(() => process.exit(), 1000).unref();
+  // An item handed back while it waited for a rate-limit token leaves that wait's timer behind
+  // (the limiter's queue cannot cancel it): do not sit it out.
+  exitSoon();
   if (fatal !== undefined) throw fatal as ClaudeCodeError;
   if (interrupted) throw new ClaudeCodeAbortError('SIGINT');
 }
