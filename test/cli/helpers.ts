@@ -144,8 +144,8 @@ export function jsonLines(text: string): Record<string, unknown>[] {
  * Make sure dist/ is built. `npm test` builds first; when run alone (`npx vitest run test/cli`), a
  * missing build, or one older than src/cli, is rebuilt once, under a lock so parallel test files do
  * not build at the same time. Type errors elsewhere do not stop tsc from emitting.
- * Only src/cli is compared: rebuilding for other folders' edits could rewrite dist/ under a test
- * that is running.
+ * Only src/cli and src/queue (which only the CLI uses) are compared: rebuilding for other folders'
+ * edits could rewrite dist/ under a test that is running.
  */
 export function ensureBuilt(): void {
   if (!isStale()) return;
@@ -180,7 +180,7 @@ export function ensureBuilt(): void {
 function isStale(): boolean {
   if (!existsSync(MAIN)) return true;
   const built = statSync(MAIN).mtimeMs;
-  return newestSource(join(ROOT, 'src/cli')) > built;
+  return Math.max(newestSource(join(ROOT, 'src/cli')), newestSource(join(ROOT, 'src/queue'))) > built;
 }
 
 function newestSource(dir: string): number {
