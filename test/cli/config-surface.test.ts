@@ -42,6 +42,8 @@ const SERVER_SAMPLES: Readonly<Record<string, [raw: string, parsed: unknown]>> =
     { 'gpt-4o': 'opus', 'house-model': 'haiku' },
   ],
   CLAUDE_WRAPPER_DEFAULT_MODEL: ['sonnet', 'sonnet'],
+  CLAUDE_WRAPPER_WARM_POOL_SIZE: ['2', 2],
+  CLAUDE_WRAPPER_WARM_POOL_MIN_IDLE: ['0', 0],
   CLAUDE_WRAPPER_CONVERSATION_PROCESSES: ['0', 0],
   CLAUDE_WRAPPER_CONVERSATION_IDLE_MS: ['60000', 60_000],
   CLAUDE_WRAPPER_CONVERSATION_MEMORY_MB: ['512', 512],
