@@ -96,7 +96,10 @@ export interface ColdRun {
 /** Start-up failures in a row after which a configuration is no longer refilled. */
 export const MAX_START_FAILURES = 3;
 
-/** How long a request waits for a process that is starting or being reset. @unit milliseconds */
+/**
+ * How long a request waits for a process that is being reset, or until a starting process is this
+ * old (a start-up takes ~0.3-0.8 s; one that takes longer is likely stuck). @unit milliseconds
+ */
 export const HANDOFF_WAIT_MS = 3_000;
 
 /** Configurations seen once that are remembered (oldest forgotten first). */
@@ -189,9 +192,12 @@ export class WarmPool {
       // Resetting first: it is ready within milliseconds.
       const pending =
         this.#find(pool, (p) => p.state === 'resetting') ?? this.#find(pool, (p) => p.state === 'starting');
-      if (pending) {
+      // A process starting for longer than that is likely stuck: a cold start is the better bet.
+      const waitMs =
+        pending?.state === 'starting' ? HANDOFF_WAIT_MS - (Date.now() - pending.createdAt) : HANDOFF_WAIT_MS;
+      if (pending && waitMs > 0) {
         this.#claimed.add(pending);
-        const ready = await pending.whenIdle(HANDOFF_WAIT_MS, signal);
+        const ready = await pending.whenIdle(waitMs, signal);
         this.#claimed.delete(pending);
         if (ready && pending.available && this.#pools.get(spec.key) === pool) {
           taken = pending;
