@@ -90,19 +90,33 @@ export async function planConversation(
 
 /**
  * The plan for a history no stored session holds (or whose session is gone): a synthesized
- * transcript, else the history flattened into the prompt.
+ * transcript, else the history flattened into the prompt. Tool results for a run this server does
+ * not hold (another replica's, or one that expired) are replayed the same way: see
+ * {@link TOOL_RESULTS_CONTINUATION}.
  */
 export function rebuiltPlan(
   request: TranslatedRequest,
   cliEnv: Readonly<Record<string, string | undefined>> | undefined,
   warnings: readonly string[] = [],
 ): ConversationPlan {
-  // A synthesized session that ends in a tool call makes the CLI insert its own "interrupted"
-  // tool result on resume, so tool results for an unknown run are flattened instead.
-  if (!cliEnv || request.toolResults !== undefined) return flattenedPlan(request, warnings);
+  // Tool results replayed without tools to serve (`tool_choice: none`) are flattened: the API
+  // refuses tool_use and tool_result blocks in a request that defines no tools.
+  const unserved = request.toolResults !== undefined && (request.tools?.tools.length ?? 0) === 0;
+  if (!cliEnv || unserved) return flattenedPlan(request, warnings);
   const plan = synthesizedPlan(request, cliEnv);
   return warnings.length === 0 ? plan : { ...plan, warnings: [...warnings, ...plan.warnings] };
 }
+
+/**
+ * The new turn of a replayed tool loop. A CLI session cannot be resumed at a tool call: a
+ * transcript ending in one gets the CLI's own "interrupted" result instead of the caller's, and
+ * results sent as a prompt are dropped (CLI 2.1.330). So the transcript holds the caller's results
+ * as the last user turn, and the CLI, finding that turn unanswered, closes it with its synthetic
+ * "No response requested." answer, as on any resumed interrupted session; this note then asks the
+ * model to go on from the results, which it sees as the tool_result blocks they are.
+ */
+export const TOOL_RESULTS_CONTINUATION =
+  '<system-reminder>\nThe tool results above answer your tool calls: continue from where you left off.\n</system-reminder>';
 
 /**
  * The plan that sends the new turn to a session holding the history: resumed from `point`
@@ -166,16 +180,27 @@ export function synthesizedPlan(
   request: TranslatedRequest,
   cliEnv: Readonly<Record<string, string | undefined>>,
 ): ConversationPlan {
+  // Tool results (for a run this server does not hold) are the last turn of the transcript.
+  const results = request.toolResults !== undefined;
+  const turns = results ? [...request.history, request.newTurn] : request.history;
   try {
     const { sessionId } = synthesizeTranscript({
       env: cliEnv,
       // System messages between turns stay system turns in place (never dropped).
-      turns: request.history.map((message) => ({
+      turns: turns.map((message) => ({
         role: message.role,
         content: transcriptContent(message.content, request.tools?.names),
       })),
     });
-    return { context: 'synthesized', resumeSessionId: sessionId, prompt: request.prompt, warnings: [] };
+    const prompt: PromptBlock[] = results
+      ? [
+          {
+            type: 'text',
+            text: [TOOL_RESULTS_CONTINUATION, request.tools?.instruction].filter(Boolean).join('\n\n'),
+          },
+        ]
+      : request.prompt;
+    return { context: 'synthesized', resumeSessionId: sessionId, prompt, warnings: [] };
   } catch (error) {
     // Only the error's code: its message names the CLI's transcript directory on the server.
     const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -157,7 +157,7 @@ describe('three replicas on one Redis', () => {
     });
     expect(second.status, JSON.stringify(second.body)).toBe(200);
     expect(second.body['stop_reason']).toBe('end_turn');
-    expectAnsweredFromHistory(second);
+    expectAnsweredFromHistory(second, ask.content, 'sunny, 21C');
     // The run on A was told through Redis and stopped: its CLI is gone long before the 5-min deadline.
     expect(await eventually(() => !isRunning(waiting.pid), 5_000)).toBe(true);
 
@@ -205,7 +205,7 @@ describe('three replicas on one Redis', () => {
     expect(second.status, JSON.stringify(second.body)).toBe(200);
     const answered = (second.body['choices'] as { finish_reason: string }[])[0]!;
     expect(answered.finish_reason).toBe('stop');
-    expectAnsweredFromHistory(second);
+    expectAnsweredFromHistory(second, ask.content, '12:00');
     expect(await eventually(() => !isRunning(waiting.pid), 5_000)).toBe(true);
   });
 
@@ -244,7 +244,18 @@ describe('three replicas on one Redis', () => {
   });
 });
 
-/** A tool loop's results answered by a replica that never held the run: from the history, no error. */
-function expectAnsweredFromHistory(answer: Answer): void {
-  expect(['resumed', 'synthesized', 'flattened']).toContain(answer.context);
+/**
+ * A tool loop's results answered by a replica that never held the run: from the history, rebuilt as
+ * a session whose last turn is the results (the model gets the call and the results as the blocks
+ * they were, then the continuation note), never flattened into one prompt.
+ */
+function expectAnsweredFromHistory(answer: Answer, question: string, result: string): void {
+  expect(answer.context).toBe('synthesized');
+  const turns = modelTurns('The tool results above answer your tool calls');
+  expect(turns[0]).toBe(`user: ${question}`);
+  expect(turns.slice(-2)).toEqual([
+    `user: [result] ${result}`,
+    expect.stringMatching(/^user: <system-reminder>\nThe tool results above answer your tool calls/),
+  ]);
+  expect(turns.filter((turn) => turn.startsWith('assistant: '))).toHaveLength(1);
 }

@@ -177,10 +177,12 @@ describe('ClaudeCodeAnthropic: streaming, tool_choice and deadlines', () => {
         messages,
       });
       expect(replayed.content[0]).toMatchObject({ text: 'Answer from the replayed history' });
-      // The model got the history, the call and the late result as text.
+      // The model got the history, the call and the late result as the blocks they were.
       const sent = JSON.stringify(api.messageRequests().at(-1)?.body);
-      expect(sent).toContain(`[tool result for ${call?.id ?? ''}]`);
-      expect(sent).toContain('late');
+      expect(sent).toContain(`"type":"tool_use","id":"${call?.id ?? ''}"`);
+      expect(sent).toContain(
+        `"type":"tool_result","tool_use_id":"${call?.id ?? ''}","content":[{"type":"text","text":"late"}]`,
+      );
     } finally {
       await replaying.wrapper.close();
     }

@@ -109,7 +109,17 @@ describe('client tools across conversations', () => {
       .create({ model, max_tokens: 300, tools, messages: answer('Abandoned', first, 'too late') })
       .withResponse();
     expect(data.content[0]).toMatchObject({ text: 'replayed' });
-    expect(response.headers.get('x-claude-code-context')).toBe('flattened');
+    expect(response.headers.get('x-claude-code-context')).toBe('synthesized');
     expect(response.headers.get('x-claude-code-warnings')).toContain('no longer pending');
+    // Replayed as the turns they were: the call and the late result as blocks, the client tool
+    // offered again, and the CLI's closing of the unanswered turn before the continuation note.
+    const replay = bodyOf(api.messageRequests().at(-1));
+    const turns = replay.messages.filter((m) => m.role !== 'system');
+    expect(turns.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(JSON.stringify(turns[1])).toContain('"type":"tool_use"');
+    expect(allToolResults(api.messageRequests().at(-1)).map(resultText)).toEqual(['too late']);
+    expect(JSON.stringify(turns[3])).toContain('No response requested.');
+    expect(JSON.stringify(turns[4])).toContain('The tool results above answer your tool calls');
+    expect(JSON.stringify(replay.tools)).toContain('get_weather');
   });
 });
