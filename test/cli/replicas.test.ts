@@ -6,6 +6,7 @@
  * (never `flattened`), and a tool run left waiting on the replica that asked for the results must
  * end as soon as another answers them.
  */
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_MISSING, redisAvailable, startRedis } from '../fixtures/redis-server.js';
 import { skipAllUnless } from '../support/skip-unless.js';
@@ -209,6 +210,35 @@ describe('three replicas on one Redis', () => {
     expect(await eventually(() => !isRunning(waiting.pid), 5_000)).toBe(true);
   });
 
+  it('answer a Responses tool loop whose function_call_output lands on another replica', async () => {
+    const replicas = await threeReplicas();
+    const next = roundRobin(replicas);
+    const tools = [{ type: 'function', name: 'get_rate', parameters: { type: 'object', properties: {} } }];
+    await h.fake.setScenario({
+      default: { kind: 'reply', clientToolCalls: [{ name: 'get_rate', input: { pair: 'EURUSD' } }] },
+    });
+    const question = 'responses tool loop: EUR in USD?';
+    const first = await post(next(), '/v1/responses', { model: 'sonnet', tools, input: question });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const call = (first.body['output'] as { type: string; call_id?: string }[]).find(
+      (item) => item.type === 'function_call',
+    );
+    expect(call?.call_id).toBeTruthy();
+    const waiting = runFor(question);
+
+    await h.fake.setScenario({});
+    const second = await post(next(), '/v1/responses', {
+      model: 'sonnet',
+      tools,
+      previous_response_id: first.body['id'],
+      input: [{ type: 'function_call_output', call_id: call!.call_id, output: '1.08' }],
+    });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body['status']).toBe('completed');
+    expectAnsweredFromHistory(second, question, '1.08');
+    expect(await eventually(() => !isRunning(waiting.pid), 5_000)).toBe(true);
+  });
+
   it('go on after a replica is SIGKILLed in the middle of a conversation', async () => {
     const replicas = await threeReplicas();
     const [a, b, c] = replicas as [Replica, Replica, Replica];
@@ -241,6 +271,59 @@ describe('three replicas on one Redis', () => {
     const fourth = await post(a, '/v1/messages', { ...MESSAGES, messages: history });
     expect(fourth.status).toBe(200);
     expect(fourth.context).toBe('resumed');
+  });
+
+  it('answer the results of a tool run whose replica was SIGKILLed while it waited', async () => {
+    const replicas = await threeReplicas();
+    const [a, b] = replicas as [Replica, Replica, Replica];
+    const tools = [
+      { name: 'get_weather', description: 'weather', input_schema: { type: 'object', properties: {} } },
+    ];
+    await h.fake.setScenario({
+      default: { kind: 'reply', clientToolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }] },
+    });
+    const ask: Turn = { role: 'user', content: 'killed tool loop: weather in Oslo?' };
+    const first = await post(a, '/v1/messages', { ...MESSAGES, tools, messages: [ask] });
+    expect(first.body['stop_reason']).toBe('tool_use');
+    a.child.kill('SIGKILL');
+    await h.fake.setScenario({});
+    const content = first.body['content'] as { type: string; id?: string }[];
+    const call = content.find((block) => block.type === 'tool_use')!;
+    const second = await post(b, '/v1/messages', {
+      ...MESSAGES,
+      tools,
+      messages: [
+        ask,
+        { role: 'assistant', content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'snow' }] },
+      ],
+    });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expectAnsweredFromHistory(second, ask.content, 'snow');
+  });
+
+  it('rebuild a hop whose shared transcript is gone from Redis (synthesized, with a warning)', async () => {
+    const replicas = await threeReplicas();
+    const [a, b] = replicas as [Replica, Replica, Replica];
+    const history: Turn[] = [{ role: 'user', content: 'lost transcript turn 1' }];
+    const first = await post(a, '/v1/messages', { ...MESSAGES, messages: history });
+    history.push({ role: 'assistant', content: textOf(first.body['content']) });
+    history.push({ role: 'user', content: 'lost transcript turn 2' });
+    const redisClient = new Redis(redis!.url);
+    try {
+      const keys = await redisClient.keys('ccw:transcript:*');
+      expect(keys.length).toBeGreaterThan(0);
+      await redisClient.del(...keys);
+    } finally {
+      redisClient.disconnect();
+    }
+    const second = await post(b, '/v1/messages', { ...MESSAGES, messages: history });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    // B resumed A's session, which its CLI did not have (the fake fails it as the real CLI does),
+    // and rebuilt the history from the request instead.
+    expect(second.context).toBe('synthesized');
+    expect(second.warnings).toMatch(/not on this server; the history was rebuilt/);
+    expect(modelTurns('lost transcript turn 2')).toEqual(expectedTurns(history));
   });
 });
 
