@@ -12,6 +12,7 @@ import { encodeResponsesSse, ResponsesEventStream } from '../../src/compat/opena
 import { assistantTurn, responseFrame, toResponse } from '../../src/compat/openai-responses/to-response.js';
 import { parseResponsesRequest } from '../../src/compat/openai-responses/request-schema.js';
 import { ResponseStore } from '../../src/gateway/response-store.js';
+import { MemoryKeyValueStore } from '../../src/storage/key-value-store.js';
 import { collect, message, replay, streamEvents, usage } from '../compat-openai/anthropic-fixtures.js';
 
 const model = 'claude-sonnet-5-5';
@@ -230,5 +231,23 @@ describe('ResponseStore', () => {
     expect(store.get('b')).toBeUndefined();
     expect(store.get('a')).toBeDefined();
     expect(store.size).toBe(2);
+  });
+
+  it('finds a response another replica stored in the shared store, and 404s an unknown one', async () => {
+    const shared = new MemoryKeyValueStore();
+    const [onA, onB] = [new ResponseStore(10, shared), new ResponseStore(10, shared)];
+    const translated = responsesToAnthropic({ model, input: 'Weather?' });
+    const answered = toResponse(
+      message(['Sunny.']),
+      responseFrame({ request: parseResponsesRequest({ model, input: 'Weather?' }) }),
+    );
+    await onA.remember(translated, answered);
+    const previous = await onB.previous(answered.id);
+    expect(previous?.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(onB.size).toBe(1);
+    await expect(onB.previous('resp_unknown')).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringContaining('resp_unknown'),
+    });
   });
 });
