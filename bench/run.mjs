@@ -1,4 +1,4 @@
-// `npm run bench`: the benchmark suite (issues 2, 4 and 6) in one run, against the same fake
+// `npm run bench`: the benchmark suite (issues 2, 4, 6 and 15) in one run, against the same fake
 // Messages API and the real CLI. Prints Markdown tables, writes bench/results/latest.md and a chart
 // (bench/results/latency.svg), and refreshes the README's benchmark section.
 //   node bench/run.mjs [--iterations N] [--ttft-ms 300] [--quick]
@@ -241,3 +241,10 @@ if (readme.includes(start) && readme.includes(end)) {
   const updated = `${readme.slice(0, readme.indexOf(start) + start.length)}\n${markdown}\n${readme.slice(readme.indexOf(end))}`;
   writeFileSync(readmePath, updated);
 }
+
+// Issue 15's rows (conversations, sequential and mixed streams, upstream bytes) in their own
+// process and run: bench/results/issue15.md.
+const issue15 = spawnSync(process.execPath, [`${here}issue15.mjs`], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+if (issue15.status !== 0) process.exitCode = 1;
