@@ -312,7 +312,8 @@ async function streamRows(name, count, bodyFor, warmUps = 2) {
         row.latency.push(performance.now() - started);
       }
       const after = await row.proxy.pool();
-      // Warm: handed a ready process; a hand-off that waited for one still starting is counted apart.
+      // Warm: handed a ready process; a hand-off that waited for one still starting or being reset
+      // (/clear) is counted apart.
       row.warm += after.handoffs - after.waits - (before.handoffs - before.waits);
       row.waited += after.waits - before.waits;
       row.misses += after.misses - before.misses;
@@ -456,7 +457,7 @@ function streamTable({ rows, rawLatency }) {
     [
       'system',
       'ready process',
-      'waited for a starting one',
+      'waited (starting or resetting)',
       'cold',
       'median ms',
       'p95 ms',
