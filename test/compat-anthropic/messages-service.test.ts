@@ -289,17 +289,18 @@ describe('AnthropicMessagesService with a session the CLI lost', () => {
   it('rebuilds the history (synthesized) when the stored session is gone', async () => {
     fake = await withFakeClaude();
     const resumed: string[] = [];
-    let firstSession: string | undefined;
-    const wrapper = losingWrapper((id) => id === firstSession, resumed);
+    // Set once the first answer names its session; the wrapper loses only that one.
+    const lost: { session?: string | undefined } = {};
+    const wrapper = losingWrapper((id) => id === lost.session, resumed);
     const service = new AnthropicMessagesService({ wrapper, sessionStore: new MemorySessionStore() });
     const first = await service.create(body([{ role: 'user', content: 'q1' }]));
-    firstSession = first.meta.sessionId;
+    lost.session = first.meta.sessionId;
     const history = [
       { role: 'user', content: 'q1' },
       { role: 'assistant', content: first.message.content },
     ];
     const second = await service.create(body([...history, { role: 'user', content: 'q2' }]));
-    expect(resumed[0]).toBe(firstSession);
+    expect(resumed[0]).toBe(lost.session);
     expect(resumed).toHaveLength(2);
     expect(second.meta.context).toBe('synthesized');
     expect(second.meta.warnings).toEqual([
