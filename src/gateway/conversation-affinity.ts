@@ -80,6 +80,14 @@ export class ConversationAffinity {
     this.#kept.keep(answerKey, { cli, settings: settingsKey(request), point });
   }
 
+  /**
+   * End the process kept under `answerKey`, if any: its conversation went on elsewhere (another
+   * replica resumed it), so no turn can come to it any more.
+   */
+  release(answerKey: string): void {
+    this.#kept.end(answerKey, 'moved');
+  }
+
   /** Counters and gauges. */
   stats(): KeptProcessStats {
     return this.#kept.stats();

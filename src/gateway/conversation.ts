@@ -55,6 +55,8 @@ export interface ConversationPlan {
   readonly prompt: PromptBlock[];
   /** Problems worth telling the caller about (e.g. the session store failed). */
   readonly warnings: readonly string[];
+  /** The session to resume was copied from another replica's transcript (it answered last). */
+  readonly fromReplica?: boolean | undefined;
 }
 
 /**
@@ -84,8 +86,12 @@ export async function planConversation(
   const point = decodeSessionPoint(stored);
   // Not found in the store either: the file may still be here (a restarted server); a resume that
   // does not find it is rebuilt then (see `isStaleSession`).
-  if (transcripts && cliEnv) await transcripts.restore(point, cliEnv);
-  return { ...resumePlan('resumed', request, point), warnings: storeWarnings(store) };
+  const copied = transcripts && cliEnv ? (await transcripts.restore(point, cliEnv)) === 'restored' : false;
+  return {
+    ...resumePlan('resumed', request, point),
+    warnings: storeWarnings(store),
+    ...(copied ? { fromReplica: true } : {}),
+  };
 }
 
 /**

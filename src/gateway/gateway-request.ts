@@ -52,14 +52,14 @@ import {
   type StreamStart,
 } from './serve-run.js';
 import { toStreamEvents } from './to-stream-events.js';
-import type { ToolRunNotices } from './tool-run-notices.js';
+import type { ReplicaNotices } from './replica-notices.js';
 import { claimToolRun, type ClaimedToolRun, type ExpiredToolResultsPolicy } from './tool-runs.js';
 
 /** What a request needs from the service that opened it. */
 export interface GatewayContext extends ServeContext {
   readonly expiredToolResults: ExpiredToolResultsPolicy;
-  /** Tells the other replicas about tool results answered here (their runs waiting for them end). */
-  readonly toolRunNotices?: ToolRunNotices | undefined;
+  /** Tells the other replicas about tool runs and conversations taken over here (see `replica-notices.ts`). */
+  readonly notices?: ReplicaNotices | undefined;
 }
 
 /** Per-request options of {@link GatewayRequest}. */
@@ -220,7 +220,7 @@ export class GatewayRequest {
       const results = this.#request.toolResults;
       // Results for a run this server does not hold: another replica may, and must end it.
       if (suspended === undefined && results !== undefined)
-        this.#context.toolRunNotices?.announce(results.ids);
+        this.#context.notices?.toolResultsAnswered(results.ids);
       if (this.#release === undefined) {
         try {
           this.#release = await this.#gate?.acquire(this.#controller.signal);
@@ -377,6 +377,8 @@ export class GatewayRequest {
       ),
       notes,
     );
+    // The conversation moved here: the process another replica kept for it will get no turn.
+    if (plan.fromReplica && key !== undefined) context.notices?.conversationMoved(key);
     this.#planned.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
     const holder = this.#newHolder(request);
     return { ...startRun(context.wrapper, plan, request, holder), request, plan, toolRun: undefined, holder };

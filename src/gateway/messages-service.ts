@@ -23,7 +23,7 @@ import {
 } from './conversation-affinity.js';
 import { GatewayRequest, type GatewayContext, type OpenOptions } from './gateway-request.js';
 import type { ReplicaState } from './replica-state.js';
-import { ToolRunNotices } from './tool-run-notices.js';
+import { ReplicaNotices } from './replica-notices.js';
 import { runModelResolver, type RunModelResolver } from './run-model.js';
 import type { ResultMeta, StreamStart } from './serve-run.js';
 import { toolRunsFor, type ExpiredToolResultsPolicy, type ToolRun } from './tool-runs.js';
@@ -66,8 +66,8 @@ export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 
    * sessions' transcripts are stored there and copied here before a resume, and client tool runs
    * answered by another replica are ended here. The caller opens and closes it.
    */
-  readonly replicas?: Pick<ReplicaState, 'transcripts' | 'toolRuns'> | undefined;
-  /** Hears about tool run notices that could not be sent or listened to (for the log). */
+  readonly replicas?: Pick<ReplicaState, 'transcripts' | 'notices'> | undefined;
+  /** Hears about replica notices that could not be sent or listened to (for the log). */
   readonly onReplicaError?: ((error: unknown) => void) | undefined;
 }
 
@@ -120,19 +120,21 @@ export class AnthropicMessagesService {
   }: AnthropicMessagesServiceOptions) {
     this.#wrapper = wrapper;
     const runs = toolRuns ?? toolRunsFor(wrapper);
-    const notices = replicas && new ToolRunNotices(replicas.toolRuns, runs, onReplicaError);
+    const affinity =
+      conversationProcesses === undefined || conversationProcesses.maxProcesses <= 0
+        ? undefined
+        : new ConversationAffinity(conversationProcesses);
+    const notices =
+      replicas && new ReplicaNotices(replicas.notices, { toolRuns: runs, affinity }, onReplicaError);
     void notices?.listen();
     this.#context = {
       wrapper,
       store: sessionStore ?? new MemorySessionStore(),
       toolRuns: runs,
       transcripts: replicas?.transcripts,
-      toolRunNotices: notices,
+      notices,
       expiredToolResults: expiredToolResults ?? 'replay',
-      affinity:
-        conversationProcesses === undefined || conversationProcesses.maxProcesses <= 0
-          ? undefined
-          : new ConversationAffinity(conversationProcesses),
+      affinity,
     };
     this.#translateOptions = translateOptions;
     this.#runModel = runModelResolver({ modelMap, defaultModel, configuredModel: wrapper.config.model });

@@ -3,8 +3,8 @@
  * What the replicas of a proxy share through the server's one `redisUrl`, beyond the conversation
  * map, the response cache and the per-key usage (each opened where it is used): the CLI session
  * transcripts (a conversation continues on any replica as a resumed session), the stored Responses
- * API responses (`previous_response_id` on any replica), and the channel on which a replica that
- * answered a client tool call's results tells the one whose run waited for them to end it.
+ * API responses (`previous_response_id` on any replica), and the channel on which a replica tells
+ * the others about a client tool run or a conversation it took over (`replica-notices.ts`).
  */
 import type { StorePurpose } from '../core/errors/index.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
@@ -17,8 +17,8 @@ export interface ReplicaState {
   readonly transcripts: SharedTranscripts;
   /** Response id → its conversation (JSON), for `previous_response_id`. */
   readonly responses: KeyValueStore;
-  /** Notices about client tool runs answered by another replica (see `tool-run-notices.ts`). */
-  readonly toolRuns: RedisChannel;
+  /** Notices about tool runs and conversations another replica took over (see `replica-notices.ts`). */
+  readonly notices: RedisChannel;
   /** Close every connection. */
   close(): Promise<void>;
 }
@@ -50,16 +50,16 @@ export function openReplicaState(redisUrl: string, { onError }: ReplicaStateOpti
     purpose: 'stored responses',
     onOutage: report('stored responses'),
   });
-  const toolRuns = new RedisChannel(redisUrl, 'ccw:tool-runs', {
-    purpose: 'tool run notices',
-    onOutage: report('tool run notices'),
+  const notices = new RedisChannel(redisUrl, 'ccw:replica-notices', {
+    purpose: 'replica notices',
+    onOutage: report('replica notices'),
   });
   return {
     transcripts,
     responses,
-    toolRuns,
+    notices,
     async close() {
-      await Promise.all([transcripts.close(), responses.close(), toolRuns.close()]);
+      await Promise.all([transcripts.close(), responses.close(), notices.close()]);
     },
   };
 }

@@ -9,7 +9,7 @@
  * | exactly the calls a live run waits for | that run continues (`x-claude-code-context: continued`) |
  * | some of them, or others too | 400, as the API answers a turn with missing or unexpected results |
  * | calls of a run that expired (`toolResultTimeoutMs`), died, lost its concurrency slot to another request, or was never kept (the caller ends its run at the call) | `replay` (default): the conversation is answered from its history, rebuilt as a session ending in the results (`synthesized`, see `TOOL_RESULTS_CONTINUATION`), with a warning; `reject`: 400 saying the call expired |
- * | calls this server never saw (another replica's: it is told to end its run, see `tool-run-notices.ts`) | the conversation is answered from its history, the same way |
+ * | calls this server never saw (another replica's: it is told to end its run, see `replica-notices.ts`) | the conversation is answered from its history, the same way |
  */
 import type { ClientToolBridge } from '../tools/tool-bridge.js';
 import type { ProcessHolder } from './conversation-affinity.js';

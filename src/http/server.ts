@@ -70,7 +70,7 @@ export function createServer(
   const gate = new ConcurrencyGate(options.maxConcurrent, options.maxQueue);
   const shutdown = new AbortController();
   const wrapper = new ClaudeCodeWrapper(wrapperConfigFor(options), { logger });
-  // Replicas (one `redisUrl`): transcripts, stored responses and tool run notices; the conversation
+  // Replicas (one `redisUrl`): transcripts, stored responses and replica notices; the conversation
   // map and the cache below use the same Redis. The errors name the URL (redacted) or files: log only.
   const replicas =
     options.redisUrl === undefined
@@ -110,8 +110,8 @@ export function createServer(
       replicas,
       onReplicaError: (error) =>
         logger.warn(
-          { event: 'tool_run_notice_failed', message: (error as Error).message },
-          'could not tell the other replicas about tool results answered here; their run waits until its deadline',
+          { event: 'replica_notice_failed', message: (error as Error).message },
+          'could not tell the other replicas about a tool run or conversation taken over here; theirs waits until its deadline',
         ),
       strict: options.strict,
       systemPromptMode: options.systemPromptMode,

@@ -20,7 +20,8 @@ export interface ConversationProcessValues {
  * `claude_wrapper_conversation_process_bytes` (their resident memory when kept),
  * `claude_wrapper_conversation_continuations_total` (turns sent to a kept process) and
  * `claude_wrapper_conversation_process_evictions_total{reason}` (ended unclaimed: `count`, `idle`,
- * `memory`, `exited`, `replaced`, `mismatch`). `read` returns undefined when affinity is off.
+ * `memory`, `exited`, `replaced`, `mismatch`, `moved`: another replica resumed its conversation).
+ * `read` returns undefined when affinity is off.
  */
 export function registerConversationProcessMetrics(
   registry: Registry,

@@ -125,6 +125,19 @@ describe('KeptProcesses', () => {
     expect(kept.stats().evictions).toMatchObject({ mismatch: 1, replaced: 1 });
   });
 
+  it('ends the process of a conversation that moved on elsewhere, and only that one', () => {
+    const kept = registry();
+    const [a, b] = [new FakeCli(), new FakeCli()];
+    kept.keep('a', { cli: a, tag: 'A' });
+    kept.keep('b', { cli: b, tag: 'B' });
+    kept.end('a', 'moved');
+    kept.end('unknown', 'moved');
+    expect(a.closed).toBe(true);
+    expect(b.closed).toBe(false);
+    expect(kept.claim('a')).toBeUndefined();
+    expect(kept.stats()).toMatchObject({ kept: 1, memoryBytes: 200 * MB, evictions: { moved: 1 } });
+  });
+
   it('keeps nothing with maxProcesses 0 or once closed, and ends every kept process on close', async () => {
     const off = registry({ maxProcesses: 0 });
     const refused = new FakeCli();

@@ -31,7 +31,7 @@ export interface KeptProcessesSettings {
 }
 
 /** Why a kept process was ended (or never kept). */
-export type EvictionReason = 'count' | 'idle' | 'memory' | 'exited' | 'replaced' | 'mismatch';
+export type EvictionReason = 'count' | 'idle' | 'memory' | 'exited' | 'replaced' | 'mismatch' | 'moved';
 
 /** State for metrics and health. */
 export interface KeptProcessStats {
@@ -67,6 +67,7 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
     exited: 0,
     replaced: 0,
     mismatch: 0,
+    moved: 0,
   };
   #continuations = 0;
   #bytes = 0;
@@ -128,6 +129,11 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
     }
     this.#continuations += 1;
     return slot.entry;
+  }
+
+  /** End the process kept under `key`, if any, counting it as evicted for `reason`. */
+  end(key: string, reason: EvictionReason): void {
+    this.#evict(key, reason);
   }
 
   /** Counters and gauges. */

@@ -88,6 +88,11 @@ describe('three replicas on one Redis', () => {
       history.push({ role: 'assistant', content: textOf(answer.body['content']) });
     }
     expect(contexts).toEqual(['new', 'resumed', 'resumed', 'resumed']);
+    // Each replica kept its CLI for the conversation's next turn, which went elsewhere: told so
+    // through Redis, they ended them (not 5 minutes later); the last one still waits for turn 5.
+    const pids = [1, 2, 3, 4].map((turn) => runFor(`messages turn ${turn}`).pid);
+    expect(await eventually(() => pids.slice(0, 3).every((pid) => !isRunning(pid)), 5_000)).toBe(true);
+    expect(isRunning(pids[3]!)).toBe(true);
   });
 
   it('continue a chat completions conversation and a Responses chain across replicas', async () => {

@@ -235,7 +235,7 @@ export type StorePurpose =
   | 'batch queue'
   | 'shared transcripts'
   | 'stored responses'
-  | 'tool run notices';
+  | 'replica notices';
 
 /**
  * A shared store (Redis) cannot be reached: refused, timed out, or the connection dropped. The
