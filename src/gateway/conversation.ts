@@ -80,7 +80,7 @@ export async function planConversation(
     stored = await store.get(historyKey(request));
   } catch {
     // The error names files on the server: the store's owner logs it; the caller gets the gist.
-    return flattenedPlan(request, [STORE_LOOKUP_FAILED]);
+    return rebuiltPlan(request, cliEnv, [STORE_LOOKUP_FAILED]);
   }
   if (stored === undefined) return rebuiltPlan(request, cliEnv);
   const point = decodeSessionPoint(stored);
@@ -171,7 +171,7 @@ export function trailingSystemReminder(request: TranslatedRequest): string | und
 
 /** Told to the caller when the conversation store could not be read (no server details). */
 export const STORE_LOOKUP_FAILED =
-  'conversation store unavailable; history was flattened and this turn may not be remembered';
+  'conversation store unavailable; the history was rebuilt from the request and this turn may not be remembered';
 
 /** Told to the caller while the conversation store is known to be failing. */
 export const STORE_UNAVAILABLE = 'conversation store unavailable; this turn may not be remembered';

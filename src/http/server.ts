@@ -94,7 +94,7 @@ export function createServer(
           { event: `session_store_${operation}_failed`, message: (error as Error).message },
           operation === 'write'
             ? 'could not remember a conversation; its next turn will not resume the CLI session'
-            : 'could not look up a conversation; its history was flattened',
+            : 'could not look up a conversation; its history was rebuilt from the request',
         ),
     });
   const services: AppServices = {
