@@ -244,6 +244,20 @@ describe('three replicas on one Redis', () => {
     expect(await eventually(() => !isRunning(waiting.pid), 5_000)).toBe(true);
   });
 
+  it('share the response cache: an answer cached by A is a hit on B, which runs no CLI', async () => {
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map((name) => startReplica(h, name, redis!.url, {}, { cache: { ttlMs: 600_000 } })),
+    );
+    const body = { ...MESSAGES, messages: [{ role: 'user', content: 'cached on a replica' }] };
+    const first = await post(a!, '/v1/messages', body);
+    expect(first.status).toBe(200);
+    const runs = h.prompts().length;
+    const second = await post(b!, '/v1/messages', body);
+    expect(second.status).toBe(200);
+    expect(textOf(second.body['content'])).toBe(textOf(first.body['content']));
+    expect(h.prompts()).toHaveLength(runs);
+  });
+
   it('go on after a replica is SIGKILLed in the middle of a conversation', async () => {
     const replicas = await threeReplicas();
     const [a, b, c] = replicas as [Replica, Replica, Replica];

@@ -34,17 +34,19 @@ const started: { child: ChildProcess; home: string }[] = [];
 
 /**
  * Start `serve` as replica `name` on `redisUrl`, with `server` settings on top of port 0 and no warm
- * pool (the default 5-minute tool result deadline); resolves once it listens.
+ * pool (the default 5-minute tool result deadline) and `wrapper` settings (the config file's top
+ * level); resolves once it listens.
  */
 export async function startReplica(
   h: CliHarness,
   name: string,
   redisUrl: string,
   server: Record<string, unknown> = {},
+  wrapper: Record<string, unknown> = {},
 ): Promise<Replica> {
   const home = mkdtempSync(join(tmpdir(), `replica-${name}-`));
   const config = join(home, 'proxy.json');
-  writeFileSync(config, JSON.stringify({ server: { port: 0, warmPoolSize: 0, ...server } }));
+  writeFileSync(config, JSON.stringify({ ...wrapper, server: { port: 0, warmPoolSize: 0, ...server } }));
   const child = h.spawn(['serve', '--config', config], {
     env: {
       HOME: home,
