@@ -47,7 +47,17 @@ export class RedisChannel {
         // A listener's failure must not stop the others or the connection.
       }
     });
-    await redis.subscribe(this.#name);
+    let subscribed = false;
+    const subscribe = async (): Promise<void> => {
+      await redis.subscribe(this.#name);
+      subscribed = true;
+    };
+    // ioredis subscribes again after a reconnection only to channels it got: a first attempt that
+    // failed (Redis down at start) is made again once Redis is there.
+    redis.on('ready', () => {
+      if (!subscribed) subscribe().catch(() => undefined);
+    });
+    await subscribe();
   }
 
   /** Close both connections. */
