@@ -97,32 +97,51 @@ export function start(
   cwd: string,
   env: Record<string, string>,
 ): ChildProcess {
-  return spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Everything it writes, from the start: two lines written together arrive as one chunk, so a
+  // wait that only read chunks arriving after an earlier wait would miss the second line.
+  stderrSoFar.set(child, '');
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderrSoFar.set(child, (stderrSoFar.get(child) ?? '') + chunk);
+  });
+  return child;
 }
 
-/** Resolve when `child`'s stderr matches `pattern` (with the match), reject after `timeoutMs`. */
+/** The stderr text of each child {@link start} spawned, as it accumulates. */
+const stderrSoFar = new WeakMap<ChildProcess, string>();
+
+/**
+ * Resolve when the stderr `child` has written so far (from its start) matches `pattern` (with the
+ * match), reject after `timeoutMs`.
+ */
 export function waitForStderr(
   child: ChildProcess,
   pattern: RegExp,
   timeoutMs = 20_000,
 ): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
-    let text = '';
+    const text = (): string => stderrSoFar.get(child) ?? '';
+    const check = (): boolean => {
+      const match = pattern.exec(text());
+      if (!match) return false;
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      resolve(match);
+      return true;
+    };
+    const onData = (): void => {
+      // The collector registered in `start` runs first, so the text includes this chunk.
+      check();
+    };
     const timer = setTimeout(
-      () => reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${text}`)),
+      () => reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${text()}`)),
       timeoutMs,
     );
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      text += chunk;
-      const match = pattern.exec(text);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    });
+    if (check()) return;
+    child.stderr?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`exited ${String(code)} before ${String(pattern)}:\n${text}`));
+      reject(new Error(`exited ${String(code)} before ${String(pattern)}:\n${text()}`));
     });
   });
 }
