@@ -1,12 +1,15 @@
 /**
  * The Compose topology without Docker: two replicas of the built server with the Compose config
  * file (its Redis URL pointed at a local redis-server) and environment, behind a real nginx running
- * deploy/compose/nginx.conf (upstream names and the listen port mapped to local ones), sharing Redis
- * and the CLI's `~/.claude` as the `claude-home` volume does. What nginx and Redis do here is what
- * they do in the containers; Docker, Compose and the pinned image versions are not involved.
+ * deploy/compose/nginx.conf (upstream names and the listen port mapped to local ones). Each replica
+ * has a HOME of its own, as the containers do (no shared `~/.claude` volume): what they share goes
+ * through Redis (`redisUrl`), the CLI session transcripts included, which the fake `claude` writes and
+ * requires (`FAKE_CLAUDE_TRANSCRIPTS=1`: resuming an unknown session fails as with the real CLI).
+ * What nginx and Redis do here is what they do in the containers; Docker, Compose and the pinned image
+ * versions are not involved.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,20 +50,19 @@ describe('the Compose topology (nginx, two replicas, Redis)', () => {
 
     // The Compose config, with the Redis of this test.
     const config = readJson<{ server: Record<string, unknown> }>('deploy/compose/config.json');
-    expect(config.server['sessionStoreRedisUrl']).toBe('redis://redis:6379');
+    expect(config.server['redisUrl']).toBe('redis://redis:6379');
+    expect(config.server).not.toHaveProperty('sessionStoreRedisUrl');
     const configFile = join(work, 'config.json');
     writeFileSync(
       configFile,
-      JSON.stringify({ ...config, server: { ...config.server, sessionStoreRedisUrl: redis.url } }),
+      JSON.stringify({ ...config, server: { ...config.server, redisUrl: redis.url } }),
     );
 
-    // One `.claude` for both (the claude-home volume), each replica its own HOME otherwise.
-    const sharedClaude = join(work, 'claude-home');
-    mkdirSync(sharedClaude);
+    // A HOME (and so a `~/.claude`) of its own per replica, as each container has.
     for (const [name, service] of proxyServices()) {
+      expect(service.volumes?.join(' ') ?? '', name).not.toContain('.claude');
       const home = join(work, `home-${name}`);
       mkdirSync(home);
-      symlinkSync(sharedClaude, join(home, '.claude'));
       const env = {
         ...h.env,
         ...dockerfileEnv(),
@@ -71,6 +73,7 @@ describe('the Compose topology (nginx, two replicas, Redis)', () => {
         CLAUDE_WRAPPER_API_KEYS: `${KEY},${METRICS_KEY}`,
         CLAUDE_WRAPPER_PORT: '0',
         ANTHROPIC_API_KEY: 'sk-ant-placeholder',
+        FAKE_CLAUDE_TRANSCRIPTS: '1',
       };
       const replica = start(h.spawn(['serve'], { env }));
       const port = Number(await waitFor(replica, /listening on http:\/\/0\.0\.0\.0:(\d+)/));
@@ -162,7 +165,7 @@ describe('the Compose topology (nginx, two replicas, Redis)', () => {
     expect([...upstreams].sort()).toEqual([...replicas.values()].map((r) => r.port).sort());
   });
 
-  it('a conversation answered by one replica is resumed by the other (shared Redis map)', async () => {
+  it('a conversation answered by one replica is resumed by the other (map and transcript through Redis)', async () => {
     const [a, b] = [...replicas.values()];
     const first = { role: 'user', content: 'remember the number 7' };
     const answered = await messages({ messages: [first] }, `http://127.0.0.1:${a?.port ?? 0}`);

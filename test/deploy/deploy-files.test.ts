@@ -2,7 +2,8 @@
  * The deployment files against the code: every YAML parses; every environment variable, port,
  * config file and path they use is one the code has; the drain fits the grace periods; the memory
  * request covers the CLI runs the config allows; no credential is in the repository or the image;
- * the kustomize base renders (with kubectl, when installed).
+ * the kustomize base, and the example overlay with the Redis component, render (with kubectl, when
+ * installed).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ import {
   proxyServices,
   readJson,
   readRepoFile,
+  REDIS_COMPONENT,
+  REDIS_OVERLAY,
   ROOT,
   walk,
   yamlDocuments,
@@ -216,14 +219,16 @@ describe('ports, paths and config files', () => {
         encoding: 'utf8',
       });
 
-    it.each(['deploy/docker/config.json', 'deploy/compose/config.json', `${KUSTOMIZE_BASE}/config.json`])(
-      '%s is valid',
-      (file) => {
-        const result = validate(join(ROOT, file));
-        expect(result.stderr).toBe('');
-        expect(result.status).toBe(0);
-      },
-    );
+    it.each([
+      'deploy/docker/config.json',
+      'deploy/compose/config.json',
+      `${KUSTOMIZE_BASE}/config.json`,
+      `${REDIS_COMPONENT}/config.json`,
+    ])('%s is valid', (file) => {
+      const result = validate(join(ROOT, file));
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    });
 
     it('and refuses a config with an unknown server field (exit 2, naming it)', () => {
       const config = readJson<{ server: Record<string, unknown> }>(`${KUSTOMIZE_BASE}/config.json`);
@@ -360,6 +365,21 @@ describe('the kustomize base', () => {
     ).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
   });
 
+  it('the Redis component: the base config plus a redisUrl its Service answers', () => {
+    const base = readJson<{ server: Record<string, unknown> }>(`${KUSTOMIZE_BASE}/config.json`);
+    const withRedis = readJson<{ server: Record<string, unknown> }>(`${REDIS_COMPONENT}/config.json`);
+    expect(withRedis).toEqual({
+      ...base,
+      server: { ...base.server, redisUrl: 'redis://claude-wrapper-redis:6379' },
+    });
+    expect(parseServerOptions(withRedis.server).redisUrl).toBe('redis://claude-wrapper-redis:6379');
+    const service = yamlDocuments(`${REDIS_COMPONENT}/redis.yaml`).values.find(
+      (o) => (o as { kind: string }).kind === 'Service',
+    ) as { metadata: { name: string }; spec: { ports: { port: number }[] } };
+    expect(service.metadata.name).toBe('claude-wrapper-redis');
+    expect(service.spec.ports.map((p) => p.port)).toEqual([6379]);
+  });
+
   describe('rendered by kubectl kustomize', () => {
     const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
     skipAllUnless(kubectl, 'kubectl not found (install kubectl to render the kustomize base)');
@@ -393,6 +413,37 @@ describe('the kustomize base', () => {
       expect(deployment).toContain(
         `"image":"claude-code-wrapper:${readJson<{ version: string }>('package.json').version}"`,
       );
+    });
+
+    it("renders the example overlay with the Redis component: Redis, redisUrl in the pods' config, egress to it", () => {
+      const rendered = execFileSync('kubectl', ['kustomize', join(ROOT, REDIS_OVERLAY)], {
+        encoding: 'utf8',
+      });
+      const docs = parseAllDocuments(rendered);
+      const list = (Array.isArray(docs) ? docs : [docs]).map(
+        (doc) =>
+          doc.toJS() as {
+            kind: string;
+            metadata: { name: string };
+            data?: Record<string, string>;
+            spec?: { egress?: { ports?: { port: number }[] }[] };
+          },
+      );
+      const names = (kind: string) => list.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+      expect(names('Deployment').sort()).toEqual(['claude-wrapper', 'claude-wrapper-redis']);
+      expect(names('Service').sort()).toEqual(['claude-wrapper', 'claude-wrapper-redis']);
+      // One ConfigMap, replaced (not merged) by the component's, and it is the one the pods mount.
+      const configMaps = list.filter((o) => o.kind === 'ConfigMap');
+      expect(configMaps).toHaveLength(1);
+      expect(JSON.parse(configMaps[0]?.data?.['config.json'] ?? '')).toEqual(
+        readJson(`${REDIS_COMPONENT}/config.json`),
+      );
+      const proxy = JSON.stringify(
+        list.find((o) => o.kind === 'Deployment' && o.metadata.name === 'claude-wrapper'),
+      );
+      expect(proxy).toContain(`"name":"${configMaps[0]?.metadata.name}"`);
+      const policy = list.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'claude-wrapper');
+      expect(policy?.spec?.egress?.flatMap((rule) => rule.ports?.map((p) => p.port) ?? [])).toContain(6379);
     });
   });
 });

@@ -163,6 +163,10 @@ export function composeSeconds(duration: string): number {
 
 /** The kustomize base directory. */
 export const KUSTOMIZE_BASE = 'deploy/kubernetes/base';
+/** The optional kustomize component adding a Redis and `redisUrl`. */
+export const REDIS_COMPONENT = 'deploy/kubernetes/components/redis';
+/** The example overlay: the base with {@link REDIS_COMPONENT}. */
+export const REDIS_OVERLAY = 'deploy/kubernetes/overlays/redis-example';
 
 /** A Kubernetes object as the tests read it. */
 export interface KubeObject {
