@@ -54,17 +54,7 @@ export class KeyQuotas {
       ...options.keys.map(({ key, name }) => ({ key, name })),
     ];
     this.#defaults = { requestsPerMinute: options.requestsPerMinute, maxConcurrent: 0 };
-    this.#byName = new Map(
-      options.keys.map((entry) => [
-        entry.name,
-        {
-          requestsPerMinute: entry.requestsPerMinute ?? options.requestsPerMinute,
-          maxConcurrent: entry.maxConcurrent,
-          dailyUsd: entry.dailyUsd,
-          monthlyUsd: entry.monthlyUsd,
-        },
-      ]),
-    );
+    this.#byName = keyLimitsByName(options);
     this.#usage =
       usage ??
       KeyUsage.open(
@@ -126,6 +116,21 @@ export class KeyQuotas {
   close(): Promise<void> {
     return this.#usage.close();
   }
+}
+
+/** The limits of each `server.keys` entry, by name (a limit it leaves out is the server's). */
+export function keyLimitsByName(options: ServerOptions): ReadonlyMap<string, KeyLimits> {
+  return new Map(
+    options.keys.map((entry) => [
+      entry.name,
+      {
+        requestsPerMinute: entry.requestsPerMinute ?? options.requestsPerMinute,
+        maxConcurrent: entry.maxConcurrent,
+        dailyUsd: entry.dailyUsd,
+        monthlyUsd: entry.monthlyUsd,
+      },
+    ]),
+  );
 }
 
 /** `operation`, with a refusal or a store failure as the {@link HttpProblem} that answers it. */

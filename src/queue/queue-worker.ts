@@ -7,8 +7,9 @@
  * and finishes what it holds; a worker told to hand back returns its items to the queue at once.
  */
 import { hostname } from 'node:os';
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { QueueConnection, type QueueConnectionHooks } from './connection.js';
+import { ItemDeferred } from './item-deferred.js';
 import { ITEMS_QUEUE, parseJobId, QUEUE_PREFIX } from './names.js';
 
 /** How quickly a dead worker's items go back to the queue. */
@@ -48,9 +49,11 @@ export interface QueueWorkerOptions<T, R> extends QueueConnectionHooks {
   /**
    * Run one item. Return its result; return `undefined` when `signal` stopped it (the item goes
    * back to the queue); throw for failures that are not the item's (retried up to the job's
-   * attempts, then the job fails).
+   * attempts, then the job fails); throw {@link ItemDeferred} to put the item back until a time.
    */
   readonly handle: (item: WorkItem<T>, signal: AbortSignal) => Promise<R | undefined>;
+  /** The handler deferred the item (see `handle`). */
+  readonly onDeferred?: ((item: WorkItem<T>, deferral: ItemDeferred) => void) | undefined;
   /** An attempt threw (see `handle`); `final` when no attempt is left. */
   readonly onAttemptFailed?: ((item: WorkItem<T>, error: Error, final: boolean) => void) | undefined;
 }
@@ -77,6 +80,12 @@ export class QueueWorker<T, R> {
         try {
           const result = await options.handle(item, signal ?? new AbortController().signal);
           if (result !== undefined) return result;
+        } catch (error) {
+          if (!(error instanceof ItemDeferred)) throw error;
+          // Not a failure: the item waits in the delayed set and keeps its attempts.
+          options.onDeferred?.(item, error);
+          await job.moveToDelayed(error.untilMs, token);
+          throw new DelayedError();
         } finally {
           this.#active -= 1;
         }

@@ -24,6 +24,8 @@ export interface QueuedItemData {
   readonly prompt: string;
   /** The command's run flags with the item's own options on top. */
   readonly options: RunOptions;
+  /** `batch --key-name`: the `server.keys` entry whose limits the item runs under (its name, never the key). */
+  readonly keyName?: string;
 }
 
 /** Run options a queued item may carry. */

@@ -22,6 +22,7 @@ import { attachBatch } from './attach-batch.js';
 import { reportSummary, summarise } from './batch-summary.js';
 import type { ItemQueue } from './collect-results.js';
 import { lockOutput } from './output-lock.js';
+import { batchKeyClient, loadServerOptions } from './batch-key.js';
 import { resolveQueueUrl } from './queue-url.js';
 import { recordOf, toQueued, type QueuedItemData } from './queued-item.js';
 import { readItems } from './read-items.js';
@@ -34,6 +35,8 @@ export interface QueueBatchFlags extends BatchFlags {
   readonly queue: string | true;
   readonly name?: string;
   readonly detach?: boolean;
+  /** Run the items under the limits of this `server.keys` entry (see {@link batchKeyClient}). */
+  readonly keyName?: string;
 }
 
 /**
@@ -64,8 +67,11 @@ export async function runQueuedBatch(input: string, flags: QueueBatchFlags): Pro
       "--cwd does not go with --queue: items run in the worker's directory (worker --cwd)",
     );
   }
+  // Refused here rather than by every worker: the name must be one the workers' configuration knows.
+  if (flags.keyName !== undefined) batchKeyClient(flags.keyName, loadServerOptions());
+  const keyName = flags.keyName === undefined ? {} : { keyName: flags.keyName };
   // Every item is checked before anything is queued.
-  const data = new Map(items.map((item) => [item.id, toQueued(item, base)]));
+  const data = new Map(items.map((item) => [item.id, { ...toQueued(item, base), ...keyName }]));
   const output = resolve(flags.output ?? defaultOutputPath(input));
   const name = flags.name ?? defaultBatchName(input, output);
   const problem = batchNameProblem(name);

@@ -29,7 +29,11 @@ export function registerBatch(program: Command): void {
       '--name <name>',
       'with --queue: the batch name (default: input name + hash of host and output path)',
     )
-    .option('--detach', 'with --queue: exit once the items are queued (then: batch status / batch results)');
+    .option('--detach', 'with --queue: exit once the items are queued (then: batch status / batch results)')
+    .option(
+      '--key-name <name>',
+      "with --queue: run the items under the limits of this server.keys entry (the workers' configuration has it)",
+    );
   addRunFlags(command)
     .addHelpText(
       'after',
@@ -75,6 +79,10 @@ twice. Run flags travel with the items; --cwd, --retries and machine settings ar
           const { runQueuedBatch } = await import('../batch/submit-batch.js');
           await runQueuedBatch(input, flags);
           return;
+        }
+        if (flags.keyName !== undefined) {
+          const { CliUsageError } = await import('../exit-codes.js');
+          throw new CliUsageError('--key-name goes with --queue (a local batch runs with no API key)');
         }
         const { runBatch } = await import('../batch/run-batch.js');
         await runBatch(input, flags);

@@ -41,6 +41,8 @@ Examples:
 Each item runs like an item of a local batch, with this machine's configuration (CLAUDE_CONFIG_PATH,
 CLAUDE_*) under the options queued with it; its result goes back to the batch's submitter through
 Redis. requestsPerMinute is shared by all workers (redisUrl defaults to the queue's Redis).
+Items of a batch queued with --key-name run under that server.keys entry's limits (the entry must be
+in this machine's configuration); an item over a limit waits in the queue until the limit frees.
 A worker killed mid-item (SIGKILL, lost machine): its items run again on another worker once their
 lock expires (--lock-duration, default 30000 ms; checked every --stalled-interval, default 30000 ms).
 SIGTERM or Ctrl-C drains (finish running items, take no new ones); a second signal hands the

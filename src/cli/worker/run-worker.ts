@@ -8,6 +8,9 @@
  * defaults to the queue's Redis. Items run in a fresh empty directory unless the configuration or
  * `--cwd` names one, since whoever queued them is not on this machine.
  *
+ * Items of a batch queued with `--key-name` run under that `server.keys` entry's limits
+ * ({@link KeyAdmission}).
+ *
  * SIGTERM (or Ctrl-C) drains: no new item is taken, the running ones finish, then the worker exits
  * 0 (130 after Ctrl-C). A second signal hands the running items back to the queue at once.
  */
@@ -23,6 +26,7 @@ import { resolveQueueUrl } from '../batch/queue-url.js';
 import { fromQueued, type QueuedItemData } from '../batch/queued-item.js';
 import type { BatchRecord } from '../batch/results-log.js';
 import { runItem } from '../batch/run-item.js';
+import { KeyAdmission } from './key-admission.js';
 
 /** Flags of `worker`. */
 export interface WorkerFlags {
@@ -59,34 +63,54 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   const stopped = new Promise<'signal' | 'fatal'>((resolve) => (stopping = resolve));
   let done = 0;
   let failed = 0;
+  const keys = new KeyAdmission(url, say);
 
   const worker = await QueueWorker.start<QueuedItemData, BatchRecord>(url, {
     concurrency: flags.concurrency,
     timing,
     onOutage: (error) => say(`${error.message}; waiting for it`),
     onRecovered: () => say('Redis is back'),
+    onDeferred: (item, deferral) =>
+      say(
+        `waiting ${item.batch}/${item.itemId} until ${new Date(deferral.untilMs).toISOString()}: ${deferral.message}`,
+      ),
     onAttemptFailed: (item, error, final) =>
       say(`${item.batch}/${item.itemId}: ${error.message}${final ? '' : '; it will be retried'}`),
     handle: async (item, signal) => {
       const name = `${item.batch}/${item.itemId}`;
       const parsed = fromQueued(item.itemId, item.data);
-      const record: BatchRecord | undefined =
+      const { keyName } = item.data;
+      // Throws ItemDeferred when a limit of the key is reached: the item waits until it frees.
+      const admission =
+        'problem' in parsed || typeof keyName !== 'string' ? undefined : await keys.admit(keyName);
+      const problem =
         'problem' in parsed
-          ? {
-              id: item.itemId,
-              ok: false,
-              error: { code: 'VALIDATION_FAILED', message: parsed.problem },
-              costUsd: 0,
-              durationMs: 0,
-              finishedAt: new Date().toISOString(),
-            }
-          : await runItem(wrapper, parsed, {}, signal).catch((error: unknown) => {
-              // This machine cannot run anything (no CLI, bad configuration): give the item back.
-              if (!isUsageError(error)) throw error;
-              fatal ??= error;
-              stopping?.('fatal');
-              return undefined;
-            });
+          ? parsed.problem
+          : admission && 'problem' in admission
+            ? admission.problem
+            : undefined;
+      let record: BatchRecord | undefined;
+      try {
+        record =
+          problem !== undefined || 'problem' in parsed
+            ? {
+                id: item.itemId,
+                ok: false,
+                error: { code: 'VALIDATION_FAILED', message: problem ?? '' },
+                costUsd: 0,
+                durationMs: 0,
+                finishedAt: new Date().toISOString(),
+              }
+            : await runItem(wrapper, parsed, {}, signal).catch((error: unknown) => {
+                // This machine cannot run anything (no CLI, bad configuration): give the item back.
+                if (!isUsageError(error)) throw error;
+                fatal ??= error;
+                stopping?.('fatal');
+                return undefined;
+              });
+      } finally {
+        if (admission && !('problem' in admission)) admission.end(record?.costUsd ?? 0);
+      }
       if (record === undefined) {
         say(`handed back ${name}`);
         return undefined;
@@ -130,6 +154,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    await keys.close();
     await wrapper.close();
   }
   say(`stopped: ${done} item(s) done, ${failed} failed`);
