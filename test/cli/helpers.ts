@@ -86,6 +86,26 @@ export function collect(child: ChildProcess, timeoutMs = 20_000): Promise<CliRes
   });
 }
 
+/**
+ * The URL a spawned `serve` announces on stderr (rejecting if it exits first, the error naming
+ * `label`), and all of its stderr so far. Call it right after spawning: it reads stderr from there.
+ */
+export async function listening(
+  child: ChildProcess,
+  label = 'serve',
+): Promise<{ url: string; stderr: () => string }> {
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${label} exited early (${code}): ${stderr}`)));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /listening on (\S+)/.exec(stderr);
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+  return { url, stderr: () => stderr };
+}
+
 /** A CLI test context: a fake `claude`, a temp directory, and `run()` wired to both. */
 export interface CliHarness {
   readonly fake: FakeClaude;

@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliHarness } from './helpers.js';
+import { listening, type CliHarness } from './helpers.js';
 
 /** One `serve` process. */
 export interface Replica {
@@ -57,16 +57,8 @@ export async function startReplica(
     cwd: home,
   });
   started.push({ child, home });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`replica ${name} exited early (${code}): ${stderr}`)));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      const match = /listening on (\S+)/.exec(stderr);
-      if (match?.[1]) resolve(match[1]);
-    });
-  });
-  return { name, url, child, stderr: () => stderr };
+  const { url, stderr } = await listening(child, `replica ${name}`);
+  return { name, url, child, stderr };
 }
 
 /** Stop every replica still running (SIGTERM) and remove their HOMEs. */

@@ -3,13 +3,13 @@
  * log collector went away, so every log write fails with EPIPE): within the drain deadline plus the
  * kill grace, leaving no `claude` child behind.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHUTDOWN_MARGIN_MS } from '../../src/cli/serve/run-serve.js';
-import { createHarness, ensureBuilt, eventually, isRunning, type CliHarness } from './helpers.js';
+import { createHarness, ensureBuilt, eventually, isRunning, listening, type CliHarness } from './helpers.js';
 
 let h: CliHarness;
 beforeAll(async () => {
@@ -31,22 +31,6 @@ function childrenOf(pid: number): number[] {
   } catch {
     return []; // ps exits 1 when there are none
   }
-}
-
-/**
- * The URL `serve` announces on stderr (rejecting if it exits first), and all of its stderr so far.
- */
-async function listening(child: ChildProcess): Promise<{ url: string; stderr: () => string }> {
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      const match = /listening on (\S+)/.exec(stderr);
-      if (match?.[1]) resolve(match[1]);
-    });
-  });
-  return { url, stderr: () => stderr };
 }
 
 async function ask(url: string): Promise<void> {

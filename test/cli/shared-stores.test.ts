@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { open } from 'lmdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argValue } from '../support/index.js';
-import { createHarness, ensureBuilt, eventually, type CliHarness } from './helpers.js';
+import { createHarness, ensureBuilt, eventually, listening, type CliHarness } from './helpers.js';
 
 let h: CliHarness;
 const servers: ChildProcess[] = [];
@@ -42,16 +42,7 @@ interface Serve {
 async function serve(config: string): Promise<Serve> {
   const child = h.spawn(['serve', '--config', config], { env: { CLAUDE_LOG_LEVEL: 'warn' } });
   servers.push(child);
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      const match = /listening on (\S+)/.exec(stderr);
-      if (match?.[1]) resolve(match[1]);
-    });
-  });
-  return { url, stderr: () => stderr };
+  return listening(child);
 }
 
 type Turn = { role: 'user' | 'assistant'; content: string };
