@@ -178,12 +178,12 @@ export class StreamEventWriter {
       case 'message_start':
         this.#upstream ??= {
           model: ranModel(event.model),
-          usage: {
-            ...toUsage(),
-            input_tokens: event.inputTokens,
-            cache_read_input_tokens: event.cacheReadInputTokens,
-            cache_creation_input_tokens: event.cacheCreationInputTokens,
-          },
+          // Input counts only: the output is counted at the end.
+          usage: toUsage({
+            inputTokens: event.inputTokens,
+            cacheReadInputTokens: event.cacheReadInputTokens,
+            cacheCreationInputTokens: event.cacheCreationInputTokens,
+          }),
         };
         this.#awaitingStart = false;
         this.#streamedMessageId = event.messageId;
@@ -474,12 +474,11 @@ function upstreamOf(line: CliMessage): { model: string | undefined; usage: Usage
   if (model === undefined && usage === undefined) return undefined;
   return {
     model,
-    usage: {
-      ...toUsage(),
-      input_tokens: numberField(usage, 'input_tokens'),
-      cache_read_input_tokens: numberField(usage, 'cache_read_input_tokens'),
-      cache_creation_input_tokens: numberField(usage, 'cache_creation_input_tokens'),
-    },
+    usage: toUsage({
+      inputTokens: numberField(usage, 'input_tokens'),
+      cacheReadInputTokens: numberField(usage, 'cache_read_input_tokens'),
+      cacheCreationInputTokens: numberField(usage, 'cache_creation_input_tokens'),
+    }),
   };
 }
 

@@ -42,8 +42,13 @@ export function textBlock(text: string): TextBlock {
   return { type: 'text', text } as TextBlock;
 }
 
-/** `Usage` from run metrics; all zero when unknown (e.g. at `message_start`). */
-export function toUsage(metrics?: RunMetrics): Usage {
+/** The token counts {@link toUsage} reads: a run's metrics, or one API message's counts. */
+export type UsageCounts = Partial<
+  Pick<RunMetrics, 'inputTokens' | 'outputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens'>
+>;
+
+/** `Usage` from token counts; a count not given is zero (all of them, e.g. at `message_start`). */
+export function toUsage(metrics?: UsageCounts): Usage {
   return {
     input_tokens: metrics?.inputTokens ?? 0,
     output_tokens: metrics?.outputTokens ?? 0,
