@@ -77,7 +77,7 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
           },
           omitPartial,
         );
-        if (keepAfter(request, pooled.cli, response)) pool.release(pooled);
+        if (keepAfter(request, pooled.cli, response, spec.key)) pool.release(pooled);
         // An extension may have changed the process (e.g. registered MCP servers): never reuse it.
         else pool.giveBack(pooled, request.options.turnExtension ? undefined : response);
         return response;
@@ -97,7 +97,7 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
   const cold = pool?.coldStarted(poolable ? spec : undefined, cli);
   try {
     const response = await turn(cli, request, request.onEvent, omitPartial);
-    if (keepAfter(request, cli, response)) cold?.handedOver();
+    if (keepAfter(request, cli, response, poolable ? spec.key : undefined)) cold?.handedOver();
     // Nothing more to say to this process: let it exit by itself, kill it if it lingers. An
     // extension may have changed the process (e.g. registered MCP servers): never pool it.
     else if (!cold?.finish(request.options.turnExtension ? undefined : response)) {
@@ -116,10 +116,15 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
  * when it is not wanted: no handover, or the CLI reported an error (its conversation then holds a
  * turn the caller never got, so only a resume from the session is exact).
  */
-function keepAfter(request: AttemptRequest, cli: CliProcess, response: ClaudeCodeResponse): boolean {
+function keepAfter(
+  request: AttemptRequest,
+  cli: CliProcess,
+  response: ClaudeCodeResponse,
+  launchKey?: string,
+): boolean {
   const handover = request.options.processHandover;
   if (handover === undefined || response.isError || !cli.isAlive) return false;
-  handover.keep(cli);
+  handover.keep(cli, launchKey);
   return true;
 }
 

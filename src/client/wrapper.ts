@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import { ResponseCache } from '../cache/response-cache.js';
 import { WrapperPrometheus } from '../observability/wrapper-prometheus.js';
 import { ResiliencePolicy, type BreakerState } from '../resilience/resilience-policy.js';
+import type { ProcessDonor } from '../process/process-donor.js';
 import { WarmPool, type WarmPoolStats } from '../process/warm-pool.js';
 import type { ClaudeRun } from './claude-run.js';
 import { healthCheck, healthCheckOptionsFor, type HealthReport } from './health-check.js';
@@ -193,6 +194,15 @@ export class ClaudeCodeWrapper {
     const resolved = resolveRunOptions(this.#runDefaults, options, {});
     // run() and runStreaming() share the pool's processes (see WarmPool.launchSpec).
     await this.#pool.warm(this.#pool.launchSpec(resolved.options));
+  }
+
+  /**
+   * Let requests that find no ready pooled process take one from `donor` instead of waiting for a
+   * start-up (the proxy lends the processes it keeps for conversations, see `ProcessDonor`);
+   * undefined stops that. No-op without `warmPool`.
+   */
+  setProcessDonor(donor: ProcessDonor | undefined): void {
+    this.#pool?.setDonor(donor);
   }
 
   /** Warm pool state (undefined without `warmPool`). */

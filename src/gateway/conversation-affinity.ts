@@ -16,6 +16,12 @@
  * and, once it answers, for the next turn too: the kept process has the caller's tools registered,
  * so it takes only a request serving the same tools (a new bridge answers their calls). Runs with
  * structured output (the session holds a tool call where the caller got text) are never kept.
+ *
+ * A kept process that was started fresh (from the warm pool's launch spec, not with `--resume`)
+ * can also serve a new conversation of the same configuration when the pool has no ready process:
+ * {@link ConversationAffinity.reusable} names the least recently kept one, never the only
+ * one kept of its configuration (its conversation is the likeliest to go on). See
+ * `kept-process-donor.ts`.
  */
 import type { CliProcess } from '../process/cli-process.js';
 import {
@@ -32,12 +38,31 @@ import { createHash } from 'node:crypto';
 export type { KeptProcessesSettings, KeptProcessStats };
 
 /** What is kept with a process. */
-interface KeptConversation {
+export interface KeptConversation {
   readonly cli: CliProcess;
   /** The run settings it was started with ({@link settingsKey}). */
   readonly settings: string;
   /** Where the conversation is in the CLI's session, to resume it should the process fail. */
   readonly point: SessionPoint;
+  /** Where the process writes its session (undefined without session persistence). */
+  readonly transcriptPath?: string | undefined;
+  /** How the process was started, when it can serve another conversation (see {@link ProcessOrigin}). */
+  readonly origin?: ProcessOrigin | undefined;
+}
+
+/** A process started fresh: from which launch spec, and where its current conversation's rows start. */
+export interface ProcessOrigin {
+  /** The key of the launch spec it was started from (the warm pool's configuration). */
+  readonly launchKey: string;
+  /** Where its current conversation's rows start in its session file. @unit bytes */
+  readonly transcriptStart: number;
+}
+
+/** A kept process given up for another conversation: what it was kept for. */
+export interface ReusedProcess {
+  /** The conversation key it was kept under. */
+  readonly key: string;
+  readonly entry: KeptConversation;
 }
 
 /** A kept process claimed by a request: the process and where to resume should it fail. */
@@ -49,6 +74,8 @@ export interface ClaimedProcess {
 /** See the module comment. One per service. */
 export class ConversationAffinity {
   readonly #kept: KeptProcesses<KeptConversation>;
+  /** Processes started fresh, whether kept right now or running a turn. */
+  readonly #origins = new WeakMap<CliProcess, ProcessOrigin>();
 
   constructor(settings: KeptProcessesSettings) {
     this.#kept = new KeptProcesses(settings);
@@ -72,12 +99,50 @@ export class ConversationAffinity {
 
   /**
    * Keep the process that answered `request` (held by `holder`) under `answerKey`, the
-   * conversation as it now stands. Without one (a fresh run handed none over) nothing happens.
+   * conversation as it now stands, writing its session to `transcriptPath`. Without one (a fresh
+   * run handed none over) nothing happens.
    */
-  keep(holder: ProcessHolder, request: TranslatedRequest, answerKey: string, point: SessionPoint): void {
-    const cli = holder.takeAnswering();
-    if (cli === undefined) return;
-    this.#kept.keep(answerKey, { cli, settings: settingsKey(request), point });
+  keep(
+    holder: ProcessHolder,
+    request: TranslatedRequest,
+    answerKey: string,
+    point: SessionPoint,
+    transcriptPath?: string,
+  ): void {
+    const answering = holder.takeAnswering();
+    if (answering === undefined) return;
+    const { cli, launchKey } = answering;
+    const known = this.#origins.get(cli);
+    // A fresh start's conversation begins at the start of its session file, or where the rewind
+    // that made it serve this conversation left the file.
+    const origin =
+      launchKey === undefined ? known : { launchKey, transcriptStart: known?.transcriptStart ?? 0 };
+    if (origin !== undefined) this.#origins.set(cli, origin);
+    this.#kept.keep(answerKey, { cli, settings: settingsKey(request), point, transcriptPath, origin });
+  }
+
+  /**
+   * The least recently kept process started from launch spec `launchKey` (with a transcript to
+   * move its conversation out of), unless it is the only one kept from it; it stays kept until
+   * {@link takeForReuse}.
+   */
+  reusable(launchKey: string): ReusedProcess | undefined {
+    return this.#kept.oldest(
+      (entry) =>
+        entry.origin?.launchKey === launchKey &&
+        entry.transcriptPath !== undefined &&
+        entry.point.atMessage !== undefined,
+    );
+  }
+
+  /** Take `candidate` (from {@link reusable}); false when it is no longer kept. The caller owns it then. */
+  takeForReuse(candidate: ReusedProcess): boolean {
+    return this.#kept.takeFor(candidate.key, candidate.entry);
+  }
+
+  /** `cli` now serves a new conversation, whose rows start at `transcriptStart` in its session file. */
+  reused(cli: CliProcess, launchKey: string, transcriptStart: number): void {
+    this.#origins.set(cli, { launchKey, transcriptStart });
   }
 
   /**
@@ -121,6 +186,7 @@ export class ProcessHolder implements ProcessHandover {
   readonly #claimed: CliProcess | undefined;
   #live: CliProcess | undefined;
   #answering: CliProcess | undefined;
+  #answeringLaunchKey: string | undefined;
   #disposed = false;
 
   /** @param claimed A kept process the run continues. */
@@ -143,20 +209,24 @@ export class ProcessHolder implements ProcessHandover {
     return live;
   }
 
-  keep(process: CliProcess): void {
+  keep(process: CliProcess, launchKey?: string): void {
     if (this.#disposed) {
       void process.close();
       return;
     }
     void this.#answering?.close();
     this.#answering = process;
+    this.#answeringLaunchKey = launchKey;
   }
 
-  /** The process that answered, once; the caller owns it. */
-  takeAnswering(): CliProcess | undefined {
-    const answering = this.#answering;
+  /**
+   * The process that answered, once, with its launch spec's key when it was started fresh for
+   * this run (see `ProcessHandover.keep`); the caller owns it.
+   */
+  takeAnswering(): { readonly cli: CliProcess; readonly launchKey: string | undefined } | undefined {
+    const cli = this.#answering;
     this.#answering = undefined;
-    return answering;
+    return cli && { cli, launchKey: this.#answeringLaunchKey };
   }
 
   /** End whatever is still held (the piece failed or was not kept); later hand-overs are ended too. */

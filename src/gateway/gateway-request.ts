@@ -41,6 +41,7 @@ import {
 } from './conversation.js';
 import { Deferred } from './deferred.js';
 import {
+  cliEnv,
   contextOf,
   discardWhenStopped,
   finishPiece,
@@ -280,7 +281,10 @@ export class GatewayRequest {
           const retry =
             plan.context === 'synthesized'
               ? flattenedPlan(request, [...plan.warnings, STALE_SESSION_WARNING])
-              : rebuiltPlan(request, this.#cliEnv(request), [...plan.warnings, STALE_SESSION_WARNING]);
+              : rebuiltPlan(request, cliEnv(this.#context, request), [
+                  ...plan.warnings,
+                  STALE_SESSION_WARNING,
+                ]);
           const retryHolder = this.#newHolder(request);
           piece = {
             ...startRun(this.#context.wrapper, retry, request, retryHolder),
@@ -372,7 +376,7 @@ export class GatewayRequest {
         request,
         // Only a history needs the CLI's environment (to place a synthesized transcript); copying
         // process.env costs ~0.15 ms, so a first turn skips it.
-        request.history.length > 0 ? this.#cliEnv(request) : undefined,
+        request.history.length > 0 ? cliEnv(context, request) : undefined,
         context.transcripts,
       ),
       notes,
@@ -382,11 +386,6 @@ export class GatewayRequest {
     this.#planned.resolve({ context: plan.context, warnings: warningsOf(request, plan) });
     const holder = this.#newHolder(request);
     return { ...startRun(context.wrapper, plan, request, holder), request, plan, toolRun: undefined, holder };
-  }
-
-  /** The CLI's environment for `request` (where its config directory, and transcripts, are). */
-  #cliEnv(request: TranslatedRequest): Record<string, string | undefined> {
-    return { ...process.env, ...this.#context.wrapper.config.env, ...request.runOptions.env };
   }
 
   /** A holder for the process of a new run, when its answer may be kept for the next turn. */

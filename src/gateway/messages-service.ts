@@ -21,6 +21,7 @@ import {
   type KeptProcessesSettings,
   type KeptProcessStats,
 } from './conversation-affinity.js';
+import { KeptProcessDonor } from './kept-process-donor.js';
 import { GatewayRequest, type GatewayContext, type OpenOptions } from './gateway-request.js';
 import type { ReplicaState } from './replica-state.js';
 import { ReplicaNotices } from './replica-notices.js';
@@ -69,6 +70,11 @@ export interface AnthropicMessagesServiceOptions extends Omit<TranslateOptions, 
   readonly replicas?: Pick<ReplicaState, 'transcripts' | 'notices'> | undefined;
   /** Hears about replica notices that could not be sent or listened to (for the log). */
   readonly onReplicaError?: ((error: unknown) => void) | undefined;
+  /**
+   * Hears about a conversation whose kept process went to another conversation and whose session
+   * could not be copied (for the log); its next turn is rebuilt from the request.
+   */
+  readonly onConversationCopyError?: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -116,6 +122,7 @@ export class AnthropicMessagesService {
     conversationProcesses,
     replicas,
     onReplicaError,
+    onConversationCopyError,
     ...translateOptions
   }: AnthropicMessagesServiceOptions) {
     this.#wrapper = wrapper;
@@ -127,9 +134,20 @@ export class AnthropicMessagesService {
     const notices =
       replicas && new ReplicaNotices(replicas.notices, { toolRuns: runs, affinity }, onReplicaError);
     void notices?.listen();
+    const store = sessionStore ?? new MemorySessionStore();
+    // Processes kept for conversations also serve new ones when the pool has none ready.
+    if (affinity) {
+      wrapper.setProcessDonor(
+        new KeptProcessDonor(affinity, {
+          store,
+          transcripts: replicas?.transcripts,
+          onError: onConversationCopyError,
+        }),
+      );
+    }
     this.#context = {
       wrapper,
-      store: sessionStore ?? new MemorySessionStore(),
+      store,
       toolRuns: runs,
       transcripts: replicas?.transcripts,
       notices,
@@ -193,6 +211,7 @@ export class AnthropicMessagesService {
 
   /** End the processes kept for their conversation's next turn (and keep none from now on). */
   async close(): Promise<void> {
+    if (this.#context.affinity) this.#wrapper.setProcessDonor(undefined);
     await this.#context.affinity?.close();
   }
 

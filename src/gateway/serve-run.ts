@@ -10,7 +10,9 @@ import type { ClaudeCodeWrapper } from '../client/wrapper.js';
 import { discardTranscripts } from '../session/discard-transcript.js';
 import { lastAssistantUuid, type SessionPoint } from '../session/session-point.js';
 import type { SessionStore } from '../session/session-store.js';
+import { sessionTranscriptPath } from '../session/detach-conversation.js';
 import { sessionCwd, type SharedTranscripts } from '../session/shared-transcripts.js';
+import { cliProjectsDir } from '../session/synthesize-transcript.js';
 import { RunCursor } from '../tools/run-cursor.js';
 import { callerEndsRunAt } from '../tools/client-tool.js';
 import type { HeldSlot, SuspendedRuns } from '../tools/suspended-runs.js';
@@ -157,14 +159,24 @@ export async function finishPiece(
       ? { sessionId: outcome.sessionId, atMessage: lastAssistantUuid(outcome.response?.messages ?? []) }
       : undefined;
     const key = answerKey(request, outcome.text);
-    // Without the answer's message uuid, earlier turns could not be resumed once the session grew.
-    if (holder && point?.atMessage && context.affinity) context.affinity.keep(holder, request, key, point);
-    if (context.wrapper.config.sessionPersistence !== false) {
+    const persisted = context.wrapper.config.sessionPersistence !== false;
+    if (persisted) {
       // Both before the answer goes out: another replica may be asked the next turn right after.
       await Promise.all([
         rememberAnswer(context.store, request, outcome.text, point),
         shareTranscript(context, request, point, outcome),
       ]);
+    }
+    // Kept once the conversation map names its session: a kept process given up for another
+    // conversation moves the map entry to a copy of it (kept-process-donor.ts).
+    // Without the answer's message uuid, earlier turns could not be resumed once the session grew.
+    if (holder && point?.atMessage && context.affinity) {
+      const cwd = persisted ? sessionCwd(outcome.response?.messages ?? []) : undefined;
+      const transcript =
+        cwd === undefined
+          ? undefined
+          : sessionTranscriptPath(cliProjectsDir(cliEnv(context, request)), cwd, point.sessionId);
+      context.affinity.keep(holder, request, key, point, transcript);
     }
   }
   // A process neither kept for the next turn nor waiting for tool results is ended.
@@ -181,8 +193,15 @@ async function shareTranscript(
 ): Promise<void> {
   const cwd = sessionCwd(outcome.response?.messages ?? []);
   if (context.transcripts === undefined || point?.atMessage === undefined || cwd === undefined) return;
-  const env = { ...process.env, ...context.wrapper.config.env, ...request.runOptions.env };
-  await context.transcripts.save(point, env, cwd);
+  await context.transcripts.save(point, cliEnv(context, request), cwd);
+}
+
+/** The CLI's environment for `request` (where its config directory, and transcripts, are). */
+export function cliEnv(
+  context: ServeContext,
+  request: TranslatedRequest,
+): Record<string, string | undefined> {
+  return { ...process.env, ...context.wrapper.config.env, ...request.runOptions.env };
 }
 
 const ENDS_CALLER_RUN =

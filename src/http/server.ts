@@ -113,6 +113,11 @@ export function createServer(
           { event: 'replica_notice_failed', message: (error as Error).message },
           'could not tell the other replicas about a tool run or conversation taken over here; theirs waits until its deadline',
         ),
+      onConversationCopyError: (error) =>
+        logger.warn(
+          { event: 'conversation_copy_failed', message: (error as Error).message },
+          'a kept process went to another conversation, but its own conversation could not be copied; its next turn is rebuilt from the request',
+        ),
       strict: options.strict,
       systemPromptMode: options.systemPromptMode,
       allowCliTools: options.allowCliTools,

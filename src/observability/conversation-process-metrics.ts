@@ -12,13 +12,15 @@ export interface ConversationProcessValues {
   /** @unit bytes */
   readonly memoryBytes: number;
   readonly continuations: number;
+  readonly reused: number;
   readonly evictions: Readonly<Record<string, number>>;
 }
 
 /**
  * Register on `registry`: `claude_wrapper_conversation_processes` (kept now),
  * `claude_wrapper_conversation_process_bytes` (their resident memory when kept),
- * `claude_wrapper_conversation_continuations_total` (turns sent to a kept process) and
+ * `claude_wrapper_conversation_continuations_total` (turns sent to a kept process),
+ * `claude_wrapper_conversation_reused_total` (kept processes rewound for a new conversation) and
  * `claude_wrapper_conversation_process_evictions_total{reason}` (ended unclaimed: `count`, `idle`,
  * `memory`, `exited`, `replaced`, `mismatch`, `moved`: another replica resumed its conversation).
  * `read` returns undefined when affinity is off.
@@ -46,6 +48,15 @@ export function registerConversationProcessMetrics(
     collect() {
       this.reset();
       this.inc(read()?.continuations ?? 0);
+    },
+  });
+  new Counter({
+    name: 'claude_wrapper_conversation_reused_total',
+    help: 'Kept conversation processes rewound to serve a new conversation (the warm pool had none ready)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read()?.reused ?? 0);
     },
   });
   new Counter({

@@ -15,6 +15,8 @@ export interface PoolGaugeValues {
   readonly busy: number;
   readonly spawns: number;
   readonly reuses: number;
+  /** Requests served by a process kept for another conversation, rewound. */
+  readonly recycled: number;
   /** @unit milliseconds */
   readonly handoffLatencyMs: number;
 }
@@ -95,6 +97,12 @@ export class WrapperPrometheus {
       'claude_code_pool_reuses',
       'Requests served by a reused warm process',
       () => live.pool()?.reuses ?? 0,
+    );
+    liveGauge(
+      this.registry,
+      'claude_code_pool_recycled',
+      'Requests served by a process kept for another conversation, rewound',
+      () => live.pool()?.recycled ?? 0,
     );
     liveGauge(
       this.registry,

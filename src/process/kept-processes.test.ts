@@ -155,4 +155,44 @@ describe('KeptProcesses', () => {
     expect(late.closed).toBe(true);
     expect(kept.stats().kept).toBe(0);
   });
+
+  it('names the least recently kept match only when more than `leave` match, and takes it once', () => {
+    const kept = registry({ maxProcesses: 5 });
+    const [a, b, c] = [new FakeCli(), new FakeCli(), new FakeCli()];
+    kept.keep('a', { cli: a, tag: 'x' });
+    kept.keep('b', { cli: b, tag: 'y' });
+    kept.keep('c', { cli: c, tag: 'x' });
+    const isX = (entry: { tag: string }) => entry.tag === 'x';
+    // Two match: the older one is named, and stays kept until taken.
+    const oldest = kept.oldest(isX);
+    expect(oldest?.key).toBe('a');
+    expect(kept.stats().kept).toBe(3);
+    // The only `y` is never named; with leave 0 it is.
+    expect(kept.oldest((entry) => entry.tag === 'y')).toBeUndefined();
+    expect(kept.oldest((entry) => entry.tag === 'y', 0)?.key).toBe('b');
+    expect(oldest && kept.takeFor(oldest.key, oldest.entry)).toBe(true);
+    expect(oldest && kept.takeFor(oldest.key, oldest.entry)).toBe(false);
+    expect(a.closed).toBe(false);
+    expect(kept.claim('a')).toBeUndefined();
+    expect(kept.stats()).toMatchObject({ kept: 2, memoryBytes: 400 * MB, reused: 1, continuations: 0 });
+    // Now only one `x` is left: none is named.
+    expect(kept.oldest(isX)).toBeUndefined();
+  });
+
+  it('does not take an entry claimed, replaced or dead since it was named', () => {
+    const kept = registry({ maxProcesses: 5 });
+    const [a, b, c] = [new FakeCli(), new FakeCli(), new FakeCli()];
+    kept.keep('a', { cli: a, tag: 'x' });
+    kept.keep('b', { cli: b, tag: 'x' });
+    const named = kept.oldest(() => true);
+    expect(named?.key).toBe('a');
+    kept.claim('a');
+    expect(named && kept.takeFor(named.key, named.entry)).toBe(false);
+    kept.keep('a', { cli: c, tag: 'x' });
+    expect(named && kept.takeFor(named.key, named.entry)).toBe(false);
+    const next = kept.oldest(() => true);
+    b.exit();
+    expect(next && kept.takeFor(next.key, next.entry)).toBe(false);
+    expect(kept.stats().reused).toBe(0);
+  });
 });

@@ -41,6 +41,8 @@ export interface KeptProcessStats {
   readonly memoryBytes: number;
   /** Turns sent to a kept process (claims that found one). */
   readonly continuations: number;
+  /** Processes taken for another use ({@link KeptProcesses.takeFor}): another conversation. */
+  readonly reused: number;
   /** Processes ended without being claimed, by reason. */
   readonly evictions: Readonly<Record<EvictionReason, number>>;
 }
@@ -70,6 +72,7 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
     moved: 0,
   };
   #continuations = 0;
+  #reused = 0;
   #bytes = 0;
   #closed = false;
 
@@ -131,6 +134,32 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
     return slot.entry;
   }
 
+  /**
+   * The least recently kept process whose entry `matches`, when more than `leave` match; it stays
+   * kept (see {@link takeFor}).
+   */
+  oldest(matches: (entry: T) => boolean, leave = 1): { key: string; entry: T } | undefined {
+    let first: { key: string; entry: T } | undefined;
+    let count = 0;
+    for (const [key, slot] of this.#slots) {
+      if (!slot.entry.cli.isAlive || !matches(slot.entry)) continue;
+      first ??= { key, entry: slot.entry };
+      count += 1;
+    }
+    return count > leave ? first : undefined;
+  }
+
+  /**
+   * Take `entry`, kept under `key`, for another use (counted as `reused`); false when it is no
+   * longer kept there (claimed, evicted or exited meanwhile). The caller owns it from then on.
+   */
+  takeFor(key: string, entry: T): boolean {
+    if (this.#slots.get(key)?.entry !== entry || !entry.cli.isAlive) return false;
+    this.#remove(key);
+    this.#reused += 1;
+    return true;
+  }
+
   /** End the process kept under `key`, if any, counting it as evicted for `reason`. */
   end(key: string, reason: EvictionReason): void {
     this.#evict(key, reason);
@@ -142,6 +171,7 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
       kept: this.#slots.size,
       memoryBytes: this.#bytes,
       continuations: this.#continuations,
+      reused: this.#reused,
       evictions: { ...this.#evictions },
     };
   }

@@ -4,7 +4,8 @@
  * answer is the "ready" signal, no API call), then parked until a request takes it. After a request
  * it can be reset for another one: `/clear` (new session id, transcript kept, but the CLI adds a
  * short "command was run locally" note to the next prompt) or `rewind_conversation` back to before
- * the first message (nothing added; sessions are not persisted in this mode).
+ * the first message (nothing added; sessions are not persisted in this mode). A process kept for a
+ * conversation (see `process-donor.ts`) is rewound the same way when the pool takes it back.
  *
  * A process a run started cold (with the pool's spec) can be adopted after its first request
  * instead of being ended: its start-up is already paid for. A request that finds no idle process
@@ -112,31 +113,43 @@ export class PooledProcess {
     lastResponse: ClaudeCodeResponse,
     timeoutMs = 10_000,
   ): Promise<boolean> {
-    if (!this.cli.isAlive) return false;
-    this.state = 'resetting';
-    let ok: boolean;
     if (strategy === 'rewind') {
       const first = lastResponse.messages.find(
         (m) => m.type === 'user' && m['isReplay'] === true && typeof m['uuid'] === 'string',
       );
-      if (!first) return false;
-      const { line, requestId } = controlRequestLine('rewind_conversation', {
-        target_message_uuid: first['uuid'],
-      });
-      const pending = this.#request(line, (m) => isControlResponse(m, requestId), timeoutMs);
-      this.cli.send(line);
-      ok = await pending;
-    } else {
-      const line = {
-        type: 'user',
-        session_id: '',
-        message: { role: 'user', content: '/clear' },
-        parent_tool_use_id: null,
-      };
-      const pending = this.#request(line, (m) => m.type === 'result', timeoutMs);
-      this.cli.send(line);
-      ok = await pending;
+      return first !== undefined && this.rewind(first['uuid'] as string, timeoutMs);
     }
+    if (!this.cli.isAlive) return false;
+    this.state = 'resetting';
+    const line = {
+      type: 'user',
+      session_id: '',
+      message: { role: 'user', content: '/clear' },
+      parent_tool_use_id: null,
+    };
+    const pending = this.#request(line, (m) => m.type === 'result', timeoutMs);
+    this.cli.send(line);
+    return this.#settle(await pending);
+  }
+
+  /**
+   * Forget the conversation from `firstMessage` (the uuid of its first user message) on:
+   * `rewind_conversation`, after which the process is as if it had just started (same session id;
+   * the CLI writes nothing for the rewind). Resolves false when it failed (then close it).
+   */
+  async rewind(firstMessage: string, timeoutMs = 10_000): Promise<boolean> {
+    if (!this.cli.isAlive) return false;
+    this.state = 'resetting';
+    const { line, requestId } = controlRequestLine('rewind_conversation', {
+      target_message_uuid: firstMessage,
+    });
+    const pending = this.#request(line, (m) => isControlResponse(m, requestId), timeoutMs);
+    this.cli.send(line);
+    return this.#settle(await pending);
+  }
+
+  /** After a reset: idle when it worked and the process lives. */
+  #settle(ok: boolean): boolean {
     if (!ok || !this.cli.isAlive) return false;
     this.idleSince = Date.now();
     this.state = 'idle';

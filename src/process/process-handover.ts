@@ -18,6 +18,10 @@ export interface ProcessHandover {
   /**
    * Receives the process of an attempt that answered without an error, instead of it being ended
    * (or returned to the warm pool). The receiver owns it from then on and must end it.
+   * @param launchKey The key of the launch spec it was started from, when that is a fresh start
+   * (a pooled process, or a cold one started for a new conversation); undefined for the process
+   * handed over by {@link take} (its origin is known to whoever handed it) and for one started
+   * with `--resume`. Only a fresh start can be rewound into a process for another conversation.
    */
-  keep(process: CliProcess): void;
+  keep(process: CliProcess, launchKey?: string): void;
 }

@@ -14,6 +14,8 @@
  *
  * The latest upload of a session is a superset of the earlier ones (a CLI process only appends to
  * its session; every resume forks a new one), so one key per session is enough for every point in it.
+ * (A process rewound to serve another conversation appends that one to the same session; the
+ * conversation it leaves is copied into a session of its own first, see `detach-conversation.ts`.)
  * Failures are reported to `onError` and never fail a request: the next turn is then rebuilt.
  */
 import { readFile } from 'node:fs/promises';
@@ -90,8 +92,15 @@ export class SharedTranscripts {
    * @returns the bytes stored (compressed, before base64), 0 when nothing was.
    */
   async save(point: SessionPoint, env: CliEnv, cwd: string): Promise<number> {
+    return this.saveFile(
+      point,
+      join(cliProjectsDir(env), projectFolderName(cwd), `${point.sessionId}.jsonl`),
+    );
+  }
+
+  /** {@link save} for the transcript at `path`. */
+  async saveFile(point: SessionPoint, path: string): Promise<number> {
     try {
-      const path = join(cliProjectsDir(env), projectFolderName(cwd), `${point.sessionId}.jsonl`);
       const content = await readWhenHolding(path, point.atMessage);
       if (content === undefined) return 0;
       const packed = await gzipAsync(content);

@@ -1,0 +1,134 @@
+/**
+ * A process kept for a conversation serves a new conversation when the warm pool has none ready
+ * (kept-process-donor.ts), with the fake CLI keeping transcripts as the real one does: the new
+ * conversation starts from nothing (the rewind), the conversation that lost its process resumes
+ * from a copy of its session, and its other processes and turns are untouched. The fake starts
+ * slowly (400 ms), so spares are still starting when the requests come back to back.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerOptionsInput } from '../../src/http/server-options.js';
+import { cliRuns, startHarness, type Harness } from './server-harness.js';
+
+const MODEL = 'claude-sonnet-5-5';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function start(options: ServerOptionsInput = {}): Promise<Harness> {
+  const home = await mkdtemp(join(tmpdir(), 'ccw-reuse-home-'));
+  harness = await startHarness(
+    { echoHistory: true, startup: { delayMs: 400 } },
+    { conversationProcesses: 4, warmPoolSize: 2, warmPoolMinIdle: 1, ...options },
+    {
+      env: { HOME: home, FAKE_CLAUDE_TRANSCRIPTS: '1' },
+      cleanup: () => rm(home, { recursive: true, force: true }),
+    },
+  );
+  return harness;
+}
+
+type Message = { role: 'user' | 'assistant'; content: string };
+
+interface Answer {
+  readonly text: string;
+  readonly context: string | null;
+}
+
+async function ask(h: Harness, messages: Message[]): Promise<Answer> {
+  const response = await fetch(`${h.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model: MODEL, max_tokens: 100, messages }),
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { content: Array<{ text?: string }> };
+  return {
+    text: body.content.map((block) => block.text ?? '').join(''),
+    context: response.headers.get('x-claude-code-context'),
+  };
+}
+
+function withAnswer(messages: Message[], answer: Answer, next: string): Message[] {
+  return [...messages, { role: 'assistant', content: answer.text }, { role: 'user', content: next }];
+}
+
+interface Details {
+  warmPool: { recycled: number; handoffs: number };
+  conversationProcesses: { kept: number; reused: number; continuations: number };
+}
+
+async function details(h: Harness): Promise<Details> {
+  return (await (await fetch(`${h.url}/health/details`)).json()) as Details;
+}
+
+/** The user texts the model was sent in the turn whose last user text is `last` (one turn only). */
+function sentWith(h: Harness, last: string): string[] {
+  const turns = cliRuns(h.fake)
+    .flatMap((run) => run.modelInputs)
+    .map((input) =>
+      input.messages
+        .filter((message) => message.role === 'user')
+        .map((message) =>
+          typeof message.content === 'string'
+            ? message.content
+            : (message.content as Array<{ text?: string }>).map((block) => block.text ?? '').join(''),
+        ),
+    )
+    .filter((texts) => texts.at(-1) === last);
+  expect(turns).toHaveLength(1);
+  return turns[0] ?? [];
+}
+
+describe('kept processes serve new conversations when no spare is ready', () => {
+  it('rewinds the least recently kept process for a new conversation; the old one resumes from its copy', async () => {
+    const h = await start();
+    const a: Message[] = [{ role: 'user', content: 'alpha one' }];
+    const a1 = await ask(h, a);
+    const b1 = await ask(h, [{ role: 'user', content: 'bravo one' }]);
+    expect([a1.context, b1.context]).toEqual(['new', 'new']);
+    // Two kept, spares still starting: the third new conversation takes alpha's process.
+    const before = await details(h);
+    const c: Message[] = [{ role: 'user', content: 'charlie one' }];
+    const c1 = await ask(h, c);
+    const after = await details(h);
+    expect(after.warmPool.recycled - before.warmPool.recycled).toBe(1);
+    expect(after.conversationProcesses.reused - before.conversationProcesses.reused).toBe(1);
+    // The rewound process answered as a fresh one: no previous prompt, nothing of alpha sent.
+    expect(c1).toMatchObject({ context: 'new', text: expect.stringContaining('previous: none') });
+    expect(sentWith(h, 'charlie one')).toEqual(['charlie one']);
+
+    // Alpha lost its process: its next turn resumes from its own copy of the session.
+    const a2 = await ask(h, withAnswer(a, a1, 'alpha two'));
+    expect(a2.context).toBe('resumed');
+    expect(sentWith(h, 'alpha two')).toEqual(['alpha one', 'alpha two']);
+
+    // Charlie goes on in the process it got: continued, still without alpha.
+    const c2 = await ask(h, withAnswer(c, c1, 'charlie two'));
+    expect(c2).toMatchObject({
+      context: 'continued',
+      text: expect.stringContaining('previous: charlie one'),
+    });
+    expect(sentWith(h, 'charlie two')).toEqual(['charlie one', 'charlie two']);
+  });
+
+  it('never takes the only process kept of a configuration: the request waits for the spare', async () => {
+    // One kept process at most: bravo's evicts alpha's, and charlie finds only bravo's.
+    const h = await start({ conversationProcesses: 1 });
+    await ask(h, [{ role: 'user', content: 'alpha one' }]);
+    const b: Message[] = [{ role: 'user', content: 'bravo one' }];
+    const b1 = await ask(h, b);
+    const c1 = await ask(h, [{ role: 'user', content: 'charlie one' }]);
+    expect(c1.context).toBe('new');
+    const stats = await details(h);
+    expect(stats.conversationProcesses.reused).toBe(0);
+    expect(stats.warmPool.recycled).toBe(0);
+    // Charlie's process is kept now: bravo's was evicted, and bravo's next turn resumes.
+    expect((await ask(h, withAnswer(b, b1, 'bravo two'))).context).toBe('resumed');
+  });
+});
