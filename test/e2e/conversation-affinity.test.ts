@@ -7,7 +7,13 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { CITY_SCHEMA, toolLoopBehavior } from '../tools/real-cli-helpers.js';
-import { useRealCliProxy, type RealCliProxy } from './real-cli-proxy.js';
+import {
+  isDirectoryUpdate,
+  upstreamBody,
+  useRealCliProxy,
+  type RealCliProxy,
+  type UpstreamBody,
+} from './real-cli-proxy.js';
 
 const kept = useRealCliProxy({ conversationProcesses: 4 });
 const resumed = useRealCliProxy({ conversationProcesses: 0 });
@@ -17,37 +23,14 @@ const system = 'You are a test assistant.';
 const systemParam = (text: string) =>
   ({ role: 'system', content: text }) as unknown as Anthropic.MessageParam;
 
-type Body = { metadata?: unknown; messages: { role: string; content: unknown }[] };
-
-/** Whether `message` is the note the CLI adds when a session resumes in another directory. */
-function isDirectoryUpdate(message: Body['messages'][number]): boolean {
-  return message.role === 'system' && JSON.stringify(message.content).includes('# Environment update');
-}
-
-/**
- * The body the API got for the last message request, as far as the conversation goes: without the
- * per-session metadata, with the name of the CLI's (per-process, random) empty working directory
- * made neutral, and without the directory-change notes the CLI adds on resume (see below) and the
- * cache breakpoints.
- */
+/** The body the API got for the last message request, as far as the conversation goes (see {@link upstreamBody}). */
 function lastUpstream(proxy: RealCliProxy): Record<string, unknown> {
-  return nthUpstream(proxy, proxy.api.messageRequests().length - 1);
-}
-
-/** {@link lastUpstream} for the `index`th message request. */
-function nthUpstream(proxy: RealCliProxy, index: number): Record<string, unknown> {
-  const { metadata: _metadata, ...rest } = proxy.api.messageRequests()[index]?.body as Body;
-  // The cache breakpoint sits on the last message, which is the note where there is one.
-  const neutral = JSON.parse(
-    JSON.stringify(rest).replace(/claude-code-wrapper\/run-[\w-]+/g, 'RUN-DIR'),
-    (key, value: unknown) => (key === 'cache_control' ? undefined : value),
-  ) as Body;
-  return { ...neutral, messages: neutral.messages.filter((message) => !isDirectoryUpdate(message)) };
+  return upstreamBody(proxy, proxy.api.messageRequests().length - 1);
 }
 
 /** How many directory-change notes the last API call carried. */
 function directoryUpdates(proxy: RealCliProxy): number {
-  return (proxy.api.messageRequests().at(-1)?.body as Body).messages.filter(isDirectoryUpdate).length;
+  return (proxy.api.messageRequests().at(-1)?.body as UpstreamBody).messages.filter(isDirectoryUpdate).length;
 }
 
 /** Run a conversation turn by turn; returns each turn's context header and upstream body. */
@@ -124,7 +107,7 @@ describe('conversation affinity with the real CLI', () => {
         const final = await send();
         expect(final.content[0]).toMatchObject({ type: 'text', text: `Final: ${result}` });
       }
-      return { contexts, upstream: proxy.api.messageRequests().map((_, i) => nthUpstream(proxy, i)) };
+      return { contexts, upstream: proxy.api.messageRequests().map((_, i) => upstreamBody(proxy, i)) };
     };
     const live = await toolConversation(kept);
     const resume = await toolConversation(resumed);

@@ -145,3 +145,27 @@ export function useRealCliWrappers(defaults: WrapperConfig = {}): RealCliWrapper
     },
   };
 }
+
+/** What a message request to the fake API carries, as far as these tests look. */
+export type UpstreamBody = { metadata?: unknown; messages: { role: string; content: unknown }[] };
+
+/** Whether `message` is the note the CLI adds when a session resumes in another directory. */
+export function isDirectoryUpdate(message: UpstreamBody['messages'][number]): boolean {
+  return message.role === 'system' && JSON.stringify(message.content).includes('# Environment update');
+}
+
+/**
+ * The body the API got for the `index`th message request, as far as the conversation goes: without
+ * the per-session metadata, with the name of the CLI's (per-process, random) empty working
+ * directory made neutral, and without the directory-change notes the CLI adds on resume and the
+ * cache breakpoints.
+ */
+export function upstreamBody(proxy: RealCliProxy, index: number): Record<string, unknown> {
+  const { metadata: _metadata, ...rest } = proxy.api.messageRequests()[index]?.body as UpstreamBody;
+  // The cache breakpoint sits on the last message, which is the note where there is one.
+  const neutral = JSON.parse(
+    JSON.stringify(rest).replace(/claude-code-wrapper\/run-[\w-]+/g, 'RUN-DIR'),
+    (key, value: unknown) => (key === 'cache_control' ? undefined : value),
+  ) as UpstreamBody;
+  return { ...neutral, messages: neutral.messages.filter((message) => !isDirectoryUpdate(message)) };
+}
