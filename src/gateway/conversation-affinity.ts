@@ -76,6 +76,8 @@ export class ConversationAffinity {
   readonly #kept: KeptProcesses<KeptConversation>;
   /** Processes started fresh, whether kept right now or running a turn. */
   readonly #origins = new WeakMap<CliProcess, ProcessOrigin>();
+  /** Kept processes serving another conversation now: they come back once it is answered. */
+  readonly #lent = new Set<CliProcess>();
 
   constructor(settings: KeptProcessesSettings) {
     this.#kept = new KeptProcesses(settings);
@@ -112,6 +114,7 @@ export class ConversationAffinity {
     const answering = holder.takeAnswering();
     if (answering === undefined) return;
     const { cli, launchKey } = answering;
+    this.#lent.delete(cli);
     const known = this.#origins.get(cli);
     // A fresh start's conversation begins at the start of its session file, or where the rewind
     // that made it serve this conversation left the file.
@@ -127,12 +130,20 @@ export class ConversationAffinity {
    * {@link takeForReuse}.
    */
   reusable(launchKey: string): ReusedProcess | undefined {
-    return this.#kept.oldest(
-      (entry) =>
-        entry.origin?.launchKey === launchKey &&
-        entry.transcriptPath !== undefined &&
-        entry.point.atMessage !== undefined,
-    );
+    return this.#kept.oldest((entry) => reusableFrom(entry, launchKey));
+  }
+
+  /**
+   * 1 when a process started from `launchKey` can serve another conversation at no loss: keeping
+   * one more process (counting those serving another conversation now, which come back) would end
+   * the least recently kept one anyway, and that one can be reused.
+   */
+  spareFor(launchKey: string): number {
+    if (!this.#kept.full(this.#lent.size)) return 0;
+    // Once the lent ones are kept again, more than one of this launch spec: one can go.
+    let coming = 0;
+    for (const cli of this.#lent) if (this.#origins.get(cli)?.launchKey === launchKey) coming += 1;
+    return this.#kept.count((entry) => reusableFrom(entry, launchKey)) + coming > 1 ? 1 : 0;
   }
 
   /** Take `candidate` (from {@link reusable}); false when it is no longer kept. The caller owns it then. */
@@ -143,6 +154,8 @@ export class ConversationAffinity {
   /** `cli` now serves a new conversation, whose rows start at `transcriptStart` in its session file. */
   reused(cli: CliProcess, launchKey: string, transcriptStart: number): void {
     this.#origins.set(cli, { launchKey, transcriptStart });
+    this.#lent.add(cli);
+    void cli.exited.then(() => this.#lent.delete(cli));
   }
 
   /**
@@ -162,6 +175,15 @@ export class ConversationAffinity {
   close(): Promise<void> {
     return this.#kept.close();
   }
+}
+
+/** Whether the process of `entry` was started from `launchKey` and can leave its conversation. */
+function reusableFrom(entry: KeptConversation, launchKey: string): boolean {
+  return (
+    entry.origin?.launchKey === launchKey &&
+    entry.transcriptPath !== undefined &&
+    entry.point.atMessage !== undefined
+  );
 }
 
 /**

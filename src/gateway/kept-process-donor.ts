@@ -65,6 +65,10 @@ export class KeptProcessDonor implements ProcessDonor {
     return { cli, rewindTo: rows.firstMessage };
   }
 
+  spare(launchKey: string): number {
+    return this.#affinity.spareFor(launchKey);
+  }
+
   /** Resolves once every conversation given up so far has its own session. */
   async settled(): Promise<void> {
     await Promise.all([...this.#moving]);

@@ -87,6 +87,17 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
   }
 
   /**
+   * Keeping one more process would end the least recently kept one (count or memory), with
+   * `coming` more on their way back (taken for another use, to be kept again).
+   */
+  full(coming = 0): boolean {
+    return (
+      this.#slots.size + coming >= this.#settings.maxProcesses ||
+      this.#bytes + (coming + 1) * ESTIMATED_CLI_BYTES > this.#settings.maxMemoryBytes
+    );
+  }
+
+  /**
    * Keep `entry`'s process under `key` (this registry owns it from now on). Returns false when it
    * was ended instead: closed registry, dead process, no room (count 0, or alone over the memory
    * budget). Older processes are ended as needed to stay within the limits.
@@ -139,14 +150,13 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
    * kept (see {@link takeFor}).
    */
   oldest(matches: (entry: T) => boolean, leave = 1): { key: string; entry: T } | undefined {
-    let first: { key: string; entry: T } | undefined;
-    let count = 0;
-    for (const [key, slot] of this.#slots) {
-      if (!slot.entry.cli.isAlive || !matches(slot.entry)) continue;
-      first ??= { key, entry: slot.entry };
-      count += 1;
-    }
-    return count > leave ? first : undefined;
+    const all = this.#matching(matches);
+    return all.length > leave ? all[0] : undefined;
+  }
+
+  /** How many kept processes' entries `matches`. */
+  count(matches: (entry: T) => boolean): number {
+    return this.#matching(matches).length;
   }
 
   /**
@@ -181,6 +191,15 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
     this.#closed = true;
     const slots = [...this.#slots.keys()].map((key) => this.#remove(key));
     await Promise.all(slots.map((slot) => slot?.entry.cli.terminate()));
+  }
+
+  /** Live kept processes whose entry `matches`, least recently kept first. */
+  #matching(matches: (entry: T) => boolean): { key: string; entry: T }[] {
+    const all: { key: string; entry: T }[] = [];
+    for (const [key, slot] of this.#slots) {
+      if (slot.entry.cli.isAlive && matches(slot.entry)) all.push({ key, entry: slot.entry });
+    }
+    return all;
   }
 
   #evictOldest(reason: EvictionReason): void {

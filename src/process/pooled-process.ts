@@ -61,7 +61,7 @@ export class PooledProcess {
         }
         return ok && this.state === 'idle';
       });
-      if (!this.cli.send(line) && this.cli.sendError) void this.cli.terminate();
+      if (this.cli.sendError) void this.cli.terminate();
     }
     void this.cli.exited.then(() => {
       this.state = 'dead';
@@ -127,9 +127,7 @@ export class PooledProcess {
       message: { role: 'user', content: '/clear' },
       parent_tool_use_id: null,
     };
-    const pending = this.#request(line, (m) => m.type === 'result', timeoutMs);
-    this.cli.send(line);
-    return this.#settle(await pending);
+    return this.#settle(await this.#request(line, (m) => m.type === 'result', timeoutMs));
   }
 
   /**
@@ -143,9 +141,7 @@ export class PooledProcess {
     const { line, requestId } = controlRequestLine('rewind_conversation', {
       target_message_uuid: firstMessage,
     });
-    const pending = this.#request(line, (m) => isControlResponse(m, requestId), timeoutMs);
-    this.cli.send(line);
-    return this.#settle(await pending);
+    return this.#settle(await this.#request(line, (m) => isControlResponse(m, requestId), timeoutMs));
   }
 
   /** After a reset: idle when it worked and the process lives. */
@@ -156,9 +152,9 @@ export class PooledProcess {
     return true;
   }
 
-  /** Wait for a message matching `done`; false on exit or timeout. */
+  /** Send `line` and wait for a message matching `done`; false when it cannot be sent, on exit or timeout. */
   #request(
-    _line: Record<string, unknown>,
+    line: Record<string, unknown>,
     done: (m: CliMessage) => boolean,
     timeoutMs: number,
   ): Promise<boolean> {
@@ -178,6 +174,7 @@ export class PooledProcess {
         failure: () => finish(false),
         exit: () => finish(false),
       });
+      if (!this.cli.send(line)) finish(false);
     });
   }
 }

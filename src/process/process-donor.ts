@@ -25,4 +25,10 @@ export interface ProcessDonor {
    * fail). Never rejects.
    */
   donate(specKey: string): Promise<DonatedProcess | undefined>;
+  /**
+   * How many processes of `specKey` it could donate at no loss: ones it is about to give up anyway
+   * (e.g. the least recently kept, when keeping one more would evict it). The pool starts that
+   * many fewer spares: a request finding none ready gets one of these instead. Omitted: none.
+   */
+  spare?(specKey: string): number;
 }

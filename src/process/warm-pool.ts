@@ -21,7 +21,8 @@
  * - **Kept processes come back.** A request that finds no ready process takes one that a
  *   {@link ProcessDonor} can spare (a process kept for a conversation's next turn), rewound to
  *   before its conversation, rather than wait for a start-up: sequential new conversations are
- *   served warm even when spares cannot start as fast as they come.
+ *   served warm even when spares cannot start as fast as they come. No spare starts for what the
+ *   donor would give up anyway ({@link ProcessDonor.spare}).
  * - **One pool across run modes.** Pooled processes always stream partial messages
  *   ({@link WarmPool.launchSpec}); a run that did not ask for them ignores them. So `run()` and
  *   `runStreaming()` share processes instead of keeping one set each.
@@ -437,7 +438,8 @@ export class WarmPool {
         // broken configuration must not become a spawn loop.
         if (pool.failures >= MAX_START_FAILURES) continue;
         if (pool.failures > 0 && Date.now() - pool.failedAt < this.#sweepMs) continue;
-        const deficit = this.#deficit(pool);
+        // What the donor would give up anyway needs no spare (a request gets it instead).
+        const deficit = this.#deficit(pool) - (this.#donor?.spare?.(pool.spec.key) ?? 0);
         if (deficit > most) {
           neediest = pool;
           most = deficit;
@@ -524,7 +526,9 @@ export class WarmPool {
     }
     if (donated === undefined) return undefined;
     const process = new PooledProcess(pool.spec, { adopt: donated.cli });
-    if (this.#closed || !(await process.rewind(donated.rewindTo)) || this.#closed) {
+    const rewound = !this.#closed && (await process.rewind(donated.rewindTo));
+    // The configuration may have been dropped meanwhile (evicted, or the pool closed).
+    if (!rewound || this.#closed || this.#pools.get(pool.spec.key) !== pool) {
       this.#retire(process);
       return undefined;
     }

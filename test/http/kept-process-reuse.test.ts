@@ -59,7 +59,7 @@ function withAnswer(messages: Message[], answer: Answer, next: string): Message[
 }
 
 interface Details {
-  warmPool: { recycled: number; handoffs: number };
+  warmPool: { recycled: number; handoffs: number; spawns: number; starting: number; idle: number };
   conversationProcesses: { kept: number; reused: number; continuations: number };
 }
 
@@ -130,5 +130,30 @@ describe('kept processes serve new conversations when no spare is ready', () => 
     expect(stats.warmPool.recycled).toBe(0);
     // Charlie's process is kept now: bravo's was evicted, and bravo's next turn resumes.
     expect((await ask(h, withAnswer(b, b1, 'bravo two'))).context).toBe('resumed');
+  });
+
+  it('starts no spare while the kept processes are full: the least recently kept serves the next one', async () => {
+    const h = await start({ conversationProcesses: 2 });
+    await ask(h, [{ role: 'user', content: 'alpha one' }]);
+    // Bravo's configuration is now pooled: a spare starts once bravo's own CLI has started.
+    await ask(h, [{ role: 'user', content: 'bravo one' }]);
+    let idle = 0;
+    for (let i = 0; i < 50 && idle === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      idle = (await details(h)).warmPool.idle;
+    }
+    expect(idle).toBe(1);
+    // Charlie takes the spare, and its process is kept instead of alpha's. With two kept, a third
+    // would end the older anyway: no replacement starts, and the next conversations get kept ones.
+    for (const name of ['charlie', 'delta', 'echo']) {
+      const answer = await ask(h, [{ role: 'user', content: `${name} one` }]);
+      expect(answer).toMatchObject({ context: 'new', text: expect.stringContaining('previous: none') });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const { warmPool, conversationProcesses } = await details(h);
+    expect(warmPool).toMatchObject({ spawns: 1, starting: 0, idle: 0, recycled: 2 });
+    expect(conversationProcesses).toMatchObject({ kept: 2, reused: 2 });
+    // Three CLI processes served all five conversations.
+    expect(cliRuns(h.fake)).toHaveLength(3);
   });
 });
