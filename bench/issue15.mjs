@@ -285,7 +285,15 @@ const conv20 = await conversations(20, Number(values.rounds20));
 
 /** Blocks of back-to-back requests per proxy (start order rotated), a raw block between. */
 async function streamRows(name, count, bodyFor, warmUps = 2) {
-  const rows = proxies.map((proxy) => ({ proxy, latency: [], warm: 0, waited: 0, misses: 0, total: 0 }));
+  const rows = proxies.map((proxy) => ({
+    proxy,
+    latency: [],
+    warm: 0,
+    recycled: 0,
+    waited: 0,
+    misses: 0,
+    total: 0,
+  }));
   const rawLatency = [];
   const rawCpu = [];
   // Untimed warm-up: the pool starts spares only for a configuration it has seen twice.
@@ -315,6 +323,8 @@ async function streamRows(name, count, bodyFor, warmUps = 2) {
       // Warm: handed a ready process; a hand-off that waited for one still starting or being reset
       // (/clear) is counted apart.
       row.warm += after.handoffs - after.waits - (before.handoffs - before.waits);
+      // Of those, processes kept for another conversation, rewound (kept-process-donor.ts).
+      row.recycled += (after.recycled ?? 0) - (before.recycled ?? 0);
       row.waited += after.waits - before.waits;
       row.misses += after.misses - before.misses;
       row.total += count;
@@ -457,6 +467,7 @@ function streamTable({ rows, rawLatency }) {
     [
       'system',
       'ready process',
+      'of which a kept one, rewound',
       'waited (starting or resetting)',
       'cold',
       'median ms',
@@ -471,6 +482,7 @@ function streamTable({ rows, rawLatency }) {
         return [
           row.proxy.label,
           pct(row.warm, row),
+          pct(row.recycled, row),
           pct(row.waited, row),
           pct(row.total - row.warm - row.waited, row),
           ms(l.median),
@@ -480,7 +492,7 @@ function streamTable({ rows, rawLatency }) {
           String(l.n),
         ];
       }),
-      [raw.label, '', '', '100%', ms(r.median), ms(r.p95), '1.00', '1.00', String(r.n)],
+      [raw.label, '', '', '', '100%', ms(r.median), ms(r.p95), '1.00', '1.00', String(r.n)],
     ],
   );
 }

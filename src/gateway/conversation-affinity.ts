@@ -18,14 +18,16 @@
  * structured output (the session holds a tool call where the caller got text) are never kept.
  *
  * A kept process that was started fresh (from the warm pool's launch spec, not with `--resume`)
- * can also serve a new conversation of the same configuration when the pool has no ready process:
- * {@link ConversationAffinity.reusable} names the least recently kept one, never the only
- * one kept of its configuration (its conversation is the likeliest to go on). See
- * `kept-process-donor.ts`.
+ * can also serve a new conversation of the same configuration when the pool has no ready process
+ * (see `kept-process-donor.ts`): first one that was ended unclaimed (the count or memory bound
+ * ended its conversation, or a later process answered the same conversation) and waits as a free
+ * process instead, else the least recently kept one, never the only one kept of its configuration
+ * (its conversation is the likeliest to go on).
  */
 import type { CliProcess } from '../process/cli-process.js';
 import {
   KeptProcesses,
+  type EvictionReason,
   type KeptProcessesSettings,
   type KeptProcessStats,
 } from '../process/kept-processes.js';
@@ -63,6 +65,28 @@ export interface ReusedProcess {
   /** The conversation key it was kept under. */
   readonly key: string;
   readonly entry: KeptConversation;
+  /**
+   * The conversation map may still name its session for `key`, so the conversation must be moved
+   * to a copy before the process serves another; false when another kept process answered the
+   * same conversation later (the map names that one).
+   */
+  readonly remap: boolean;
+}
+
+/** Counters and gauges of {@link ConversationAffinity}. */
+export interface ConversationProcessStats extends KeptProcessStats {
+  /** Processes ended unclaimed that wait to serve a new conversation instead (see the module comment). */
+  readonly free: number;
+}
+
+/** Evictions after which a process can serve a new conversation instead of being ended. */
+const FREEING: ReadonlySet<EvictionReason> = new Set(['count', 'memory', 'replaced']);
+
+/** Free processes at most, over all launch specs (one per launch spec). */
+const MAX_FREE = 2;
+
+interface FreeProcess extends ReusedProcess {
+  readonly timer: NodeJS.Timeout;
 }
 
 /** A kept process claimed by a request: the process and where to resume should it fail. */
@@ -78,9 +102,17 @@ export class ConversationAffinity {
   readonly #origins = new WeakMap<CliProcess, ProcessOrigin>();
   /** Kept processes serving another conversation now: they come back once it is answered. */
   readonly #lent = new Set<CliProcess>();
+  /** By launch spec: a process ended unclaimed that can serve a new conversation, until idle. */
+  readonly #free = new Map<string, FreeProcess>();
+  readonly #maxIdleMs: number;
+  #freeReused = 0;
+  #closed = false;
 
   constructor(settings: KeptProcessesSettings) {
-    this.#kept = new KeptProcesses(settings);
+    this.#maxIdleMs = settings.maxIdleMs;
+    this.#kept = new KeptProcesses(settings, undefined, (key, entry, reason) =>
+      this.#freed(key, entry, reason),
+    );
   }
 
   /** Whether runs of `request` may be kept and continued (not with structured output). */
@@ -130,15 +162,19 @@ export class ConversationAffinity {
    * {@link takeForReuse}.
    */
   reusable(launchKey: string): ReusedProcess | undefined {
-    return this.#kept.oldest((entry) => reusableFrom(entry, launchKey));
+    const free = this.#free.get(launchKey);
+    if (free?.entry.cli.isAlive) return free;
+    const kept = this.#kept.oldest((entry) => reusableFrom(entry, launchKey));
+    return kept && { ...kept, remap: true };
   }
 
   /**
-   * 1 when a process started from `launchKey` can serve another conversation at no loss: keeping
-   * one more process (counting those serving another conversation now, which come back) would end
-   * the least recently kept one anyway, and that one can be reused.
+   * 1 when a process started from `launchKey` can serve another conversation at no loss: a free
+   * one, or keeping one more process (counting those serving another conversation now, which come
+   * back) would end the least recently kept one anyway, and that one can be reused.
    */
   spareFor(launchKey: string): number {
+    if (this.#free.get(launchKey)?.entry.cli.isAlive) return 1;
     if (!this.#kept.full(this.#lent.size)) return 0;
     // Once the lent ones are kept again, more than one of this launch spec: one can go.
     let coming = 0;
@@ -146,8 +182,17 @@ export class ConversationAffinity {
     return this.#kept.count((entry) => reusableFrom(entry, launchKey)) + coming > 1 ? 1 : 0;
   }
 
-  /** Take `candidate` (from {@link reusable}); false when it is no longer kept. The caller owns it then. */
+  /** Take `candidate` (from {@link reusable}); false when it is no longer there. The caller owns it then. */
   takeForReuse(candidate: ReusedProcess): boolean {
+    const launchKey = candidate.entry.origin?.launchKey;
+    const free = launchKey === undefined ? undefined : this.#free.get(launchKey);
+    if (free !== undefined && free.entry === candidate.entry) {
+      this.#free.delete(launchKey ?? '');
+      clearTimeout(free.timer);
+      if (!free.entry.cli.isAlive) return false;
+      this.#freeReused += 1;
+      return true;
+    }
     return this.#kept.takeFor(candidate.key, candidate.entry);
   }
 
@@ -167,13 +212,46 @@ export class ConversationAffinity {
   }
 
   /** Counters and gauges. */
-  stats(): KeptProcessStats {
-    return this.#kept.stats();
+  stats(): ConversationProcessStats {
+    const kept = this.#kept.stats();
+    return { ...kept, reused: kept.reused + this.#freeReused, free: this.#free.size };
   }
 
   /** End every kept process; none is kept from now on. */
-  close(): Promise<void> {
-    return this.#kept.close();
+  async close(): Promise<void> {
+    this.#closed = true;
+    const free = [...this.#free.values()];
+    this.#free.clear();
+    for (const { timer } of free) clearTimeout(timer);
+    await Promise.all([this.#kept.close(), ...free.map(({ entry }) => entry.cli.terminate())]);
+  }
+
+  /**
+   * A kept process ended unclaimed (`reason`): when it was started fresh and its conversation was
+   * ended by another process (count, memory) or answered again by one (`replaced`), it waits to
+   * serve a new conversation of its launch spec instead (one per launch spec, {@link MAX_FREE} in
+   * all, for the idle time of kept processes). True when taken.
+   */
+  #freed(key: string, entry: KeptConversation, reason: EvictionReason): boolean {
+    const launchKey = entry.origin?.launchKey;
+    if (this.#closed || !FREEING.has(reason) || launchKey === undefined || !reusableFrom(entry, launchKey)) {
+      return false;
+    }
+    this.#endFree(this.#free.get(launchKey));
+    if (this.#free.size >= MAX_FREE) this.#endFree(this.#free.values().next().value);
+    const timer = setTimeout(() => this.#endFree(this.#free.get(launchKey), entry), this.#maxIdleMs);
+    timer.unref();
+    this.#free.set(launchKey, { key, entry, remap: reason !== 'replaced', timer });
+    return true;
+  }
+
+  /** End `free` (only if it still holds `entry`, when given). */
+  #endFree(free: FreeProcess | undefined, entry?: KeptConversation): void {
+    if (free === undefined || (entry !== undefined && free.entry !== entry)) return;
+    const launchKey = free.entry.origin?.launchKey;
+    if (launchKey !== undefined && this.#free.get(launchKey) === free) this.#free.delete(launchKey);
+    clearTimeout(free.timer);
+    void free.entry.cli.close();
   }
 }
 

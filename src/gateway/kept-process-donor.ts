@@ -60,8 +60,10 @@ export class KeptProcessDonor implements ProcessDonor {
     if (rows === undefined || !this.#affinity.takeForReuse(candidate)) return undefined;
     const { cli } = candidate.entry;
     this.#affinity.reused(cli, launchKey, rows.end);
-    const moving = this.#move(candidate, transcriptPath, rows).finally(() => this.#moving.delete(moving));
-    this.#moving.add(moving);
+    if (candidate.remap) {
+      const moving = this.#move(candidate, transcriptPath, rows).finally(() => this.#moving.delete(moving));
+      this.#moving.add(moving);
+    }
     return { cli, rewindTo: rows.firstMessage };
   }
 

@@ -5,7 +5,8 @@
  * sent to the same process instead of resuming the session in a newly started one (~0.6-0.8 s of
  * CLI start-up saved per turn).
  *
- * Bounded three ways, least recently kept out first, every evicted process ended:
+ * Bounded three ways, least recently kept out first, every evicted process ended (unless the
+ * `onEvict` callback takes it over):
  * - count (`maxProcesses`);
  * - idle time (`maxIdleMs`, per process, from the moment it was kept);
  * - memory (`maxMemoryBytes`, the sum of the processes' resident sizes measured when kept; a parked
@@ -50,6 +51,12 @@ export interface KeptProcessStats {
 /** How {@link KeptProcesses} measures a process (tests replace it). */
 export type MeasureBytes = (pid: number | undefined) => number | undefined;
 
+/**
+ * Hears about a process ended unclaimed, before it is ended; returning true takes it over (it is
+ * then not ended here). Exceptions are ignored.
+ */
+export type OnEvict<T> = (key: string, entry: T, reason: EvictionReason) => boolean;
+
 interface Slot<T> {
   readonly entry: T;
   readonly bytes: number;
@@ -76,9 +83,12 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
   #bytes = 0;
   #closed = false;
 
-  constructor(settings: KeptProcessesSettings, measure: MeasureBytes = residentBytes) {
+  readonly #onEvict: OnEvict<T> | undefined;
+
+  constructor(settings: KeptProcessesSettings, measure: MeasureBytes = residentBytes, onEvict?: OnEvict<T>) {
     this.#settings = settings;
     this.#measure = measure;
+    this.#onEvict = onEvict;
   }
 
   /** Processes kept right now. */
@@ -213,7 +223,18 @@ export class KeptProcesses<T extends { readonly cli: KeptCli }> {
     if (slot === undefined || (entry !== undefined && slot.entry !== entry)) return;
     this.#remove(key);
     this.#evictions[reason] += 1;
+    if (this.#takenOver(key, slot.entry, reason)) return;
     void slot.entry.cli.close();
+  }
+
+  /** Whether {@link OnEvict} took the process over. */
+  #takenOver(key: string, entry: T, reason: EvictionReason): boolean {
+    if (this.#closed || this.#onEvict === undefined || !entry.cli.isAlive) return false;
+    try {
+      return this.#onEvict(key, entry, reason);
+    } catch {
+      return false;
+    }
   }
 
   #remove(key: string): Slot<T> | undefined {

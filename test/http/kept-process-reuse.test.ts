@@ -60,7 +60,7 @@ function withAnswer(messages: Message[], answer: Answer, next: string): Message[
 
 interface Details {
   warmPool: { recycled: number; handoffs: number; spawns: number; starting: number; idle: number };
-  conversationProcesses: { kept: number; reused: number; continuations: number };
+  conversationProcesses: { kept: number; reused: number; continuations: number; free: number };
 }
 
 async function details(h: Harness): Promise<Details> {
@@ -117,18 +117,21 @@ describe('kept processes serve new conversations when no spare is ready', () => 
     expect(sentWith(h, 'charlie two')).toEqual(['charlie one', 'charlie two']);
   });
 
-  it('never takes the only process kept of a configuration: the request waits for the spare', async () => {
-    // One kept process at most: bravo's evicts alpha's, and charlie finds only bravo's.
+  it('a process whose conversation the count bound ended serves the next conversation', async () => {
+    // One kept process at most: bravo's ends alpha's turn as the kept one, which then waits, free.
     const h = await start({ conversationProcesses: 1 });
-    await ask(h, [{ role: 'user', content: 'alpha one' }]);
+    const a: Message[] = [{ role: 'user', content: 'alpha one' }];
+    const a1 = await ask(h, a);
     const b: Message[] = [{ role: 'user', content: 'bravo one' }];
     const b1 = await ask(h, b);
+    expect((await details(h)).conversationProcesses).toMatchObject({ kept: 1, free: 1 });
     const c1 = await ask(h, [{ role: 'user', content: 'charlie one' }]);
-    expect(c1.context).toBe('new');
-    const stats = await details(h);
-    expect(stats.conversationProcesses.reused).toBe(0);
-    expect(stats.warmPool.recycled).toBe(0);
-    // Charlie's process is kept now: bravo's was evicted, and bravo's next turn resumes.
+    expect(c1).toMatchObject({ context: 'new', text: expect.stringContaining('previous: none') });
+    expect(sentWith(h, 'charlie one')).toEqual(['charlie one']);
+    expect((await details(h)).conversationProcesses).toMatchObject({ reused: 1 });
+    // Alpha resumes from its copy; bravo's process was ended by charlie's (one kept): it resumes too.
+    expect((await ask(h, withAnswer(a, a1, 'alpha two'))).context).toBe('resumed');
+    expect(sentWith(h, 'alpha two')).toEqual(['alpha one', 'alpha two']);
     expect((await ask(h, withAnswer(b, b1, 'bravo two'))).context).toBe('resumed');
   });
 
