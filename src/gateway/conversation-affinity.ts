@@ -85,6 +85,13 @@ const FREEING: ReadonlySet<EvictionReason> = new Set(['count', 'memory', 'replac
 /** Free processes at most, over all launch specs (one per launch spec). */
 const MAX_FREE = 2;
 
+/**
+ * How long a free process waits for a new conversation at most (less when kept processes wait
+ * less): it is there for a stream of new conversations, not to hold memory while none comes.
+ * @unit milliseconds
+ */
+const FREE_IDLE_MS = 60_000;
+
 interface FreeProcess extends ReusedProcess {
   readonly timer: NodeJS.Timeout;
 }
@@ -104,12 +111,12 @@ export class ConversationAffinity {
   readonly #lent = new Set<CliProcess>();
   /** By launch spec: a process ended unclaimed that can serve a new conversation, until idle. */
   readonly #free = new Map<string, FreeProcess>();
-  readonly #maxIdleMs: number;
+  readonly #freeIdleMs: number;
   #freeReused = 0;
   #closed = false;
 
   constructor(settings: KeptProcessesSettings) {
-    this.#maxIdleMs = settings.maxIdleMs;
+    this.#freeIdleMs = Math.min(settings.maxIdleMs, FREE_IDLE_MS);
     this.#kept = new KeptProcesses(settings, undefined, (key, entry, reason) =>
       this.#freed(key, entry, reason),
     );
@@ -230,7 +237,7 @@ export class ConversationAffinity {
    * A kept process ended unclaimed (`reason`): when it was started fresh and its conversation was
    * ended by another process (count, memory) or answered again by one (`replaced`), it waits to
    * serve a new conversation of its launch spec instead (one per launch spec, {@link MAX_FREE} in
-   * all, for the idle time of kept processes). True when taken.
+   * all, for {@link FREE_IDLE_MS} at most). True when taken.
    */
   #freed(key: string, entry: KeptConversation, reason: EvictionReason): boolean {
     const launchKey = entry.origin?.launchKey;
@@ -239,7 +246,7 @@ export class ConversationAffinity {
     }
     this.#endFree(this.#free.get(launchKey));
     if (this.#free.size >= MAX_FREE) this.#endFree(this.#free.values().next().value);
-    const timer = setTimeout(() => this.#endFree(this.#free.get(launchKey), entry), this.#maxIdleMs);
+    const timer = setTimeout(() => this.#endFree(this.#free.get(launchKey), entry), this.#freeIdleMs);
     timer.unref();
     this.#free.set(launchKey, { key, entry, remap: reason !== 'replaced', timer });
     return true;

@@ -11,6 +11,7 @@ import { ClaudeCodeValidationError } from '../core/errors/index.js';
 import { buildCliArgs, type SessionTarget } from './build-args.js';
 import { buildCliEnv } from './build-env.js';
 import { CliProcess } from './cli-process.js';
+import { sweepCliTemp } from './cli-temp-sweep.js';
 import { findClaudeBinary } from './find-binary.js';
 import { buildInitializeFields, type InitializeFields } from './initialize-fields.js';
 import { removeIsolatedDirectory, takeIsolatedDirectory } from './isolated-directory.js';
@@ -109,6 +110,8 @@ export function spawnFromSpec(spec: LaunchSpec, spawnOptions: SpawnOptions = {})
     killGraceMs: spec.killGraceMs,
     ...(cleanup ? { onExit: cleanup } : {}),
   });
+  // What ended CLIs left in the CLI's temp directory, which every new CLI walks (cli-temp-sweep.ts).
+  void sweepCliTemp(spec.env);
   if (spec.initialize && spawnOptions.sendInitialize !== false) {
     const { line, requestId } = controlRequestLine('initialize', { ...spec.initialize });
     if (cli.send(line)) cli.startupRequestId = requestId;

@@ -19,6 +19,7 @@
  */
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { projectFolderName } from '../process/cli-folder-name.js';
 import { ISOLATED_ROOT } from '../process/isolated-directory.js';
 import { cliProjectsDir } from './synthesize-transcript.js';
 
@@ -37,10 +38,7 @@ export interface DiscardTranscriptOptions {
   readonly synthesizedSessionId?: string | undefined;
 }
 
-/** The CLI's folder name for a working directory: every character but letters and digits becomes `-`. */
-export function projectFolderName(cwd: string): string {
-  return cwd.replace(/[^a-zA-Z0-9]/g, '-');
-}
+export { projectFolderName } from '../process/cli-folder-name.js';
 
 /** Remove what an unfinished run left behind. Never throws; missing files are fine. */
 export async function discardTranscripts({
