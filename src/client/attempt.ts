@@ -77,7 +77,7 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
           },
           omitPartial,
         );
-        if (keepAfter(request, pooled.cli, response, spec.key)) pool.release(pooled);
+        if (keepAfter(request, pooled.cli, response, freshKey(request, spec.key))) pool.release(pooled);
         // An extension may have changed the process (e.g. registered MCP servers): never reuse it.
         else pool.giveBack(pooled, request.options.turnExtension ? undefined : response);
         return response;
@@ -97,7 +97,9 @@ export async function runAttempt(request: AttemptRequest): Promise<ClaudeCodeRes
   const cold = pool?.coldStarted(poolable ? spec : undefined, cli);
   try {
     const response = await turn(cli, request, request.onEvent, omitPartial);
-    if (keepAfter(request, cli, response, poolable ? spec.key : undefined)) cold?.handedOver();
+    if (keepAfter(request, cli, response, poolable ? freshKey(request, spec.key) : undefined)) {
+      cold?.handedOver();
+    }
     // Nothing more to say to this process: let it exit by itself, kill it if it lingers. An
     // extension may have changed the process (e.g. registered MCP servers): never pool it.
     else if (!cold?.finish(request.options.turnExtension ? undefined : response)) {
@@ -126,6 +128,14 @@ function keepAfter(
   if (handover === undefined || response.isError || !cli.isAlive) return false;
   handover.keep(cli, launchKey);
   return true;
+}
+
+/**
+ * The launch key a kept process is handed over with: that of a fresh process, unless an extension
+ * changed it (registered the caller's tools): such a process must never serve another request.
+ */
+function freshKey(request: AttemptRequest, key: string): string | undefined {
+  return request.options.turnExtension ? undefined : key;
 }
 
 /**

@@ -157,6 +157,9 @@ export function createServer(
               'claude-code-wrapper proxy listening',
             );
             resolve({ url: `http://${host}:${info.port}`, port: info.port });
+            // The conversation map opens on first use (~40 ms: the LMDB module and its files),
+            // which would otherwise be on the first answer's path; a failure is reported as usual.
+            setImmediate(() => void services.sessionStore.get(STORE_WARM_UP_KEY).catch(() => {}));
           },
         );
         s.once('error', reject);
@@ -240,6 +243,9 @@ function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
           }),
   };
 }
+
+/** A key no conversation has: looked up once at start-up to open the conversation map. */
+const STORE_WARM_UP_KEY = 'claude-code-wrapper:warm-up';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -140,16 +140,21 @@ function usageOf(result: Record<string, unknown>): { input_tokens: number; outpu
   return result['usage'] as { input_tokens: number; output_tokens: number };
 }
 
-/** How many CLI processes the proxy keeps idle for their conversation's next turn (`/health/details`). */
+/**
+ * How many CLI processes the proxy keeps idle on purpose (`/health/details`): for their
+ * conversation's next turn, free for the next new conversation, and warm pool spares.
+ */
 async function keptProcesses(): Promise<number> {
   const details = (await (await fetch(`${setup.url}/health/details`)).json()) as {
-    conversationProcesses: { kept: number } | null;
+    conversationProcesses: { kept: number; free: number } | null;
+    warmPool: { idle: number; starting: number } | null;
   };
-  return details.conversationProcesses?.kept ?? 0;
+  const { conversationProcesses: kept, warmPool: pool } = details;
+  return (kept?.kept ?? 0) + (kept?.free ?? 0) + (pool?.idle ?? 0) + (pool?.starting ?? 0);
 }
 
 /**
- * Live processes of the proxy's CLI (those with its HOME) beyond the ones it keeps for a next turn
+ * Live processes of the proxy's CLI (those with its HOME) beyond the ones it keeps idle on purpose
  * (`keptProcesses`), after up to 2 s for exiting ones to go. Linux only (`/proc`), like the rest of
  * the real-CLI suites.
  */

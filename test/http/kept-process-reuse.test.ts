@@ -40,11 +40,11 @@ interface Answer {
   readonly context: string | null;
 }
 
-async function ask(h: Harness, messages: Message[]): Promise<Answer> {
+async function ask(h: Harness, messages: Message[], extra: Record<string, unknown> = {}): Promise<Answer> {
   const response = await fetch(`${h.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({ model: MODEL, max_tokens: 100, messages }),
+    body: JSON.stringify({ model: MODEL, max_tokens: 100, messages, ...extra }),
   });
   expect(response.status).toBe(200);
   const body = (await response.json()) as { content: Array<{ text?: string }> };
@@ -158,5 +158,22 @@ describe('kept processes serve new conversations when no spare is ready', () => 
     expect(conversationProcesses).toMatchObject({ kept: 2, reused: 2 });
     // Three CLI processes served all five conversations.
     expect(cliRuns(h.fake)).toHaveLength(3);
+  });
+
+  it('never gives another request a process that had the caller’s tools registered', async () => {
+    // Two processes kept (count bound 1 frees the first), both with a client tool registered.
+    const h = await start({ conversationProcesses: 1 });
+    const tools = [
+      { name: 'lookup', description: 'lookup', input_schema: { type: 'object', properties: {} } },
+    ];
+    await ask(h, [{ role: 'user', content: 'alpha one' }], { tools });
+    await ask(h, [{ role: 'user', content: 'bravo one' }], { tools });
+    // Neither waits free nor serves the next conversation, with or without tools.
+    expect((await details(h)).conversationProcesses).toMatchObject({ kept: 1, free: 0 });
+    await ask(h, [{ role: 'user', content: 'charlie one' }]);
+    await ask(h, [{ role: 'user', content: 'delta one' }], { tools });
+    const { warmPool, conversationProcesses } = await details(h);
+    expect(warmPool.recycled).toBe(0);
+    expect(conversationProcesses.reused).toBe(0);
   });
 });
