@@ -156,9 +156,13 @@ export class ConversationAffinity {
     this.#lent.delete(cli);
     const known = this.#origins.get(cli);
     // A fresh start's conversation begins at the start of its session file, or where the rewind
-    // that made it serve this conversation left the file.
+    // that made it serve this conversation left the file. A process with Claude Code's own tools
+    // on may have changed files or its state beyond the conversation: it serves no other.
+    const cliTools = request.runOptions.tools?.length !== 0;
     const origin =
-      launchKey === undefined ? known : { launchKey, transcriptStart: known?.transcriptStart ?? 0 };
+      launchKey === undefined || cliTools
+        ? known
+        : { launchKey, transcriptStart: known?.transcriptStart ?? 0 };
     if (origin !== undefined) this.#origins.set(cli, origin);
     this.#kept.keep(answerKey, { cli, settings: settingsKey(request), point, transcriptPath, origin });
   }

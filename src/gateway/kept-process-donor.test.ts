@@ -33,7 +33,10 @@ function fakeCli(): CliProcess & { closed: boolean } {
   return cli as unknown as CliProcess & { closed: boolean };
 }
 
-const request = { runOptions: { model: 'sonnet' }, tools: undefined } as unknown as TranslatedRequest;
+const request = {
+  runOptions: { model: 'sonnet', tools: [] },
+  tools: undefined,
+} as unknown as TranslatedRequest;
 
 let dir: string;
 beforeEach(async () => {
@@ -142,6 +145,16 @@ describe('KeptProcessDonor', () => {
     await keep(resumed, 'a', '3', fakeCli(), null);
     await keep(resumed, 'b', '4', fakeCli(), null);
     expect(await new KeptProcessDonor(resumed, { store }).donate('L')).toBeUndefined();
+    // Nor are processes that had Claude Code's own tools on (they may have changed files).
+    const withTools = new ConversationAffinity(settings);
+    for (const n of ['5', '6']) {
+      const { path, sessionId } = await session(n);
+      const holder = new ProcessHolder();
+      holder.keep(fakeCli(), 'L');
+      const toolsOn = { runOptions: { model: 'sonnet' }, tools: undefined } as unknown as TranslatedRequest;
+      withTools.keep(holder, toolsOn, `k${n}`, { sessionId, atMessage: uuid(n, 'a') }, path);
+    }
+    expect(await new KeptProcessDonor(withTools, { store }).donate('L')).toBeUndefined();
   });
 
   it('reports a conversation it could not move; the process is given up all the same', async () => {
