@@ -17,8 +17,9 @@
  * so it takes only a request serving the same tools (a new bridge answers their calls). Runs with
  * structured output (the session holds a tool call where the caller got text) are never kept.
  *
- * A kept process that was started fresh (from the warm pool's launch spec, not with `--resume`)
- * can also serve a new conversation of the same configuration when the pool has no ready process
+ * A kept process that was started fresh (from the warm pool's launch spec, not with `--resume`),
+ * never had the caller's tools registered nor Claude Code's own tools on, can also serve a new
+ * conversation of the same configuration when the pool has no ready process
  * (see `kept-process-donor.ts`): first one that was ended unclaimed (the count or memory bound
  * ended its conversation, or a later process answered the same conversation) and waits as a free
  * process instead, else the least recently kept one, never the only one kept of its configuration
@@ -31,10 +32,10 @@ import {
   type KeptProcessesSettings,
   type KeptProcessStats,
 } from '../process/kept-processes.js';
-import type { ProcessHandover } from '../process/process-handover.js';
 import type { SessionPoint } from '../session/session-point.js';
 import type { TranslatedRequest } from '../compat/anthropic/translate-request.js';
 import { canonicalJson } from './conversation-key.js';
+import { ProcessHolder } from './process-holder.js';
 import { createHash } from 'node:crypto';
 
 export type { KeptProcessesSettings, KeptProcessStats };
@@ -286,66 +287,4 @@ function settingsKey(request: TranslatedRequest): string {
   const { systemPrompt: _system, appendSystemPrompt: _append, ...fixed } = request.runOptions;
   const tools = request.tools?.tools ?? [];
   return createHash('sha256').update(canonicalJson({ fixed, tools })).digest('hex');
-}
-
-/**
- * The process of one run piece while it is the request's: the kept one it continues (handed to the
- * run's first attempt), then the one that answered (handed back by the attempt), until the piece
- * ends and it is kept again or ended. Implements the run's {@link ProcessHandover}.
- */
-export class ProcessHolder implements ProcessHandover {
-  readonly #claimed: CliProcess | undefined;
-  #live: CliProcess | undefined;
-  #answering: CliProcess | undefined;
-  #answeringLaunchKey: string | undefined;
-  #disposed = false;
-
-  /** @param claimed A kept process the run continues. */
-  constructor(claimed?: CliProcess) {
-    this.#claimed = claimed;
-    this.#live = claimed;
-  }
-
-  /**
-   * True when the claimed process failed before answering and the run resumed the session in a
-   * fresh one instead (the request is then `resumed`, not `continued`).
-   */
-  get fellBack(): boolean {
-    return this.#claimed !== undefined && !this.#claimed.isAlive;
-  }
-
-  take(): CliProcess | undefined {
-    const live = this.#live;
-    this.#live = undefined;
-    return live;
-  }
-
-  keep(process: CliProcess, launchKey?: string): void {
-    if (this.#disposed) {
-      void process.close();
-      return;
-    }
-    void this.#answering?.close();
-    this.#answering = process;
-    this.#answeringLaunchKey = launchKey;
-  }
-
-  /**
-   * The process that answered, once, with its launch spec's key when it was started fresh for
-   * this run (see `ProcessHandover.keep`); the caller owns it.
-   */
-  takeAnswering(): { readonly cli: CliProcess; readonly launchKey: string | undefined } | undefined {
-    const cli = this.#answering;
-    this.#answering = undefined;
-    return cli && { cli, launchKey: this.#answeringLaunchKey };
-  }
-
-  /** End whatever is still held (the piece failed or was not kept); later hand-overs are ended too. */
-  dispose(): void {
-    this.#disposed = true;
-    void this.#live?.close();
-    void this.#answering?.close();
-    this.#live = undefined;
-    this.#answering = undefined;
-  }
 }

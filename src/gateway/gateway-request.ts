@@ -28,7 +28,7 @@ import type { TranslatedRequest } from '../compat/anthropic/translate-request.js
 import { resultsForDelivery } from '../compat/anthropic/tool-results.js';
 import { ClaudeCodeAbortError } from '../core/errors/index.js';
 import type { ConcurrencyGate } from '../resilience/concurrency-gate.js';
-import { ProcessHolder } from './conversation-affinity.js';
+import { ProcessHolder } from './process-holder.js';
 import {
   flattenedPlan,
   historyKey,

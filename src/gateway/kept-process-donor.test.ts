@@ -10,7 +10,8 @@ import { decodeSessionPoint } from '../session/session-point.js';
 import { MemorySessionStore } from '../session/session-store.js';
 import { SharedTranscripts } from '../session/shared-transcripts.js';
 import { MemoryKeyValueStore } from '../storage/key-value-store.js';
-import { ConversationAffinity, ProcessHolder } from './conversation-affinity.js';
+import { ConversationAffinity } from './conversation-affinity.js';
+import { ProcessHolder } from './process-holder.js';
 import { KeptProcessDonor } from './kept-process-donor.js';
 
 /** A stand-in for an idle CLI process. */

@@ -18,7 +18,8 @@ import { callerEndsRunAt } from '../tools/client-tool.js';
 import type { HeldSlot, SuspendedRuns } from '../tools/suspended-runs.js';
 import { ClientToolBridge } from '../tools/tool-bridge.js';
 import { DEFAULT_TOOL_RESULT_TIMEOUT_MS, withClientTools } from '../tools/tool-run-options.js';
-import type { ConversationAffinity, ProcessHolder } from './conversation-affinity.js';
+import type { ConversationAffinity } from './conversation-affinity.js';
+import type { ProcessHolder } from './process-holder.js';
 import {
   answerKey,
   rememberAnswer,

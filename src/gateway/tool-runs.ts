@@ -12,7 +12,7 @@
  * | calls this server never saw (another replica's: it is told to end its run, see `replica-notices.ts`) | the conversation is answered from its history, the same way |
  */
 import type { ClientToolBridge } from '../tools/tool-bridge.js';
-import type { ProcessHolder } from './conversation-affinity.js';
+import type { ProcessHolder } from './process-holder.js';
 import { SuspendedRuns, type SuspendedRun } from '../tools/suspended-runs.js';
 import { AnthropicApiError, invalidRequest } from '../compat/anthropic/errors.js';
 import { lastToolUseIds } from '../compat/anthropic/tool-results.js';
