@@ -8,9 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerOptionsInput } from '../../src/http/server-options.js';
 import { eventually, isRunning } from '../integration/helpers.js';
+import { ask, MODEL, withAnswer, type Answer, type Message } from './conversation-helpers.js';
 import { cliRuns, isUserLine, startHarness, type Harness } from './server-harness.js';
-
-const MODEL = 'claude-sonnet-5-5';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -21,36 +20,6 @@ afterEach(async () => {
 async function start(options: ServerOptionsInput = {}): Promise<Harness> {
   harness = await startHarness({ echoHistory: true }, { conversationProcesses: 4, ...options });
   return harness;
-}
-
-type Message = { role: 'user' | 'assistant'; content: string };
-
-interface Answer {
-  readonly status: number;
-  readonly text: string;
-  readonly context: string | null;
-  readonly sessionId: string | null;
-}
-
-async function ask(h: Harness, messages: Message[], extra: Record<string, unknown> = {}): Promise<Answer> {
-  const response = await fetch(`${h.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({ model: MODEL, max_tokens: 100, messages, ...extra }),
-  });
-  const body = (await response.json()) as { content?: Array<{ text?: string }> };
-  return {
-    status: response.status,
-    text: body.content?.map((block) => block.text ?? '').join('') ?? '',
-    context: response.headers.get('x-claude-code-context'),
-    sessionId: response.headers.get('x-claude-session-id'),
-  };
-}
-
-/** The conversation after `answer` answered the last user turn of `messages`. */
-function withAnswer(messages: Message[], answer: Answer, next?: string): Message[] {
-  const grown: Message[] = [...messages, { role: 'assistant', content: answer.text }];
-  return next === undefined ? grown : [...grown, { role: 'user', content: next }];
 }
 
 function userTurns(stdin: unknown[]): string[] {

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerOptionsInput } from '../../src/http/server-options.js';
+import { ask, withAnswer, type Message } from './conversation-helpers.js';
 import { cliRuns, startHarness, type Harness } from './server-harness.js';
-
-const MODEL = 'claude-sonnet-5-5';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -31,31 +30,6 @@ async function start(options: ServerOptionsInput = {}): Promise<Harness> {
     },
   );
   return harness;
-}
-
-type Message = { role: 'user' | 'assistant'; content: string };
-
-interface Answer {
-  readonly text: string;
-  readonly context: string | null;
-}
-
-async function ask(h: Harness, messages: Message[], extra: Record<string, unknown> = {}): Promise<Answer> {
-  const response = await fetch(`${h.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({ model: MODEL, max_tokens: 100, messages, ...extra }),
-  });
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { content: Array<{ text?: string }> };
-  return {
-    text: body.content.map((block) => block.text ?? '').join(''),
-    context: response.headers.get('x-claude-code-context'),
-  };
-}
-
-function withAnswer(messages: Message[], answer: Answer, next: string): Message[] {
-  return [...messages, { role: 'assistant', content: answer.text }, { role: 'user', content: next }];
 }
 
 interface Details {

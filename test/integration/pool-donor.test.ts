@@ -148,38 +148,32 @@ describe('a pool with a process donor', () => {
     expect(rewindRequests(servedBy(fake, 'first'))).toEqual([]);
   });
 
-  it('a donor that throws: logged and ignored, the request waits for the starting spare', async () => {
-    const { wrapper, fake, kept } = await keptAfterFirstTurn();
-    let asked = 0;
-    wrapper.setProcessDonor({
-      donate: () => {
-        asked += 1;
-        return Promise.reject(new Error('donor broke'));
-      },
-    });
-
-    const second = await wrapper.run('second');
-
-    expect(asked).toBe(1);
-    expect(second.content).toContain('previous: none');
-    expect(servedBy(fake, 'second')?.pid).not.toBe(kept.cli.pid);
-    expect(wrapper.getPoolStats()).toMatchObject({ handoffs: 2, recycled: 0, waits: 1, misses: 0 });
-    expect(kept.cli.isAlive).toBe(true);
-  });
-
-  it('a donor that throws synchronously is ignored as well', async () => {
-    const { wrapper, fake, kept } = await keptAfterFirstTurn();
-    wrapper.setProcessDonor({
-      donate: () => {
+  it('a donor that throws (rejects, or throws at once): ignored, the request waits for the starting spare', async () => {
+    const failures: (() => Promise<undefined>)[] = [
+      () => Promise.reject(new Error('donor broke')),
+      () => {
         throw new Error('donor broke at once');
       },
-    });
+    ];
+    for (const fail of failures) {
+      const { wrapper, fake, kept } = await keptAfterFirstTurn();
+      let asked = 0;
+      wrapper.setProcessDonor({
+        donate: () => {
+          asked += 1;
+          return fail();
+        },
+      });
 
-    const second = await wrapper.run('second');
+      const second = await wrapper.run('second');
 
-    expect(second.content).toContain('previous: none');
-    expect(servedBy(fake, 'second')?.pid).not.toBe(kept.cli.pid);
-    expect(wrapper.getPoolStats()).toMatchObject({ handoffs: 2, recycled: 0, waits: 1 });
+      expect(asked).toBe(1);
+      expect(second.content).toContain('previous: none');
+      expect(servedBy(fake, 'second')?.pid).not.toBe(kept.cli.pid);
+      expect(wrapper.getPoolStats()).toMatchObject({ handoffs: 2, recycled: 0, waits: 1, misses: 0 });
+      expect(kept.cli.isAlive).toBe(true);
+      await kept.cli.terminate();
+    }
   });
 
   it('a donated process that died is not handed out', async () => {
