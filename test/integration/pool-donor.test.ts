@@ -97,6 +97,18 @@ async function keptAfterFirstTurn(): Promise<{ wrapper: ClaudeCodeWrapper; fake:
   return { wrapper, fake, kept: only };
 }
 
+/** `second` was answered by the spare that was starting, not by the kept process: no recycling. */
+function expectServedBySpare(
+  wrapper: ClaudeCodeWrapper,
+  fake: FakeClaude,
+  kept: Kept,
+  second: { readonly content: string },
+): void {
+  expect(second.content).toContain('previous: none');
+  expect(servedBy(fake, 'second')?.pid).not.toBe(kept.cli.pid);
+  expect(wrapper.getPoolStats()).toMatchObject({ handoffs: 2, recycled: 0, waits: 1, misses: 0 });
+}
+
 describe('a pool with a process donor', () => {
   it('hands out a donated process, rewound, when no spare is ready', async () => {
     const { wrapper, fake, kept } = await keptAfterFirstTurn();
@@ -140,9 +152,7 @@ describe('a pool with a process donor', () => {
     const second = await wrapper.run('second');
 
     expect(asked).toEqual([kept.launchKey]);
-    expect(second.content).toContain('previous: none');
-    expect(servedBy(fake, 'second')?.pid).not.toBe(kept.cli.pid);
-    expect(wrapper.getPoolStats()).toMatchObject({ handoffs: 2, recycled: 0, waits: 1, misses: 0 });
+    expectServedBySpare(wrapper, fake, kept, second);
     // The kept process was left alone.
     expect(kept.cli.isAlive).toBe(true);
     expect(rewindRequests(servedBy(fake, 'first'))).toEqual([]);
@@ -168,9 +178,7 @@ describe('a pool with a process donor', () => {
       const second = await wrapper.run('second');
 
       expect(asked).toBe(1);
-      expect(second.content).toContain('previous: none');
-      expect(servedBy(fake, 'second')?.pid).not.toBe(kept.cli.pid);
-      expect(wrapper.getPoolStats()).toMatchObject({ handoffs: 2, recycled: 0, waits: 1, misses: 0 });
+      expectServedBySpare(wrapper, fake, kept, second);
       expect(kept.cli.isAlive).toBe(true);
       await kept.cli.terminate();
     }
@@ -185,9 +193,7 @@ describe('a pool with a process donor', () => {
     const second = await wrapper.run('second');
 
     expect(asked).toEqual([kept.launchKey]);
-    expect(second.content).toContain('previous: none');
-    expect(servedBy(fake, 'second')?.pid).not.toBe(kept.cli.pid);
-    expect(wrapper.getPoolStats()).toMatchObject({ handoffs: 2, recycled: 0, waits: 1, misses: 0 });
+    expectServedBySpare(wrapper, fake, kept, second);
   });
 
   it('a donated process whose rewind fails is ended and not handed out', async () => {
@@ -202,9 +208,7 @@ describe('a pool with a process donor', () => {
     const second = await wrapper.run('second');
 
     expect(asked).toEqual([kept.launchKey]);
-    expect(second.content).toContain('previous: none');
-    expect(servedBy(fake, 'second')?.pid).not.toBe(kept.cli.pid);
-    expect(wrapper.getPoolStats()).toMatchObject({ handoffs: 2, recycled: 0, waits: 1, misses: 0 });
+    expectServedBySpare(wrapper, fake, kept, second);
     expect(await eventually(() => !isRunning(kept.cli.pid ?? -1))).toBe(true);
   });
 
