@@ -58,12 +58,13 @@ describe('SSE keep-alive', () => {
     );
     expect(status).toBe(200);
     expect(count(text, 'event: ping\ndata: {"type":"ping"}\n\n')).toBeGreaterThanOrEqual(4);
-    // Between pings: about one interval (timers are late on a busy machine, never early).
+    // About one interval apart: on average no closer (a ping read late makes the next gap look
+    // short, so single gaps say little), and none missing for long.
     const times = arrivals.filter((a) => a.text.includes('event: ping')).map((a) => a.at);
-    for (let i = 1; i < times.length; i += 1) {
-      expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(PING_MS - 50);
-      expect(times[i]! - times[i - 1]!).toBeLessThan(PING_MS * 4);
-    }
+    const first = times[0] ?? 0;
+    const last = times.at(-1) ?? 0;
+    expect((last - first) / (times.length - 1)).toBeGreaterThanOrEqual(PING_MS - 50);
+    for (let i = 1; i < times.length; i += 1) expect(times[i]! - times[i - 1]!).toBeLessThan(PING_MS * 4);
   });
 
   it('pings an OpenAI stream with SSE comments', async () => {
