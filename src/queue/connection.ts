@@ -1,7 +1,7 @@
 /**
  * @module
- * The Redis connection under a batch queue or worker (ioredis, loaded on first use). BullMQ needs
- * `maxRetriesPerRequest: null`: commands wait through an outage instead of failing, and ioredis
+ * The Redis connection under a batch queue or worker (`connectRedis`, as for the stores). BullMQ
+ * needs `maxRetriesPerRequest: null`: commands wait through an outage instead of failing, and ioredis
  * keeps reconnecting (at most 2 s apart), so a batch simply pauses while Redis restarts. BullMQ
  * duplicates this client for its blocking reads; their errors are reported here too, so an outage
  * is announced once however many connections notice it. Errors name the URL with its password
@@ -9,6 +9,7 @@
  */
 import type { Redis } from 'ioredis';
 import { ClaudeCodeStoreUnavailableError } from '../core/errors/index.js';
+import { connectRedis } from '../storage/redis-store.js';
 
 /** How long opening a connection waits for Redis before failing. @unit milliseconds */
 export const OPEN_TIMEOUT_MS = 3000;
@@ -48,13 +49,7 @@ export class QueueConnection {
     hooks: QueueConnectionHooks = {},
     timeoutMs = OPEN_TIMEOUT_MS,
   ): Promise<QueueConnection> {
-    const { Redis: RedisClient } = await import('ioredis');
-    const client = new RedisClient(url, {
-      maxRetriesPerRequest: null,
-      connectTimeout: 1000,
-      retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
-      lazyConnect: true,
-    });
+    const client = await connectRedis(url, undefined, { commandRetries: null, lazyConnect: true });
     const connection = new QueueConnection(client, url, hooks);
     try {
       await withTimeout(client.connect(), timeoutMs);

@@ -38,12 +38,25 @@ export interface RedisConnectionOptions {
 export async function connectRedis(
   url: string,
   onConnectionError: (error: Error) => void = () => undefined,
+  {
+    commandRetries = 1,
+    lazyConnect = false,
+  }: {
+    /**
+     * Reconnections a command waits through before it fails; null waits through any outage (what
+     * BullMQ needs). The default, 1, fails a command within about a second (ioredis's own, 20,
+     * waits ~10 s).
+     */
+    readonly commandRetries?: number | null;
+    /** Connect on `client.connect()` instead of at once. */
+    readonly lazyConnect?: boolean;
+  } = {},
 ): Promise<Redis> {
   const { Redis: RedisClient } = await import('ioredis');
   const client = new RedisClient(url, {
     connectTimeout: CONNECT_TIMEOUT_MS,
-    // One retry over a reconnection, then the command fails (the default, 20, waits ~10 s).
-    maxRetriesPerRequest: 1,
+    maxRetriesPerRequest: commandRetries,
+    lazyConnect,
     // Keep reconnecting in the background, at most every 2 s, so the store recovers by itself.
     retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
   });

@@ -133,6 +133,6 @@ describe('two replicas over the real CLI on one Redis', () => {
     expect(JSON.stringify(bodyOf(replay).messages)).toContain(`"type":"tool_use","id":"${call.id}"`);
     expect(allToolResults(replay).map(resultText)).toEqual(['sunny']);
     // A heard about it through Redis: its run and CLI are gone, long before the 5-minute deadline.
-    expect(await eventually(() => liveChildCount() === 0, 5_000, 50)).toBe(true);
+    expect(await eventually(() => liveChildCount() === 0, 15_000, 50)).toBe(true);
   });
 });
