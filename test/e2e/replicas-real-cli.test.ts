@@ -113,8 +113,13 @@ describe('two replicas over the real CLI on one Redis', () => {
     expect(first.stop_reason).toBe('tool_use');
     expect(liveChildCount()).toBe(1);
     const call = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use')!;
-    // The replay's last user turn is the continuation note, not the results: script the answer.
-    api.enqueue({ kind: 'text', text: 'Final: sunny' });
+    // The replay's last user turn is the continuation note, not the results: script its answer (by
+    // content, not order: under load another call may reach the API first).
+    const isReplay = (request: RecordedRequest) =>
+      JSON.stringify(request.body).includes('The tool results above answer your tool calls');
+    api.setDefault((request) =>
+      isReplay(request) ? { kind: 'text', text: 'Final: sunny' } : toolLoopBehavior(request),
+    );
     const { data: second, response } = await b.messages
       .create({
         model,
@@ -129,7 +134,7 @@ describe('two replicas over the real CLI on one Redis', () => {
       .withResponse();
     expect(response.headers.get('x-claude-code-context')).toBe('synthesized');
     expect(second.content[0]).toMatchObject({ text: 'Final: sunny' });
-    const replay = api.messageRequests().at(-1);
+    const replay = api.messageRequests().find(isReplay);
     expect(JSON.stringify(bodyOf(replay).messages)).toContain(`"type":"tool_use","id":"${call.id}"`);
     expect(allToolResults(replay).map(resultText)).toEqual(['sunny']);
     // A heard about it through Redis: its run and CLI are gone, long before the 5-minute deadline.
