@@ -215,6 +215,20 @@ export class CliProcess {
   }
 
   /**
+   * Kill now: SIGKILL to the process group, no grace. For a run nobody wants any more (aborted): on
+   * SIGTERM or the end of its stdin, the CLI (2.1.330) finishes the turn it is in, and a turn
+   * waiting for a client tool's result goes on with "the tool call was interrupted" as the result,
+   * which is one more API call nobody reads. Resolves on exit; safe to call repeatedly.
+   */
+  async kill(): Promise<ExitInfo> {
+    if (this.#exitInfo) return this.#exitInfo;
+    const child = this.#child;
+    if (child) killGroup(child, 'SIGKILL');
+    this.endInput();
+    return this.#exited;
+  }
+
+  /**
    * End stdin and give the CLI `graceMs` to exit by itself before terminating it. Used after a
    * result, when the process has nothing left to do.
    */

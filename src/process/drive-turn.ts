@@ -138,7 +138,8 @@ export function driveTurn(
           return;
         }
       }
-      void process.terminate();
+      // Its output is not wanted: killed at once, so it makes no further API call (see `kill`).
+      void process.kill();
       fail(error);
     };
 
