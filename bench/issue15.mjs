@@ -17,13 +17,13 @@
 //   npm run build && node bench/issue15.mjs [--rounds4 4] [--rounds20 2] [--seq 10] [--blocks 2]
 //                                           [--mixed 12] [--settle-ms 250] [--out issue15.md]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { processTreeUsage } from '../dist/index.js';
 import { startFakeApi } from '../test/fixtures/fake-api.mjs';
 import { makeCliEnv, realClaudeBinary } from '../test/fixtures/real-cli.mjs';
-import { markdownTable, ms, stats } from './lib.mjs';
+import { markdownTable, ms, startServe, stats } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -58,40 +58,9 @@ const cli = await makeCliEnv(api.url, { maxRetries: 2 });
 const cliVersion = execFileSync(binary, ['--version'], { env: cli.env, encoding: 'utf8' }).trim();
 
 /** `claude-wrapper serve` in its own process; `config` (JSON) through CLAUDE_CONFIG_PATH. */
-async function startServe(label, config) {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const env = {
-    ...cli.env,
-    CLAUDE_BINARY: binary,
-    CLAUDE_WRAPPER_PORT: String(port),
-    CLAUDE_LOG_LEVEL: 'warn',
-  };
-  if (config) {
-    const file = `${mkdtempSync(`${tmpdir()}/issue15-bench-`)}/config.json`;
-    writeFileSync(file, JSON.stringify(config));
-    env.CLAUDE_CONFIG_PATH = file;
-  }
-  const child = spawn(process.execPath, [`${here}../dist/cli/main.js`, 'serve'], {
-    env,
-    cwd: cli.cwd,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await new Promise((resolve, reject) => {
-    child.stderr.on('data', (d) => d.toString().includes('listening') && resolve());
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    label,
-    url,
-    pid: child.pid,
-    cpu: () => processTreeUsage(child.pid, { pss: false })?.cpuSeconds ?? 0,
-    pool: async () => (await (await fetch(`${url}/health/details`)).json()).warmPool,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.on('exit', resolve));
-    },
-  };
+async function startProxy(label, config) {
+  const serve = await startServe({ cli, binary, config });
+  return { ...serve, label, cpu: () => processTreeUsage(serve.pid, { pss: false })?.cpuSeconds ?? 0 };
 }
 
 const reuseConfig = {
@@ -99,8 +68,8 @@ const reuseConfig = {
   server: { conversationProcesses: 0 },
 };
 const proxies = [
-  await startServe('proxy, `serve` defaults'),
-  await startServe('proxy, reuse config', reuseConfig),
+  await startProxy('proxy, `serve` defaults'),
+  await startProxy('proxy, reuse config', reuseConfig),
 ];
 await sleep(3000);
 

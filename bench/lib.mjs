@@ -1,5 +1,7 @@
 // Shared helpers for the benchmarks: timing, statistics and Markdown tables.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 /** Median and p95 (nearest rank) of a list of numbers. */
 export function stats(values) {
@@ -58,4 +60,46 @@ export function timeProcess(binary, args, { env, cwd, stdinLines, until = 'exit'
     });
     if (stdinLines) for (const line of stdinLines) child.stdin.write(`${JSON.stringify(line)}\n`);
   });
+}
+
+/**
+ * Start the built `claude-wrapper serve` in its own process for the real CLI `binary` with the CLI
+ * environment `cli` (plus `env`, and `config` written to a file for CLAUDE_CONFIG_PATH); resolves
+ * once it listens. `pool()` reads its warm pool state, `stop()` ends it with SIGTERM.
+ */
+export async function startServe({ cli, binary, env = {}, config }) {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const serveEnv = {
+    ...cli.env,
+    CLAUDE_BINARY: binary,
+    CLAUDE_WRAPPER_PORT: String(port),
+    CLAUDE_LOG_LEVEL: 'warn',
+    ...env,
+  };
+  if (config !== undefined) {
+    const file = `${mkdtempSync(`${tmpdir()}/serve-bench-`)}/config.json`;
+    writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
+    serveEnv.CLAUDE_CONFIG_PATH = file;
+  }
+  const here = new URL('.', import.meta.url).pathname;
+  const child = spawn(process.execPath, [`${here}../dist/cli/main.js`, 'serve'], {
+    env: serveEnv,
+    cwd: cli.cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise((resolve, reject) => {
+    // serve says where it listens (and what would not work) on stderr.
+    child.stderr.on('data', (d) => d.toString().includes('listening') && resolve());
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    pid: child.pid,
+    pool: async () => (await (await fetch(`${url}/health/details`)).json()).warmPool,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.on('exit', resolve));
+    },
+  };
 }

@@ -10,13 +10,13 @@
 //   - tree RSS/PSS of an idle server: just started, and `--idle-s` after the last request
 // Writes bench/results/pool.md.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { processTreeUsage } from '../dist/index.js';
 import { startFakeApi } from '../test/fixtures/fake-api.mjs';
 import { makeCliEnv, realClaudeBinary } from '../test/fixtures/real-cli.mjs';
-import { markdownTable, ms, stats } from './lib.mjs';
+import { markdownTable, ms, startServe, stats } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -44,12 +44,6 @@ const serveExtraEnv = Object.fromEntries(
     .map((pair) => pair.split('=')),
 );
 const here = new URL('.', import.meta.url).pathname;
-// A config file for serve (wrapper options at the top level, `server` for the server's own).
-if (values.config) {
-  const file = `${mkdtempSync(`${tmpdir()}/pool-bench-`)}/config.json`;
-  writeFileSync(file, values.config);
-  serveExtraEnv.CLAUDE_CONFIG_PATH = file;
-}
 const binary = realClaudeBinary();
 const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const MB = 1024 * 1024;
@@ -87,37 +81,10 @@ async function rawRun(cli) {
   return { latency: latency ?? performance.now() - started, cpu: childrenCpuSeconds() - cpuBefore };
 }
 
-/** Start `claude-wrapper serve` with its defaults; resolves once it listens. */
-async function startServe(cli, extraEnv = {}) {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, [`${here}../dist/cli/main.js`, 'serve'], {
-    env: {
-      ...cli.env,
-      CLAUDE_BINARY: binary,
-      CLAUDE_WRAPPER_PORT: String(port),
-      CLAUDE_LOG_LEVEL: 'warn',
-      ...serveExtraEnv,
-      ...extraEnv,
-    },
-    cwd: cli.cwd,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await new Promise((resolve, reject) => {
-    // serve says where it listens (and what would not work) on stderr.
-    child.stderr.on('data', (d) => d.toString().includes('listening') && resolve());
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    pid: child.pid,
-    tree: () => processTreeUsage(child.pid),
-    pool: async () => (await (await fetch(`${url}/health/details`)).json()).warmPool,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.on('exit', resolve));
-    },
-  };
+/** Start `claude-wrapper serve` with its defaults (and `--serve-env`, `--config`); resolves once it listens. */
+async function startBenchServe(cli) {
+  const serve = await startServe({ cli, binary, env: serveExtraEnv, config: values.config || undefined });
+  return { ...serve, tree: () => processTreeUsage(serve.pid) };
 }
 
 const bodyFor = (content) =>
@@ -145,7 +112,7 @@ const idleFresh = [];
 // 1. First request to a fresh server, interleaved with raw runs.
 for (let i = 0; i < rounds; i += 1) {
   raw.push(await rawRun(cli));
-  const serve = await startServe(cli);
+  const serve = await startBenchServe(cli);
   // Let start-up work (Node, the health probe) finish: the row is about the request.
   await settle(3000);
   idleFresh.push(serve.tree());
@@ -170,7 +137,7 @@ const sequential = [];
 let warm = 0;
 let total = 0;
 let idleAfter;
-const serve = await startServe(cli);
+const serve = await startBenchServe(cli);
 await settle(3000);
 for (let b = 0; b < blocks; b += 1) {
   for (let i = 0; i < Math.ceil(rounds / blocks); i += 1) raw.push(await rawRun(cli));
@@ -191,7 +158,7 @@ const burstLatencies = [];
 let burstWarm = 0;
 let poolAfterBursts;
 if (bursts > 0) {
-  const bursty = await startServe(cli);
+  const bursty = await startBenchServe(cli);
   await settle(3000);
   // Seen twice: the configuration is pooled from the second request on.
   await ask(bursty.url, 'warm-up 1');
