@@ -22,6 +22,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { processTreeUsage } from '../dist/index.js';
 import { startFakeApi } from '../test/fixtures/fake-api.mjs';
+import { UPSTREAM_BYTE_CASES } from '../test/fixtures/upstream-byte-cases.mjs';
 import { makeCliEnv, realClaudeBinary } from '../test/fixtures/real-cli.mjs';
 import { markdownTable, ms, startServe, stats } from './lib.mjs';
 
@@ -330,23 +331,6 @@ const mixed = await streamRows(
 );
 
 // Upstream bytes: what the fake API received for one request, against the caller's own JSON.
-const weatherTool = {
-  name: 'get_weather',
-  description: 'Get the current weather for a city.',
-  input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-};
-const byteCases = {
-  'no system': { messages: [{ role: 'user', content: 'hello there' }] },
-  'one-line system': { system: 'Be brief.', messages: [{ role: 'user', content: 'hello there' }] },
-  tools: { messages: [{ role: 'user', content: 'hello there' }], tools: [weatherTool] },
-  'multi-turn': {
-    messages: [
-      { role: 'user', content: 'hello there' },
-      { role: 'assistant', content: 'Hi! How can I help?' },
-      { role: 'user', content: 'say it again' },
-    ],
-  },
-};
 const upstreamSince = (from) =>
   api.requests
     .slice(from)
@@ -356,7 +340,7 @@ let from = api.requests.length;
 await claudeP('hello there');
 const rawBytes = Math.max(...upstreamSince(from));
 const byteRows = [];
-for (const [name, body] of Object.entries(byteCases)) {
+for (const [name, body] of Object.entries(UPSTREAM_BYTE_CASES)) {
   from = api.requests.length;
   await ask(proxies[0], { ...body, max_tokens: 100 });
   const sent = upstreamSince(from);

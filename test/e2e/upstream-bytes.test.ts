@@ -5,31 +5,13 @@
  * header, one identity line and its environment note).
  */
 import { describe, expect, it } from 'vitest';
+import { UPSTREAM_BYTE_CASES } from '../fixtures/upstream-byte-cases.mjs';
 import { useRealCliProxy } from './real-cli-proxy.js';
 
 const proxy = useRealCliProxy();
 
 /** The most the CLI may add to a request beyond the caller's JSON body. @unit bytes */
 const BUDGET = 2048;
-
-const weatherTool = {
-  name: 'get_weather',
-  description: 'Current weather for a city',
-  input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-};
-
-const cases: Record<string, Record<string, unknown>> = {
-  'no system': { messages: [{ role: 'user', content: 'hello there' }] },
-  'one-line system': { system: 'Be brief.', messages: [{ role: 'user', content: 'hello there' }] },
-  tools: { messages: [{ role: 'user', content: 'hello there' }], tools: [weatherTool] },
-  'multi-turn': {
-    messages: [
-      { role: 'user', content: 'hello there' },
-      { role: 'assistant', content: 'Hi! How can I help?' },
-      { role: 'user', content: 'say it again' },
-    ],
-  },
-};
 
 /** The upstream calls the fake API saw for one proxy request. */
 async function upstreamFor(body: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
@@ -46,19 +28,22 @@ async function upstreamFor(body: Record<string, unknown>): Promise<Array<Record<
 }
 
 describe('upstream bytes per proxy request (real CLI)', () => {
-  it.each(Object.entries(cases))('%s: at most 2 KB beyond the caller’s content', async (_name, body) => {
-    const calls = await upstreamFor(body);
-    expect(calls).toHaveLength(1);
-    const sent = JSON.stringify(calls[0]).length;
-    const own = JSON.stringify(body).length;
-    expect(sent - own).toBeLessThanOrEqual(BUDGET);
-  });
+  it.each(Object.entries(UPSTREAM_BYTE_CASES))(
+    '%s: at most 2 KB beyond the caller’s content',
+    async (_name, body) => {
+      const calls = await upstreamFor(body);
+      expect(calls).toHaveLength(1);
+      const sent = JSON.stringify(calls[0]).length;
+      const own = JSON.stringify(body).length;
+      expect(sent - own).toBeLessThanOrEqual(BUDGET);
+    },
+  );
 
   it('sends no agent prompt without a system, and the caller’s system as given', async () => {
-    const [bare] = await upstreamFor(cases['no system']!);
+    const [bare] = await upstreamFor(UPSTREAM_BYTE_CASES['no system']);
     const system = JSON.stringify(bare?.['system']);
     expect(system).not.toContain('You are an agent working with the user');
-    const [withSystem] = await upstreamFor(cases['one-line system']!);
+    const [withSystem] = await upstreamFor(UPSTREAM_BYTE_CASES['one-line system']);
     expect(JSON.stringify(withSystem?.['system'])).toContain('Be brief.');
   });
 });
