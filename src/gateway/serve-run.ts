@@ -161,22 +161,22 @@ export async function finishPiece(
       : undefined;
     const key = answerKey(request, outcome.text);
     const persisted = context.wrapper.config.sessionPersistence !== false;
+    // Where the CLI wrote the session (for the other replicas, and to move a kept process's
+    // conversation out should the process serve another one).
+    const wanted =
+      context.transcripts !== undefined || (holder !== undefined && context.affinity !== undefined);
+    const transcript = persisted && wanted ? transcriptOf(context, request, point, outcome) : undefined;
     if (persisted) {
       // Both before the answer goes out: another replica may be asked the next turn right after.
       await Promise.all([
         rememberAnswer(context.store, request, outcome.text, point),
-        shareTranscript(context, request, point, outcome),
+        point && transcript && context.transcripts?.saveFile(point, transcript),
       ]);
     }
     // Kept once the conversation map names its session: a kept process given up for another
     // conversation moves the map entry to a copy of it (kept-process-donor.ts).
     // Without the answer's message uuid, earlier turns could not be resumed once the session grew.
     if (holder && point?.atMessage && context.affinity) {
-      const cwd = persisted ? sessionCwd(outcome.response?.messages ?? []) : undefined;
-      const transcript =
-        cwd === undefined
-          ? undefined
-          : sessionTranscriptPath(cliProjectsDir(cliEnv(context, request)), cwd, point.sessionId);
       context.affinity.keep(holder, request, key, point, transcript);
     }
   }
@@ -185,16 +185,16 @@ export async function finishPiece(
   return toMeta(request, plan, outcome, startedAt, holder);
 }
 
-/** Store the answering session's transcript for the other replicas, when they share them. */
-async function shareTranscript(
+/** The answering session's transcript file, when the answer names its message and directory. */
+function transcriptOf(
   context: ServeContext,
   request: TranslatedRequest,
   point: SessionPoint | undefined,
   outcome: StreamOutcome,
-): Promise<void> {
+): string | undefined {
   const cwd = sessionCwd(outcome.response?.messages ?? []);
-  if (context.transcripts === undefined || point?.atMessage === undefined || cwd === undefined) return;
-  await context.transcripts.save(point, cliEnv(context, request), cwd);
+  if (point?.atMessage === undefined || cwd === undefined) return undefined;
+  return sessionTranscriptPath(cliProjectsDir(cliEnv(context, request)), cwd, point.sessionId);
 }
 
 /** The CLI's environment for `request` (where its config directory, and transcripts, are). */

@@ -19,12 +19,11 @@
  * Failures are reported to `onError` and never fail a request: the next turn is then rebuilt.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { ClaudeCodeStoreUnavailableError } from '../core/errors/index.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
-import { projectFolderName } from './discard-transcript.js';
+import { sessionTranscriptPath } from './detach-conversation.js';
 import { encodeSessionPoint, type SessionPoint } from './session-point.js';
 import { cliProjectsDir, placeTranscript } from './synthesize-transcript.js';
 
@@ -92,10 +91,7 @@ export class SharedTranscripts {
    * @returns the bytes stored (compressed, before base64), 0 when nothing was.
    */
   async save(point: SessionPoint, env: CliEnv, cwd: string): Promise<number> {
-    return this.saveFile(
-      point,
-      join(cliProjectsDir(env), projectFolderName(cwd), `${point.sessionId}.jsonl`),
-    );
+    return this.saveFile(point, sessionTranscriptPath(cliProjectsDir(env), cwd, point.sessionId));
   }
 
   /** {@link save} for the transcript at `path`. */
