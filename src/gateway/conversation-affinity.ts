@@ -112,6 +112,11 @@ export class ConversationAffinity {
   readonly #lent = new Set<CliProcess>();
   /** By launch spec: a process ended unclaimed that can serve a new conversation, until idle. */
   readonly #free = new Map<string, FreeProcess>();
+  /**
+   * By conversation key: conversations whose process was given to another and whose copy (see
+   * `kept-process-donor.ts`) is still being written; their next turn waits for it ({@link moved}).
+   */
+  readonly #moving = new Map<string, Promise<void>>();
   readonly #freeIdleMs: number;
   #freeReused = 0;
   #closed = false;
@@ -213,6 +218,23 @@ export class ConversationAffinity {
     this.#origins.set(cli, { launchKey, transcriptStart });
     this.#lent.add(cli);
     void cli.exited.then(() => this.#lent.delete(cli));
+  }
+
+  /**
+   * The conversation kept under `key` is being moved to a session of its own (`move`, which never
+   * rejects): until it settles, {@link moved} makes its next turn wait for the conversation map to
+   * name the copy instead of finding the session now continued by another conversation.
+   */
+  moving(key: string, move: Promise<void>): void {
+    const settled = move.finally(() => {
+      if (this.#moving.get(key) === settled) this.#moving.delete(key);
+    });
+    this.#moving.set(key, settled);
+  }
+
+  /** Resolves once the conversation under `key` is no longer being moved (at once when it is not). */
+  async moved(key: string): Promise<void> {
+    await this.#moving.get(key);
   }
 
   /**

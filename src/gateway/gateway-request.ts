@@ -370,6 +370,8 @@ export class GatewayRequest {
         holder,
       };
     }
+    // A conversation whose kept process just went to another: its copy is mapped first.
+    if (key !== undefined) await context.affinity?.moved(key);
     const plan = withNotes(
       await planConversation(
         context.store,

@@ -158,6 +158,33 @@ describe('KeptProcessDonor', () => {
     expect(await new KeptProcessDonor(withTools, { store }).donate('L')).toBeUndefined();
   });
 
+  it('makes the next turn of a conversation being moved wait until the map names its copy', async () => {
+    const affinity = new ConversationAffinity(settings);
+    const store = new MemorySessionStore();
+    // A slow store (a disk under load): the copy is mapped well after the process was given up.
+    let unblock!: () => void;
+    const blocked = new Promise<void>((resolve) => (unblock = resolve));
+    const set = store.set.bind(store);
+    store.set = async (key, value) => {
+      await blocked;
+      await set(key, value);
+    };
+    const donor = new KeptProcessDonor(affinity, { store });
+    const original = await keep(affinity, 'conversation-1', '1', fakeCli());
+    await keep(affinity, 'conversation-2', '2', fakeCli());
+    expect(await donor.donate('L')).toBeDefined();
+    let moved = false;
+    const waiting = affinity.moved('conversation-1').then(() => (moved = true));
+    await affinity.moved('conversation-2'); // not being moved: resolves at once
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(moved).toBe(false);
+    unblock();
+    await waiting;
+    const point = decodeSessionPoint((await store.get('conversation-1')) ?? '');
+    expect(point.sessionId).not.toBe(original.sessionId);
+    expect(point.atMessage).toBe(uuid('1', 'a'));
+  });
+
   it('reports a conversation it could not move; the process is given up all the same', async () => {
     const affinity = new ConversationAffinity(settings);
     const failing = new MemorySessionStore();

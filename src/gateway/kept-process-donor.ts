@@ -63,6 +63,8 @@ export class KeptProcessDonor implements ProcessDonor {
     if (candidate.remap) {
       const moving = this.#move(candidate, transcriptPath, rows).finally(() => this.#moving.delete(moving));
       this.#moving.add(moving);
+      // Its next turn, should it come before the copy is mapped, waits for it (gateway-request.ts).
+      this.#affinity.moving(candidate.key, moving);
     }
     return { cli, rewindTo: rows.firstMessage };
   }

@@ -115,7 +115,7 @@ describe('kept processes serve new conversations when no spare is ready', () => 
     // Bravo's configuration is now pooled: a spare starts once bravo's own CLI has started.
     await ask(h, [{ role: 'user', content: 'bravo one' }]);
     let idle = 0;
-    for (let i = 0; i < 50 && idle === 0; i += 1) {
+    for (let i = 0; i < 200 && idle === 0; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       idle = (await details(h)).warmPool.idle;
     }
