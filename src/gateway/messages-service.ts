@@ -97,6 +97,13 @@ export interface MessagesStreamResult {
   readonly meta: Promise<ResultMeta>;
 }
 
+/** The request {@link AnthropicMessagesService.warmUp} prepares (never run). */
+const WARM_UP_BODY = {
+  model: 'sonnet',
+  max_tokens: 1,
+  messages: [{ role: 'user', content: 'warm-up' }],
+};
+
 /**
  * The Messages API over Claude Code.
  *
@@ -164,6 +171,25 @@ export class AnthropicMessagesService {
    * @throws {@link AnthropicApiError} 400 for invalid requests.
    */
   open(body: unknown, options?: OpenOptions): GatewayRequest {
+    return new GatewayRequest(this.#context, this.#translate(body), options);
+  }
+
+  /**
+   * Take the first-time costs of the request path (compiling the validators, the translation, the
+   * run options and launch spec: ~10 ms of a first request before its CLI starts) now, with a
+   * one-line request. Starts nothing; never throws (a server without a CLI finds out elsewhere).
+   */
+  warmUp(): void {
+    try {
+      const request = this.#translate(WARM_UP_BODY);
+      this.#wrapper.prepare(request.prompt, request.runOptions);
+    } catch {
+      // Only a head start: the first request meets the same problem and reports it.
+    }
+  }
+
+  /** Validate and translate `body`, with the model that runs. @throws {@link AnthropicApiError} 400. */
+  #translate(body: unknown): TranslatedRequest {
     const translated = translateRequest(parseMessagesRequest(body), {
       ...this.#translateOptions,
       baseEnv: this.#wrapper.config.env,
@@ -171,12 +197,11 @@ export class AnthropicMessagesService {
     });
     // The one place a requested name becomes the model that runs (every wire API comes through here).
     const { model, warning } = this.#runModel(translated.model);
-    const request: TranslatedRequest = {
+    return {
       ...translated,
       runOptions: model === undefined ? translated.runOptions : { ...translated.runOptions, model },
       warnings: warning === undefined ? translated.warnings : [...translated.warnings, warning],
     };
-    return new GatewayRequest(this.#context, request, options);
   }
 
   /**

@@ -157,9 +157,15 @@ export function createServer(
               'claude-code-wrapper proxy listening',
             );
             resolve({ url: `http://${host}:${info.port}`, port: info.port });
-            // The conversation map opens on first use (~40 ms: the LMDB module and its files),
-            // which would otherwise be on the first answer's path; a failure is reported as usual.
-            setImmediate(() => void services.sessionStore.get(STORE_WARM_UP_KEY).catch(() => {}));
+            // The conversation map opens on first use (~40 ms: the LMDB module and its files), the
+            // router builds its matcher on the first request (~4 ms) and the request path's
+            // validators compile on theirs (~10 ms): all would otherwise be on the first answer's
+            // path. A store failure is reported as usual.
+            setImmediate(() => {
+              void services.sessionStore.get(STORE_WARM_UP_KEY).catch(() => {});
+              app.router.match('POST', '/v1/messages');
+              services.messages.warmUp();
+            });
           },
         );
         s.once('error', reject);

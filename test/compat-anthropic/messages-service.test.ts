@@ -2,7 +2,7 @@ import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AnthropicApiError, toAnthropicError } from '../../src/compat/anthropic/index.js';
 import { AnthropicMessagesService } from '../../src/gateway/index.js';
 import { MemorySessionStore } from '../../src/session/session-store.js';
@@ -324,5 +324,31 @@ describe('AnthropicMessagesService with a session the CLI lost', () => {
     expect(resumed[0]).toBe(first.meta.sessionId);
     expect(second.meta.context).toBe('flattened');
     expect(stdinText(fake, 1)).toContain('<conversation_history>');
+  });
+});
+
+describe('warming up the request path', () => {
+  it('prepares a run through the translation and the wrapper, and starts no CLI', async () => {
+    const { service, fake } = await setup();
+    // The wrapper's own preparation runs (the spy calls through): the translated one-line request.
+    const prepare = vi.spyOn(ClaudeCodeWrapper.prototype, 'prepare');
+    try {
+      service.warmUp();
+      expect(prepare).toHaveBeenCalledTimes(1);
+      expect(prepare.mock.calls[0]?.[0]).toEqual([{ type: 'text', text: 'warm-up' }]);
+      expect(prepare.mock.results[0]?.type).toBe('return');
+    } finally {
+      prepare.mockRestore();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.invocations()).toHaveLength(0);
+  });
+
+  it('never throws, even without a CLI, which the wrapper reports when asked directly', () => {
+    const wrapper = new ClaudeCodeWrapper({ claudeBinary: '/nonexistent/claude', logLevel: 'silent' });
+    expect(() => wrapper.prepare('hi')).toThrow(/nonexistent/);
+    expect(() => wrapper.prepare(42 as unknown as string)).toThrow(/prompt/);
+    const service = new AnthropicMessagesService({ wrapper, sessionStore: new MemorySessionStore() });
+    expect(() => service.warmUp()).not.toThrow();
   });
 });
