@@ -236,6 +236,7 @@ function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
       ? {}
       : { cache: { ...cache, store: 'redis' as const } }),
     isolateWorkingDirectory: options.wrapper.isolateWorkingDirectory ?? !options.allowCliTools,
+    ...(options.allowCliTools ? {} : { env: { ...ownerMemoryOff(), ...options.wrapper.env } }),
     ...(warmPool
       ? { warmPool: { maxProcesses, ...warmPool } }
       : options.warmPoolSize === 0
@@ -249,6 +250,22 @@ function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
           }),
   };
 }
+
+/**
+ * The CLI adds its user's memory (`~/.claude/CLAUDE.md`, auto-memory) to every request. Through
+ * the proxy without CLI tools that user is the server's owner, and the callers are anyone its key
+ * admits: their requests would carry the owner's private notes to the model, and instructions they
+ * never gave, and kilobytes more upstream each. So both are off, unless the server's environment
+ * (or `wrapper.env`) sets the variable itself (to 0, say).
+ */
+function ownerMemoryOff(): Record<string, string> {
+  const off: Record<string, string> = {};
+  for (const name of OWNER_MEMORY_SWITCHES) if (process.env[name] === undefined) off[name] = '1';
+  return off;
+}
+
+/** The CLI's switches for the memory it adds: CLAUDE.md files and auto-memory. */
+const OWNER_MEMORY_SWITCHES = ['CLAUDE_CODE_DISABLE_CLAUDE_MDS', 'CLAUDE_CODE_DISABLE_AUTO_MEMORY'] as const;
 
 /** A key no conversation has: looked up once at start-up to open the conversation map. */
 const STORE_WARM_UP_KEY = 'claude-code-wrapper:warm-up';
