@@ -43,6 +43,25 @@ async function ask(url: string): Promise<void> {
   await response.text();
 }
 
+describe('serve and a SIGTERM at once', () => {
+  it('drains on a SIGTERM sent the moment it says it is listening (exit 0)', async () => {
+    const config = join(h.dir, 'at-once.json');
+    writeFileSync(config, JSON.stringify({ server: { port: 0, sessionStorePath: ':memory:' } }));
+    // A supervisor may act on the line at once: the handlers must be there before it is written.
+    const child = h.spawn(['serve', '--config', config]);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (chunk.toString().includes('listening on')) child.kill('SIGTERM');
+    });
+    const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    expect(outcome, stderr).toEqual({ code: 0, signal: null });
+    expect(stderr).toMatch(/SIGTERM: draining/);
+  });
+});
+
 describe('serve and SIGTERM with closed output pipes', () => {
   it('exits within the drain deadline plus grace and leaves no claude child, every time', async () => {
     const config = join(h.dir, 'proxy.json');

@@ -30,13 +30,6 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   ignoreOutputErrors();
   const server = createServer(resolveServeOptions(flags));
   const { url } = await server.listen();
-  say(`claude-code-wrapper proxy listening on ${url}\n`);
-  // Then one line on what will not work (no CLI, no login, a CLI version outside the tested range),
-  // so a person starting the server sees it without reading logs or probing /health.
-  healthCheck(healthCheckOptionsFor(server.options.wrapper)).then(
-    (report) => say(`${readinessLine(report)}\n`),
-    () => undefined,
-  );
   const { drainTimeoutMs, wrapper } = server.options;
   const deadlineMs = drainTimeoutMs + (wrapper.killGraceMs ?? RUN_DEFAULTS.killGraceMs) + SHUTDOWN_MARGIN_MS;
   let stopping = false;
@@ -60,6 +53,15 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   // and skip the exit handlers that kill the CLI children.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Only now: whoever reads this line may send SIGTERM at once (a supervisor, a test), and before
+  // the handlers the signal would take Node's default action instead of draining.
+  say(`claude-code-wrapper proxy listening on ${url}\n`);
+  // Then one line on what will not work (no CLI, no login, a CLI version outside the tested range),
+  // so a person starting the server sees it without reading logs or probing /health.
+  healthCheck(healthCheckOptionsFor(server.options.wrapper)).then(
+    (report) => say(`${readinessLine(report)}\n`),
+    () => undefined,
+  );
 }
 
 /** Write to stderr; a closed stderr is not this function's problem (see output-errors.ts). */

@@ -127,14 +127,12 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
       return record;
     },
   });
-  say(
-    `taking batch items from ${redactUrl(url)}, ${flags.concurrency} at a time; ` +
-      'SIGTERM or Ctrl-C drains, a second one hands running items back',
-  );
-
   let signals = 0;
   let interrupted = false;
+  let closing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
+    // Drained: it is closing its connections and exits in a moment, with its own exit code.
+    if (closing) return;
     signals += 1;
     if (signal === 'SIGINT') interrupted = true;
     if (signals === 1) {
@@ -147,13 +145,22 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Only now: whoever reads this line may send SIGTERM at once (a supervisor, a test), and before
+  // the handlers the signal would kill the worker by its default action.
+  say(
+    `taking batch items from ${redactUrl(url)}, ${flags.concurrency} at a time; ` +
+      'SIGTERM or Ctrl-C drains, a second one hands running items back',
+  );
   try {
     const why = await stopped;
     if (why === 'fatal') worker.handBack();
     await worker.drain();
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    // The handlers stay until the process exits (they do not keep it alive), ignoring what comes
+    // now: a signal while the connections close or after (a second SIGTERM sent to hand back items
+    // that were already done) would otherwise kill the worker by its default action, without its
+    // exit code and last line.
+    closing = true;
     await keys.close();
     await wrapper.close();
   }
