@@ -105,7 +105,7 @@ describe('KeptProcessDonor', () => {
     const donated = await donor.donate('L');
     expect(donated).toEqual({ cli: first, rewindTo: uuid('1', 'u') });
     expect(first.closed).toBe(false);
-    await donor.settled();
+    await affinity.moved('conversation-1');
     const moved = decodeSessionPoint((await store.get('conversation-1')) ?? '');
     expect(moved.atMessage).toBe(uuid('1', 'a'));
     expect(moved.sessionId).not.toBe(original.sessionId);
@@ -195,7 +195,7 @@ describe('KeptProcessDonor', () => {
     await keep(affinity, 'conversation-1', '1', first);
     await keep(affinity, 'conversation-2', '2', fakeCli());
     expect((await donor.donate('L'))?.cli).toBe(first);
-    await donor.settled();
+    await affinity.moved('conversation-1');
     expect(errors).toEqual([new Error('store down')]);
   });
 
@@ -212,7 +212,7 @@ describe('KeptProcessDonor', () => {
     expect(affinity.stats()).toMatchObject({ kept: 1, free: 1 });
     expect(donor.spare('L')).toBe(1);
     expect(await donor.donate('L')).toEqual({ cli: first, rewindTo: uuid('1', 'u') });
-    await donor.settled();
+    await affinity.moved('conversation-1');
     // Its conversation moved to a copy, as for a kept one.
     expect(decodeSessionPoint((await store.get('conversation-1')) ?? '').atMessage).toBe(uuid('1', 'a'));
     expect(affinity.stats()).toMatchObject({ kept: 1, free: 0, reused: 1 });
@@ -222,7 +222,7 @@ describe('KeptProcessDonor', () => {
     await keep(affinity, 'conversation-2', '3', third);
     expect(affinity.stats()).toMatchObject({ kept: 1, free: 1 });
     expect((await donor.donate('L'))?.cli).toBe(second);
-    await donor.settled();
+    await affinity.moved('conversation-2');
     expect(await store.get('conversation-2')).toBe('left as it is');
     // One free process per launch spec; ended when the affinity closes.
     await keep(affinity, 'conversation-4', '4', fakeCli());

@@ -41,8 +41,6 @@ export interface KeptProcessDonorOptions {
 export class KeptProcessDonor implements ProcessDonor {
   readonly #affinity: ConversationAffinity;
   readonly #options: KeptProcessDonorOptions;
-  /** Conversations being moved out (for tests and a clean shutdown). */
-  readonly #moving = new Set<Promise<void>>();
 
   constructor(affinity: ConversationAffinity, options: KeptProcessDonorOptions) {
     this.#affinity = affinity;
@@ -61,21 +59,15 @@ export class KeptProcessDonor implements ProcessDonor {
     const { cli } = candidate.entry;
     this.#affinity.reused(cli, launchKey, rows.end);
     if (candidate.remap) {
-      const moving = this.#move(candidate, transcriptPath, rows).finally(() => this.#moving.delete(moving));
-      this.#moving.add(moving);
-      // Its next turn, should it come before the copy is mapped, waits for it (gateway-request.ts).
-      this.#affinity.moving(candidate.key, moving);
+      // In the background; its next turn, should it come before the copy is mapped, waits for it
+      // (`ConversationAffinity.moved`, gateway-request.ts).
+      this.#affinity.moving(candidate.key, this.#move(candidate, transcriptPath, rows));
     }
     return { cli, rewindTo: rows.firstMessage };
   }
 
   spare(launchKey: string): number {
     return this.#affinity.spareFor(launchKey);
-  }
-
-  /** Resolves once every conversation given up so far has its own session. */
-  async settled(): Promise<void> {
-    await Promise.all([...this.#moving]);
   }
 
   /** Copy the conversation into a session of its own and point the conversation map at it. */
