@@ -6,6 +6,7 @@ import { usageWindow } from './usage-windows.js';
 const usages: KeyUsage[] = [];
 afterEach(async () => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
   await Promise.all(usages.splice(0).map((u) => u.close()));
 });
 
@@ -48,6 +49,26 @@ describe('KeyUsage', () => {
     const report = await usage.report(ci);
     expect(report.requestsPerMinute).toMatchObject({ used: 3, limit: 2, remaining: 0 });
     expect(report.requestsPerMinute.resetsAt).toBeGreaterThan(Date.now());
+  });
+
+  it('reports the same end of a window however much later it is read', async () => {
+    const usage = open();
+    const ci = client({ requestsPerMinute: 5 });
+    // A clock that moves 1 ms each time it is read, as time passes while a report is made.
+    let clock = Date.parse('2025-04-01T12:00:00.000Z');
+    vi.spyOn(Date, 'now').mockImplementation(() => clock++);
+    await usage.countRequest(ci);
+    const first = await usage.report(ci);
+    clock += 437;
+    const later = await usage.report(ci);
+    expect(first.requestsPerMinute.resetsAt).toBe(Date.parse('2025-04-01T12:01:00.000Z'));
+    expect(later.requestsPerMinute).toEqual(first.requestsPerMinute);
+    // The refusal's Retry-After counts from now to that end, in whole seconds rounded up.
+    clock = Date.parse('2025-04-01T12:00:20.500Z');
+    const error = await refusal(
+      usage.countRequest({ ...ci, limits: { ...ci.limits, requestsPerMinute: 1 } }),
+    );
+    expect(error.retryAfterSeconds).toBe(40);
   });
 
   it('admits maxConcurrent runs at once and frees a place when one ends', async () => {

@@ -103,7 +103,7 @@ const SPEND_GRACE_MS = 24 * 3600 * 1000;
 
 const MICROS_PER_USD = 1_000_000;
 
-const NOTHING_COUNTED = { count: 0, resetsInMs: 0 } as const;
+const NOTHING_COUNTED = { count: 0, resetsAt: 0 } as const;
 
 const UNCOUNTED_RUN: RunLease = { release: () => undefined };
 
@@ -159,12 +159,12 @@ export class KeyUsage {
     const limit = client.limits.requestsPerMinute;
     // Without a limit the count only informs `report`: a failing store does not stop the request.
     const counted = this.#stores.requests.add(client.id);
-    const { count, resetsInMs } = limit > 0 ? await counted : await counted.catch(() => NOTHING_COUNTED);
+    const { count, resetsAt } = limit > 0 ? await counted : await counted.catch(() => NOTHING_COUNTED);
     if (limit > 0 && count > limit) {
       throw new KeyLimitError(
         'requestsPerMinute',
         `Rate limit of ${limit} requests per minute for key '${client.name}' reached.`,
-        Math.max(1, Math.ceil(resetsInMs / 1000)),
+        Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000)),
       );
     }
   }
@@ -245,7 +245,7 @@ export class KeyUsage {
     return {
       requestsPerMinute: {
         ...usage(requests.count, limits.requestsPerMinute || undefined),
-        resetsAt: requests.resetsInMs > 0 ? now + requests.resetsInMs : undefined,
+        resetsAt: requests.resetsAt > 0 ? requests.resetsAt : undefined,
       },
       maxConcurrent: usage(running, limits.maxConcurrent || undefined),
       dailyUsd: { ...usage(toUsd(spent.day), limits.dailyUsd), resetsAt: day?.window.endsAt },

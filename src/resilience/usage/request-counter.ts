@@ -11,8 +11,12 @@ import type { RedisConnection } from '../../storage/redis-store.js';
 /** A key's requests in its current window. */
 export interface RequestCount {
   readonly count: number;
-  /** Until the window ends (0 when no window is open). @unit milliseconds */
-  readonly resetsInMs: number;
+  /**
+   * When the window ends (epoch milliseconds; 0 when no window is open). A time, not a duration,
+   * so two reads of one window report the same end: in memory exactly, in Redis to within the
+   * round trip that read its time to live.
+   */
+  readonly resetsAt: number;
 }
 
 /** See the module comment. */
@@ -52,15 +56,15 @@ export class MemoryRequestCounter implements RequestCounter {
       this.#windows.set(client, window);
     }
     window.count += 1;
-    return { count: window.count, resetsInMs: window.endsAt - now };
+    return { count: window.count, resetsAt: window.endsAt };
   }
 
   async peek(client: string): Promise<RequestCount> {
     const now = Date.now();
     const window = this.#windows.get(client);
     return window === undefined || window.endsAt <= now
-      ? { count: 0, resetsInMs: 0 }
-      : { count: window.count, resetsInMs: window.endsAt - now };
+      ? { count: 0, resetsAt: 0 }
+      : { count: window.count, resetsAt: window.endsAt };
   }
 
   #dropEnded(now: number): void {
@@ -91,14 +95,16 @@ function redisRequestCounter(connection: RedisConnection): RequestCounter {
     add: (client) =>
       use('write', async (l) => {
         const res = await l.consume(client, 1);
-        return { count: res.consumedPoints, resetsInMs: res.msBeforeNext };
+        return { count: res.consumedPoints, resetsAt: Date.now() + res.msBeforeNext };
       }),
     peek: (client) =>
       use('read', async (l) => {
         const res = await l.get(client);
-        return res
-          ? { count: res.consumedPoints, resetsInMs: Math.max(0, res.msBeforeNext) }
-          : { count: 0, resetsInMs: 0 };
+        if (!res) return { count: 0, resetsAt: 0 };
+        return {
+          count: res.consumedPoints,
+          resetsAt: res.msBeforeNext > 0 ? Date.now() + res.msBeforeNext : 0,
+        };
       }),
   };
 }
