@@ -71,7 +71,11 @@ export const serverOptionsSchema = z
     redisUrl: z.string().url().optional(),
     /** Directory of the embedded store keeping the spend of `keys` across restarts when there is no `redisUrl`. @default `~/.claude-code-wrapper/usage`; `:memory:` keeps it in memory */
     usageStorePath: z.string().min(1).optional(),
-    /** Give remote callers Claude Code's built-in tools (Bash, Read, Write...). @default false */
+    /**
+     * Give remote callers Claude Code's built-in tools (Bash, Read, Write...), in the server's
+     * working directory and with the server owner's Claude Code customizations (hooks, MCP servers,
+     * CLAUDE.md...), which are otherwise off for callers (`owner-customizations.ts`). @default false
+     */
     allowCliTools: z.boolean().default(false),
     /** Reject parameters the CLI cannot honour (temperature, top_p...) with 400 instead of ignoring them. @default false */
     strict: z.boolean().default(false),

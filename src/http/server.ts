@@ -20,6 +20,7 @@ import { createApp } from './app.js';
 import { KeyQuotas } from './key-quotas.js';
 import { ConcurrencyGate } from '../resilience/concurrency-gate.js';
 import { answerProtocolErrors } from './protocol-errors.js';
+import { ownerCustomizationsOff } from './owner-customizations.js';
 import {
   isLoopback,
   parseServerOptions,
@@ -216,8 +217,9 @@ export function createServer(
 }
 
 /**
- * The wrapper configuration the proxy runs with: remote callers get an empty per-process directory
- * unless tools are enabled, and a warm pool unless configured otherwise: between `warmPoolMinIdle`
+ * The wrapper configuration the proxy runs with: unless tools are enabled, remote callers get an
+ * empty per-process directory and none of the owner's Claude Code customizations
+ * (`owner-customizations.ts`); and a warm pool unless configured otherwise: between `warmPoolMinIdle`
  * and `warmPoolSize` ready processes per configuration as recent concurrency calls for, never
  * more pooled processes than the proxy runs at once plus one spare. No process reuse: `/clear`
  * puts a note the caller never wrote before each later request, and `rewind` turns off the
@@ -236,7 +238,7 @@ function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
       ? {}
       : { cache: { ...cache, store: 'redis' as const } }),
     isolateWorkingDirectory: options.wrapper.isolateWorkingDirectory ?? !options.allowCliTools,
-    ...(options.allowCliTools ? {} : { env: { ...ownerMemoryOff(), ...options.wrapper.env } }),
+    ...(options.allowCliTools ? {} : ownerCustomizationsOff(options.wrapper)),
     ...(warmPool
       ? { warmPool: { maxProcesses, ...warmPool } }
       : options.warmPoolSize === 0
@@ -250,22 +252,6 @@ function wrapperConfigFor(options: ServerOptions): ServerOptions['wrapper'] {
           }),
   };
 }
-
-/**
- * The CLI adds its user's memory (`~/.claude/CLAUDE.md`, auto-memory) to every request. Through
- * the proxy without CLI tools that user is the server's owner, and the callers are anyone its key
- * admits: their requests would carry the owner's private notes to the model, and instructions they
- * never gave, and kilobytes more upstream each. So both are off, unless the server's environment
- * (or `wrapper.env`) sets the variable itself (to 0, say).
- */
-function ownerMemoryOff(): Record<string, string> {
-  const off: Record<string, string> = {};
-  for (const name of OWNER_MEMORY_SWITCHES) if (process.env[name] === undefined) off[name] = '1';
-  return off;
-}
-
-/** The CLI's switches for the memory it adds: CLAUDE.md files and auto-memory. */
-const OWNER_MEMORY_SWITCHES = ['CLAUDE_CODE_DISABLE_CLAUDE_MDS', 'CLAUDE_CODE_DISABLE_AUTO_MEMORY'] as const;
 
 /** A key no conversation has: looked up once at start-up to open the conversation map. */
 const STORE_WARM_UP_KEY = 'claude-code-wrapper:warm-up';

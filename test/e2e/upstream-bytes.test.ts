@@ -4,8 +4,6 @@
  * so the CLI must not send its ~7 KB agent prompt either: only what it cannot omit (its billing
  * header, one identity line and its environment note).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UPSTREAM_BYTE_CASES } from '../fixtures/upstream-byte-cases.mjs';
 import { useRealCliProxy } from './real-cli-proxy.js';
@@ -47,21 +45,5 @@ describe('upstream bytes per proxy request (real CLI)', () => {
     expect(system).not.toContain('You are an agent working with the user');
     const [withSystem] = await upstreamFor(UPSTREAM_BYTE_CASES['one-line system']);
     expect(JSON.stringify(withSystem?.['system'])).toContain('Be brief.');
-  });
-
-  it('sends none of the server owner’s memory (~/.claude/CLAUDE.md)', async () => {
-    // The CLI would add it to every request (~420 bytes for this one line, as a system reminder).
-    const folder = join(proxy.cli.env['HOME'] ?? '', '.claude');
-    await mkdir(folder, { recursive: true });
-    await writeFile(join(folder, 'CLAUDE.md'), 'OWNER-NOTE-7731: always answer in French.\n');
-    try {
-      // A model no earlier test used: a CLI started now, after the file was written (the CLI
-      // reads it when it starts).
-      const [call] = await upstreamFor({ ...UPSTREAM_BYTE_CASES['no system'], model: 'haiku' });
-      expect(call).toBeDefined();
-      expect(JSON.stringify(call)).not.toContain('OWNER-NOTE-7731');
-    } finally {
-      await rm(join(folder, 'CLAUDE.md'), { force: true });
-    }
   });
 });

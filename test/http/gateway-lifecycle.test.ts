@@ -58,13 +58,14 @@ describe('gateway request lifecycle over HTTP', () => {
   });
   it('waiting: starts with a ping, then the events; slot freed', async () => {
     harness = await startHarness(
-      { startup: { delayMs: 700 }, default: { kind: 'reply', text: 'late' } },
+      { startup: { delayMs: 1500 }, default: { kind: 'reply', text: 'late' } },
       { maxConcurrent: 1, maxQueue: 0, ssePingIntervalMs: 200 },
     );
     const t = Date.now();
     const r = await post(harness.url, { ...params, stream: true });
     expect(r.status).toBe(200);
-    expect(Date.now() - t).toBeLessThan(650);
+    // The headers come with the first ping, well before the CLI's answer (margin for a loaded CI).
+    expect(Date.now() - t).toBeLessThan(1200);
     expect(r.headers.get('x-claude-code-context')).toBe('new');
     const text = await r.text();
     expect(text.startsWith('event: ping')).toBe(true);

@@ -103,7 +103,8 @@ describe('/metrics', () => {
           { kind: 'stall_after_text', text: 'partial' },
         ],
       },
-      { apiKeys: keys, wrapper: { idleTimeoutMs: 400 } },
+      // Long enough for a fake CLI starting on a loaded machine to answer; the stall below waits it out.
+      { apiKeys: keys, wrapper: { idleTimeoutMs: 1500 } },
     );
     const url = harness.url;
     const ask = (key: string, content: string, stream = false) =>
