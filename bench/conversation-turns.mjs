@@ -1,19 +1,20 @@
-// Per-turn latency and CPU of a conversation through the proxy (issue 15 item 1): turn 1 against
-// turns 2+, with conversation affinity (the process that answered is kept and takes the next turn)
-// and without it (each later turn resumes the CLI session in a new process with --resume
-// --fork-session), each against a raw `claude -p` measured in the same run. Real CLI, fake
+// Per-turn latency and CPU of a conversation through the proxy (issue 15 item 1) and through the
+// library's `ClaudeCodeAnthropic`: turn 1 against turns 2+, with conversation affinity (the process
+// that answered is kept and takes the next turn) and without it (each later turn resumes the CLI
+// session in a new process with --resume --fork-session), each against a raw `claude -p` measured
+// in the same run. Real CLI, fake
 // Messages API with no latency. The systems are interleaved conversation by conversation (A, B,
 // raw, A, B, raw...), with the same number of runs each.
 // Latency: wall time of a non-streaming `POST /v1/messages` until the body is read. Raw `claude
 // -p`: until its result line (as the library rows are timed), not until it exits. CPU: the
-// whole process tree of this process (both proxies run in it, with every CLI they start; exited
+// whole process tree of this process (the proxies and clients run in it, with every CLI they start; exited
 // CLIs counted through their parent) over the turn plus a fixed settle time after it.
 //   npm run build && node bench/conversation-turns.mjs [--conversations N] [--turns K] [--settle-ms 250] [--json]
 // Last results: bench/results/conversation-turns.md.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createServer } from '../dist/index.js';
+import { ClaudeCodeAnthropic, createServer } from '../dist/index.js';
 import { processTreeUsage } from '../dist/observability/process-tree.js';
 import { startFakeApi } from '../test/fixtures/fake-api.mjs';
 import { makeCliEnv, realClaudeBinary } from '../test/fixtures/real-cli.mjs';
@@ -39,6 +40,7 @@ const cli = await makeCliEnv(api.url, { maxRetries: 2 });
 const binary = realClaudeBinary();
 const cliVersion = execFileSync(binary, ['--version'], { env: cli.env, encoding: 'utf8' }).trim();
 
+/** A system under test: `ask(messages)` answers the conversation so far with `{ text, context }`. */
 async function proxy(label, conversationProcesses) {
   const server = createServer({
     port: 0,
@@ -47,12 +49,46 @@ async function proxy(label, conversationProcesses) {
     wrapper: { claudeBinary: binary, env: cli.env, logLevel: 'silent' },
   });
   const { url } = await server.listen();
-  return { label, server, url, turn: [[], []], cpu: [[], []], contexts: new Map() };
+  const ask = async (messages) => {
+    const response = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, max_tokens: 200, system: 'You are terse.', messages }),
+    });
+    const body = await response.json();
+    if (response.status !== 200) throw new Error(`${label}: ${response.status} ${JSON.stringify(body)}`);
+    return { text: body.content[0].text, context: response.headers.get('x-claude-code-context') };
+  };
+  return { label, ask, close: () => server.close(), turn: [[], []], cpu: [[], []], contexts: new Map() };
+}
+
+async function library(label, conversationProcesses) {
+  const client = new ClaudeCodeAnthropic({
+    claudeBinary: binary,
+    env: cli.env,
+    logLevel: 'silent',
+    conversationProcesses,
+  });
+  const ask = async (messages) => {
+    const message = await client.messages.create({
+      model,
+      max_tokens: 200,
+      system: 'You are terse.',
+      messages,
+    });
+    return { text: message.content[0].text, context: 'n/a' };
+  };
+  const close = async () => {
+    await client.close();
+  };
+  return { label, ask, close, turn: [[], []], cpu: [[], []], contexts: new Map() };
 }
 
 const systems = [
   await proxy('proxy, conversation affinity (default)', 4),
   await proxy('proxy, resume per turn (`conversationProcesses: 0`)', 0),
+  await library('`ClaudeCodeAnthropic`, `conversationProcesses: true`', true),
+  await library('`ClaudeCodeAnthropic`, default (resume per turn)', false),
 ];
 const raw = { label: 'raw `claude -p` (to its result line)', times: [], cpu: [] };
 
@@ -62,21 +98,13 @@ async function conversation(system, index) {
     messages.push({ role: 'user', content: `conversation ${index} turn ${t + 1}` });
     const cpu = cpuNow();
     const started = performance.now();
-    const response = await fetch(`${system.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model, max_tokens: 200, system: 'You are terse.', messages }),
-    });
-    const body = await response.json();
+    const { text, context } = await system.ask(messages);
     const elapsed = performance.now() - started;
-    if (response.status !== 200)
-      throw new Error(`${system.label}: ${response.status} ${JSON.stringify(body)}`);
     await sleep(settleMs);
     system.turn[t === 0 ? 0 : 1].push(elapsed);
     system.cpu[t === 0 ? 0 : 1].push(cpuNow() - cpu);
-    const context = response.headers.get('x-claude-code-context');
     system.contexts.set(context, (system.contexts.get(context) ?? 0) + 1);
-    messages.push({ role: 'assistant', content: body.content[0].text });
+    messages.push({ role: 'assistant', content: text });
   }
 }
 
@@ -142,12 +170,14 @@ rows.push([
   String(rawStats.n),
 ]);
 
-const contexts = systems.map((s) => `${s.label}: ${[...s.contexts].map(([c, n]) => `${c} ${n}`).join(', ')}`);
+const contexts = systems
+  .filter((s) => !s.contexts.has('n/a'))
+  .map((s) => `${s.label}: ${[...s.contexts].map(([c, n]) => `${c} ${n}`).join(', ')}`);
 if (values.json) {
   console.log(JSON.stringify({ rows, contexts, conversations, turns, settleMs }));
 } else {
   console.log(
-    `# Conversation turns through the proxy\n\n${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, real CLI ${cliVersion}, zero-latency fake Messages API.\n`,
+    `# Conversation turns through the proxy and ClaudeCodeAnthropic\n\n${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, real CLI ${cliVersion}, zero-latency fake Messages API.\n`,
   );
   console.log(
     markdownTable(
@@ -156,11 +186,11 @@ if (values.json) {
     ),
   );
   console.log(
-    `\n${conversations} conversations of ${turns} turns per proxy, interleaved with ${conversations * turns} raw runs; settle ${settleMs} ms after each turn.`,
+    `\n${conversations} conversations of ${turns} turns per system, interleaved with ${conversations * turns} raw runs; settle ${settleMs} ms after each turn.`,
   );
   for (const line of contexts) console.log(`- x-claude-code-context, ${line}`);
 }
 
-for (const system of systems) await system.server.close();
+for (const system of systems) await system.close();
 await api.close();
 await cli.cleanup();

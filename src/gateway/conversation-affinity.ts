@@ -40,6 +40,17 @@ import { createHash } from 'node:crypto';
 
 export type { KeptProcessesSettings, KeptProcessStats };
 
+/**
+ * The proxy's limits for kept processes (`serve`'s `conversationProcesses`, `conversationIdleMs`,
+ * `conversationMemoryMb`), and what `ClaudeCodeAnthropic` takes for the ones it is not given.
+ */
+export const KEPT_PROCESS_DEFAULTS: KeptProcessesSettings = {
+  maxProcesses: 4,
+  maxIdleMs: 300_000,
+  // A parked CLI holds ~230-260 MB: room for the four.
+  maxMemoryBytes: 1024 * 1024 * 1024,
+};
+
 /** What is kept with a process. */
 export interface KeptConversation {
   readonly cli: CliProcess;

@@ -8,6 +8,9 @@ import { configSchema, LOG_LEVELS } from '../core/config/schema.js';
 import { parseOrThrow } from '../core/config/validate.js';
 import { modelName } from '../compat/model-name.js';
 import { keyEntriesSchema, MIN_KEY_LENGTH } from './key-options.js';
+import { KEPT_PROCESS_DEFAULTS } from '../gateway/conversation-affinity.js';
+
+const MIB = 1024 * 1024;
 
 /**
  * The proxy's wrapper configuration: the library's, except that the proxy logs at `info` by default
@@ -109,18 +112,27 @@ export const serverOptionsSchema = z
      * (`x-claude-code-context: continued`). Least recently kept out first; 0 disables.
      * Env: `CLAUDE_WRAPPER_CONVERSATION_PROCESSES`. @default 4
      */
-    conversationProcesses: z.number().int().nonnegative().max(256).default(4),
+    conversationProcesses: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(256)
+      .default(KEPT_PROCESS_DEFAULTS.maxProcesses),
     /**
      * A kept process whose conversation does not continue for this long is ended.
      * Env: `CLAUDE_WRAPPER_CONVERSATION_IDLE_MS`. @unit milliseconds @default 300000
      */
-    conversationIdleMs: z.number().int().positive().default(300_000),
+    conversationIdleMs: z.number().int().positive().default(KEPT_PROCESS_DEFAULTS.maxIdleMs),
     /**
      * Resident memory the kept processes may hold together (each measured when kept; a parked CLI
      * holds ~230-260 MB); the least recently kept are ended to stay within it.
      * Env: `CLAUDE_WRAPPER_CONVERSATION_MEMORY_MB`. @unit MiB @default 1024
      */
-    conversationMemoryMb: z.number().int().positive().default(1024),
+    conversationMemoryMb: z
+      .number()
+      .int()
+      .positive()
+      .default(KEPT_PROCESS_DEFAULTS.maxMemoryBytes / MIB),
     /** A client tool result that arrives after its run's deadline (`toolResultTimeoutMs`): `replay` answers from the history, `reject` answers 400. @default 'replay' */
     expiredToolResults: z.enum(['replay', 'reject']).default('replay'),
     /**

@@ -11,6 +11,7 @@ import { ClaudeCodeMessages } from './messages-resource.js';
 import { AnthropicMessagesService } from '../gateway/messages-service.js';
 import { ClaudeCodeModels } from './models-resource.js';
 import type { ExpiredToolResultsPolicy } from '../gateway/tool-runs.js';
+import { KEPT_PROCESS_DEFAULTS, type KeptProcessesSettings } from '../gateway/conversation-affinity.js';
 
 /** Options of {@link ClaudeCodeAnthropic}: any wrapper configuration, plus how requests are translated. */
 export interface ClaudeCodeAnthropicOptions extends Partial<ClaudeCodeConfig> {
@@ -37,6 +38,15 @@ export interface ClaudeCodeAnthropicOptions extends Partial<ClaudeCodeConfig> {
   readonly expiredToolResults?: ExpiredToolResultsPolicy | undefined;
   /** Use this wrapper instead of creating one from the configuration fields. */
   readonly wrapper?: ClaudeCodeWrapper | undefined;
+  /**
+   * Keep the CLI process that answered a turn alive for the conversation's next turn, as the proxy
+   * does: a call whose `messages` continue exactly that conversation (same history, model, system
+   * prompt and settings) goes to it, with no start-up and no resume (~0.1x the time of a turn that
+   * resumes in a new process). `true` takes the proxy's limits (4 processes, 5 minutes idle,
+   * 1 GiB); an object sets any of them. Off by default: kept processes keep Node running until
+   * {@link ClaudeCodeAnthropic.close} (or their idle time) ends them.
+   */
+  readonly conversationProcesses?: boolean | Partial<KeptProcessesSettings> | undefined;
 }
 
 /**
@@ -63,6 +73,8 @@ export class ClaudeCodeAnthropic {
   readonly models: ClaudeCodeModels;
   /** The wrapper running the CLI (for metrics: `client.wrapper.getMetrics()`). */
   readonly wrapper: ClaudeCodeWrapper;
+  readonly #service: AnthropicMessagesService;
+  readonly #ownsWrapper: boolean;
 
   /**
    * @throws {@link ClaudeCodeValidationError} for invalid configuration fields.
@@ -77,10 +89,12 @@ export class ClaudeCodeAnthropic {
       sessionStore,
       expiredToolResults,
       wrapper,
+      conversationProcesses,
       ...config
     } = options;
     this.wrapper = wrapper ?? new ClaudeCodeWrapper(config);
-    const service = new AnthropicMessagesService({
+    this.#ownsWrapper = wrapper === undefined;
+    this.#service = new AnthropicMessagesService({
       wrapper: this.wrapper,
       sessionStore,
       strict,
@@ -89,8 +103,30 @@ export class ClaudeCodeAnthropic {
       defaultModel,
       modelMap,
       expiredToolResults,
+      conversationProcesses: keptProcesses(conversationProcesses),
     });
-    this.messages = new ClaudeCodeMessages(service);
+    this.messages = new ClaudeCodeMessages(this.#service);
     this.models = new ClaudeCodeModels();
   }
+
+  /**
+   * End the processes kept for conversations, and the wrapper's processes when this client created
+   * the wrapper (one passed in is left to its owner).
+   */
+  async close(): Promise<void> {
+    await this.#service.close();
+    if (this.#ownsWrapper) await this.wrapper.close();
+  }
+
+  /** `close()` for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function keptProcesses(
+  option: ClaudeCodeAnthropicOptions['conversationProcesses'],
+): KeptProcessesSettings | undefined {
+  if (option === undefined || option === false) return undefined;
+  return option === true ? KEPT_PROCESS_DEFAULTS : { ...KEPT_PROCESS_DEFAULTS, ...option };
 }
