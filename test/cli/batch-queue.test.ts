@@ -82,7 +82,9 @@ describe('distributed batch on BullMQ', () => {
   it('enqueues idempotently, detaches, shares items between two workers, re-attaches; the password stays hidden', async () => {
     const password = 'queue-secret-5150';
     redis = await startRestartableRedis({ password });
-    const env = { CLAUDE_WRAPPER_QUEUE_URL: redis.url, FAKE_CLAUDE_SCENARIO: slow(100) };
+    // Items slow enough that the second worker, started with the first, is up before the first
+    // has run them all, on a loaded machine too.
+    const env = { CLAUDE_WRAPPER_QUEUE_URL: redis.url, FAKE_CLAUDE_SCENARIO: slow(500) };
     const ids = Array.from({ length: 6 }, (_, i) => `share:${i + 1}`);
     const input = writeInput('share.jsonl', ids);
     const before = h.prompts().length;
@@ -100,8 +102,12 @@ describe('distributed batch on BullMQ', () => {
     expect(JSON.parse(waiting.stdout)).toMatchObject({ total: 6, done: 0, waiting: 6, workers: 0 });
 
     // One worker with the password on its command line, one reading it from the environment.
-    workers.push(await startWorker(h, ['--queue', redis.url, '--concurrency', '1'], env));
-    workers.push(await startWorker(h, ['--queue', '--concurrency', '1'], env));
+    workers.push(
+      ...(await Promise.all([
+        startWorker(h, ['--queue', redis.url, '--concurrency', '1'], env),
+        startWorker(h, ['--queue', '--concurrency', '1'], env),
+      ])),
+    );
     const results = await h.run(['batch', 'results', 'share', '--queue', '--json'], { env });
     expect(results.code, results.stderr).toBe(0);
     expect(JSON.parse(results.stdout)).toMatchObject({ queue: 'share', done: 6, failed: 0 });
