@@ -12,6 +12,8 @@ import { AnthropicMessagesService } from '../gateway/messages-service.js';
 import { ClaudeCodeModels } from './models-resource.js';
 import type { ExpiredToolResultsPolicy } from '../gateway/tool-runs.js';
 import { KEPT_PROCESS_DEFAULTS, type KeptProcessesSettings } from '../gateway/conversation-affinity.js';
+import { parseOrThrow } from '../core/config/validate.js';
+import { z } from 'zod';
 
 /** Options of {@link ClaudeCodeAnthropic}: any wrapper configuration, plus how requests are translated. */
 export interface ClaudeCodeAnthropicOptions extends Partial<ClaudeCodeConfig> {
@@ -77,7 +79,7 @@ export class ClaudeCodeAnthropic {
   readonly #ownsWrapper: boolean;
 
   /**
-   * @throws {@link ClaudeCodeValidationError} for invalid configuration fields.
+   * @throws {@link ClaudeCodeValidationError} for invalid configuration fields (`conversationProcesses` included).
    */
   constructor(options: ClaudeCodeAnthropicOptions = {}) {
     const {
@@ -92,6 +94,7 @@ export class ClaudeCodeAnthropic {
       conversationProcesses,
       ...config
     } = options;
+    const kept = keptProcesses(conversationProcesses);
     this.wrapper = wrapper ?? new ClaudeCodeWrapper(config);
     this.#ownsWrapper = wrapper === undefined;
     this.#service = new AnthropicMessagesService({
@@ -103,7 +106,7 @@ export class ClaudeCodeAnthropic {
       defaultModel,
       modelMap,
       expiredToolResults,
-      conversationProcesses: keptProcesses(conversationProcesses),
+      conversationProcesses: kept,
     });
     this.messages = new ClaudeCodeMessages(this.#service);
     this.models = new ClaudeCodeModels();
@@ -124,9 +127,26 @@ export class ClaudeCodeAnthropic {
   }
 }
 
-function keptProcesses(
-  option: ClaudeCodeAnthropicOptions['conversationProcesses'],
-): KeptProcessesSettings | undefined {
-  if (option === undefined || option === false) return undefined;
-  return option === true ? KEPT_PROCESS_DEFAULTS : { ...KEPT_PROCESS_DEFAULTS, ...option };
+/** `conversationProcesses`: the proxy's bounds (`server-options.ts`), each optional. */
+const keptProcessesOption = z.union([
+  z.boolean(),
+  z
+    .object({
+      maxProcesses: z.number().int().nonnegative().max(256),
+      maxIdleMs: z.number().int().positive(),
+      maxMemoryBytes: z.number().int().positive(),
+    })
+    .partial()
+    .strict(),
+]);
+
+/** @throws {@link ClaudeCodeValidationError} naming the bad field. */
+function keptProcesses(option: unknown): KeptProcessesSettings | undefined {
+  const parsed = parseOrThrow(keptProcessesOption.optional(), option, 'conversationProcesses');
+  if (parsed === undefined || parsed === false) return undefined;
+  if (parsed === true) return KEPT_PROCESS_DEFAULTS;
+  const settings: Partial<KeptProcessesSettings> = Object.fromEntries(
+    Object.entries(parsed).filter(([, value]) => value !== undefined),
+  );
+  return { ...KEPT_PROCESS_DEFAULTS, ...settings };
 }

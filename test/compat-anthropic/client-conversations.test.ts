@@ -93,3 +93,16 @@ describe('ClaudeCodeAnthropic conversation processes', () => {
     await wrapper.close();
   });
 });
+
+describe('ClaudeCodeAnthropic conversationProcesses validation', () => {
+  it('names the bad field and starts nothing', () => {
+    const attempt = (value: unknown) => () =>
+      new ClaudeCodeAnthropic({
+        claudeBinary: '/nonexistent/claude',
+        conversationProcesses: value as ClaudeCodeAnthropicOptions['conversationProcesses'],
+      });
+    expect(attempt({ maxIdleMs: -1 })).toThrow(/conversationProcesses\.maxIdleMs/);
+    expect(attempt({ maxProcesess: 2 })).toThrow(/conversationProcesses\.maxProcesess: unknown option/);
+    expect(attempt('yes')).toThrow(/conversationProcesses/);
+  });
+});
