@@ -72,12 +72,12 @@ describe('ClaudeCodeAnthropic conversation processes', () => {
     expect(runs()[1]?.argv).toContain('--resume');
   });
 
-  it('takes limits of its own: with a 200 ms idle time the kept process ends by itself', async () => {
-    const c = await start({ conversationProcesses: { maxIdleMs: 200 } });
+  it('takes limits of its own: with a 1 s idle time the kept process ends by itself', async () => {
+    const c = await start({ conversationProcesses: { maxIdleMs: 1000 } });
     await chat(c.messages, ['first']);
     const pid = runs()[0]?.pid ?? 0;
     expect(isRunning(pid)).toBe(true);
-    expect(await eventually(() => !isRunning(pid), 5000)).toBe(true);
+    expect(await eventually(() => !isRunning(pid), 8000)).toBe(true);
   });
 
   it('close() ends the kept processes and leaves a wrapper passed in to its owner', async () => {
