@@ -30,7 +30,7 @@ const SWITCHES = [
  * Settings safe mode leaves on that change every request's prompt: built-in output styles and the
  * answer language. Passed with `--settings`, which takes precedence over the user's settings file.
  */
-export const OWNER_PREFERENCES_OFF = { outputStyle: 'default', language: '' } as const;
+const OWNER_PREFERENCES_OFF = { outputStyle: 'default', language: '' } as const;
 
 type WrapperConfig = Partial<Pick<ClaudeCodeConfig, 'env' | 'settings'>>;
 
