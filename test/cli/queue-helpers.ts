@@ -3,11 +3,21 @@
  * (with or without its data), workers and submitters of the built CLI, and what the fake CLI saw.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../fixtures/redis-server.js';
-import { collect, eventually, jsonLines, type CliHarness, type CliResult } from './helpers.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { freePort, REDIS_MISSING, redisAvailable } from '../fixtures/redis-server.js';
+import { skipAllUnless } from '../support/index.js';
+import {
+  collect,
+  createHarness,
+  ensureBuilt,
+  eventually,
+  jsonLines,
+  type CliHarness,
+  type CliResult,
+} from './helpers.js';
 
 /** A redis-server the test can stop and start again. */
 export interface RestartableRedis {
@@ -157,4 +167,59 @@ export function parentOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What a distributed-batch suite shares (see {@link useQueueSuite}). */
+export interface QueueSuite {
+  /** The built CLI's harness, for the whole suite. */
+  readonly h: CliHarness;
+  /** Workers a test started: killed after it. */
+  readonly workers: WorkerProcess[];
+  /** A redis-server for this test (see {@link startRestartableRedis}), removed after it. */
+  startRedis(options?: RedisOptions): Promise<RestartableRedis>;
+  /** A JSONL batch input of `{ id, prompt: 'prompt <id>' }` lines in the harness directory. */
+  writeInput(name: string, ids: readonly string[]): string;
+}
+
+/**
+ * Inside a `describe`: skip it without redis-server, build the CLI and open a harness before all
+ * tests, kill each test's workers and remove its Redis after it.
+ */
+export function useQueueSuite(): QueueSuite {
+  skipAllUnless(redisAvailable, REDIS_MISSING);
+  let harness: CliHarness | undefined;
+  const workers: WorkerProcess[] = [];
+  const redises: RestartableRedis[] = [];
+  beforeAll(async () => {
+    ensureBuilt();
+    harness = await createHarness();
+  });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) {
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+      await worker.exited;
+    }
+    for (const redis of redises.splice(0)) await redis.cleanup();
+  });
+  afterAll(async () => harness?.cleanup());
+  const h = (): CliHarness => {
+    if (harness === undefined) throw new Error('the harness is only there inside the suite’s tests');
+    return harness;
+  };
+  return {
+    get h() {
+      return h();
+    },
+    workers,
+    async startRedis(options) {
+      const redis = await startRestartableRedis(options);
+      redises.push(redis);
+      return redis;
+    },
+    writeInput(name, ids) {
+      const path = join(h().dir, name);
+      writeFileSync(path, ids.map((id) => JSON.stringify({ id, prompt: `prompt ${id}` })).join('\n'));
+      return path;
+    },
+  };
 }
