@@ -76,7 +76,7 @@ export class KeptProcessDonor implements ProcessDonor {
     try {
       const copy = await writeConversationCopy(transcriptPath, rows, entry.point.sessionId, point.sessionId);
       await this.#options.store.set(key, encodeSessionPoint(point));
-      await this.#options.transcripts?.saveFile(point, copy);
+      await this.#options.transcripts?.save(point, copy);
     } catch (error) {
       // The next turn finds the old point, which no longer resumes: it is rebuilt from the request.
       try {

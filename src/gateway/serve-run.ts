@@ -170,7 +170,7 @@ export async function finishPiece(
       // Both before the answer goes out: another replica may be asked the next turn right after.
       await Promise.all([
         rememberAnswer(context.store, request, outcome.text, point),
-        point && transcript && context.transcripts?.saveFile(point, transcript),
+        point && transcript && context.transcripts?.save(point, transcript),
       ]);
     }
     // Kept once the conversation map names its session: a kept process given up for another

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryKeyValueStore, type KeyValueStore } from '../storage/key-value-store.js';
 import { projectFolderName } from './discard-transcript.js';
@@ -21,11 +21,15 @@ function machine(): { env: { HOME: string }; home: string } {
 
 const CWD = '/tmp/claude-code-wrapper/run-shared';
 
+/** Where the CLI writes session `id`'s transcript for a run in {@link CWD}. */
+function transcriptPath(home: string, id: string): string {
+  return join(home, '.claude', 'projects', projectFolderName(CWD), `${id}.jsonl`);
+}
+
 /** Write session `id`'s transcript as the CLI would for a run in {@link CWD}; returns its path. */
 function transcript(home: string, id: string, rows: string[]): string {
-  const folder = join(home, '.claude', 'projects', projectFolderName(CWD));
-  mkdirSync(folder, { recursive: true });
-  const path = join(folder, `${id}.jsonl`);
+  const path = transcriptPath(home, id);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, rows.map((row) => `${row}\n`).join(''));
   return path;
 }
@@ -43,7 +47,7 @@ describe('SharedTranscripts', () => {
     const point = { sessionId, atMessage: answer };
 
     const onA = new SharedTranscripts(store);
-    expect(await onA.save(point, a.env, CWD)).toBeGreaterThan(0);
+    expect(await onA.save(point, path)).toBeGreaterThan(0);
     // The server that wrote it does not copy it again.
     expect(await onA.restore(point, a.env)).toBe('local');
 
@@ -63,7 +67,7 @@ describe('SharedTranscripts', () => {
     const path = transcript(a.home, sessionId, ['{"type":"user"}']);
     // The CLI's write of the answer lands a moment after its result line.
     setTimeout(() => appendFileSync(path, `{"type":"assistant","uuid":"${answer}"}\n`), 30);
-    await new SharedTranscripts(store).save({ sessionId, atMessage: answer }, a.env, CWD);
+    await new SharedTranscripts(store).save({ sessionId, atMessage: answer }, path);
 
     const b = machine();
     await new SharedTranscripts(store).restore({ sessionId, atMessage: answer }, b.env);
@@ -81,9 +85,9 @@ describe('SharedTranscripts', () => {
     const shared = new SharedTranscripts(failing, { onError: (_error, operation) => errors.push(operation) });
     const a = machine();
     const sessionId = randomUUID();
-    expect(await shared.save({ sessionId }, a.env, CWD)).toBe(0);
-    transcript(a.home, sessionId, ['{"type":"user"}']);
-    expect(await shared.save({ sessionId }, a.env, CWD)).toBe(0);
+    expect(await shared.save({ sessionId }, transcriptPath(a.home, sessionId))).toBe(0);
+    const path = transcript(a.home, sessionId, ['{"type":"user"}']);
+    expect(await shared.save({ sessionId }, path)).toBe(0);
     expect(await shared.restore({ sessionId: randomUUID() }, a.env)).toBe('failed');
     expect(errors).toEqual(['save', 'save', 'restore']);
   });

@@ -23,9 +23,8 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { ClaudeCodeStoreUnavailableError } from '../core/errors/index.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
-import { sessionTranscriptPath } from './detach-conversation.js';
 import { encodeSessionPoint, type SessionPoint } from './session-point.js';
-import { cliProjectsDir, placeTranscript } from './synthesize-transcript.js';
+import { placeTranscript } from './synthesize-transcript.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -86,16 +85,11 @@ export class SharedTranscripts {
   }
 
   /**
-   * Store the transcript of the session that just answered at `point`, written by a CLI whose
-   * working directory was `cwd`. Resolves once stored (or given up); never rejects.
+   * Store the transcript of the session that just answered at `point`, the CLI's session file at
+   * `path`. Resolves once stored (or given up); never rejects.
    * @returns the bytes stored (compressed, before base64), 0 when nothing was.
    */
-  async save(point: SessionPoint, env: CliEnv, cwd: string): Promise<number> {
-    return this.saveFile(point, sessionTranscriptPath(cliProjectsDir(env), cwd, point.sessionId));
-  }
-
-  /** {@link save} for the transcript at `path`. */
-  async saveFile(point: SessionPoint, path: string): Promise<number> {
+  async save(point: SessionPoint, path: string): Promise<number> {
     try {
       const content = await readWhenHolding(path, point.atMessage);
       if (content === undefined) return 0;
