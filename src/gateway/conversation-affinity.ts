@@ -51,6 +51,9 @@ export const KEPT_PROCESS_DEFAULTS: KeptProcessesSettings = {
   maxMemoryBytes: 1024 * 1024 * 1024,
 };
 
+/** The most processes that can be kept (`maxProcesses`), wherever the limit is configured. */
+export const MAX_KEPT_PROCESSES = 256;
+
 /** What is kept with a process. */
 export interface KeptConversation {
   readonly cli: CliProcess;

@@ -8,7 +8,7 @@ import { configSchema, LOG_LEVELS } from '../core/config/schema.js';
 import { parseOrThrow } from '../core/config/validate.js';
 import { modelName } from '../compat/model-name.js';
 import { keyEntriesSchema, MIN_KEY_LENGTH } from './key-options.js';
-import { KEPT_PROCESS_DEFAULTS } from '../gateway/conversation-affinity.js';
+import { KEPT_PROCESS_DEFAULTS, MAX_KEPT_PROCESSES } from '../gateway/conversation-affinity.js';
 
 const MIB = 1024 * 1024;
 
@@ -116,7 +116,7 @@ export const serverOptionsSchema = z
       .number()
       .int()
       .nonnegative()
-      .max(256)
+      .max(MAX_KEPT_PROCESSES)
       .default(KEPT_PROCESS_DEFAULTS.maxProcesses),
     /**
      * A kept process whose conversation does not continue for this long is ended.

@@ -11,7 +11,11 @@ import { ClaudeCodeMessages } from './messages-resource.js';
 import { AnthropicMessagesService } from '../gateway/messages-service.js';
 import { ClaudeCodeModels } from './models-resource.js';
 import type { ExpiredToolResultsPolicy } from '../gateway/tool-runs.js';
-import { KEPT_PROCESS_DEFAULTS, type KeptProcessesSettings } from '../gateway/conversation-affinity.js';
+import {
+  KEPT_PROCESS_DEFAULTS,
+  MAX_KEPT_PROCESSES,
+  type KeptProcessesSettings,
+} from '../gateway/conversation-affinity.js';
 import { parseOrThrow } from '../core/config/validate.js';
 import { z } from 'zod';
 
@@ -132,7 +136,7 @@ const keptProcessesOption = z.union([
   z.boolean(),
   z
     .object({
-      maxProcesses: z.number().int().nonnegative().max(256),
+      maxProcesses: z.number().int().nonnegative().max(MAX_KEPT_PROCESSES),
       maxIdleMs: z.number().int().positive(),
       maxMemoryBytes: z.number().int().positive(),
     })
