@@ -11,7 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UPSTREAM_BYTE_CASES } from '../fixtures/upstream-byte-cases.mjs';
-import { useRealCliProxy } from './real-cli-proxy.js';
+import { upstreamCallsFor, useRealCliProxy } from './real-cli-proxy.js';
 
 const proxy = useRealCliProxy();
 
@@ -68,13 +68,7 @@ beforeAll(async () => {
 describe('the server owner’s Claude Code customizations (real CLI)', () => {
   it('neither run nor reach the API with a caller’s request', async () => {
     const body = UPSTREAM_BYTE_CASES['no system'];
-    const response = await fetch(`${proxy.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'sonnet', max_tokens: 100, ...body }),
-    });
-    expect(response.status, await response.text()).toBe(200);
-    const calls = proxy.api.requests.filter((r) => r.path === '/v1/messages').map((r) => r.body);
+    const calls = await upstreamCallsFor(proxy, body);
     expect(calls).toHaveLength(1);
     const sent = JSON.stringify(calls[0]);
     for (const mark of MARKS) expect(sent).not.toContain(mark);

@@ -6,7 +6,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { ClaudeCodeWrapper } from '../../src/index.js';
 import { createServer, type ProxyServer } from '../../src/http/server.js';
 import type { ServerOptionsInput } from '../../src/http/server-options.js';
@@ -79,6 +79,26 @@ export function useRealCliProxy(
       return new OpenAI({ baseURL: `${ready(state, 'the proxy').url}/v1`, apiKey: 'unused', maxRetries: 0 });
     },
   };
+}
+
+/**
+ * The Messages API calls the fake API saw for one non-streamed proxy request of `body` (model
+ * `sonnet` and `max_tokens` 100 unless it says otherwise), which must answer 200.
+ */
+export async function upstreamCallsFor(
+  proxy: RealCliProxy,
+  body: Record<string, unknown>,
+): Promise<Array<Record<string, unknown>>> {
+  proxy.api.reset();
+  const response = await fetch(`${proxy.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'sonnet', max_tokens: 100, ...body }),
+  });
+  expect(response.status, await response.text()).toBe(200);
+  return proxy.api.requests
+    .filter((r) => r.path === '/v1/messages')
+    .map((r) => r.body as Record<string, unknown>);
 }
 
 /** The text of a streamed chat completion answering `content`, as the OpenAI client puts it together. */

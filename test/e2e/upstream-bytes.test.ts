@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UPSTREAM_BYTE_CASES } from '../fixtures/upstream-byte-cases.mjs';
-import { useRealCliProxy } from './real-cli-proxy.js';
+import { upstreamCallsFor, useRealCliProxy } from './real-cli-proxy.js';
 
 const proxy = useRealCliProxy();
 
@@ -14,18 +14,7 @@ const proxy = useRealCliProxy();
 const BUDGET = 2048;
 
 /** The upstream calls the fake API saw for one proxy request. */
-async function upstreamFor(body: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
-  proxy.api.reset();
-  const response = await fetch(`${proxy.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'sonnet', max_tokens: 100, ...body }),
-  });
-  expect(response.status, await response.text()).toBe(200);
-  return proxy.api.requests
-    .filter((r) => r.path === '/v1/messages')
-    .map((r) => r.body as Record<string, unknown>);
-}
+const upstreamFor = (body: Record<string, unknown>) => upstreamCallsFor(proxy, body);
 
 describe('upstream bytes per proxy request (real CLI)', () => {
   it.each(Object.entries(UPSTREAM_BYTE_CASES))(
